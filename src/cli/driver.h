@@ -1,0 +1,28 @@
+// Lints many inputs on all cores; results come back in input order, whatever the thread count.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/walker.h"
+#include "report/report.h"
+#include "rules/engine.h"
+
+namespace stacklint::cli {
+
+struct DriverOptions {
+  rules::LintOptions lint;
+  unsigned jobs = 0;  // 0: one per core
+  std::string stdin_filename = "<stdin>";
+};
+
+struct DriverResult {
+  std::vector<rules::FileResult> files;
+  std::vector<report::Notice> notices;
+  size_t unreadable = 0;  // inputs that could not be read at all
+};
+
+DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog& catalog,
+                         const DriverOptions& options);
+
+}  // namespace stacklint::cli

@@ -1,0 +1,249 @@
+// The command line: stacklint [paths] | rules | explain ID.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/catalog_output.h"
+#include "cli/driver.h"
+#include "cli/walker.h"
+#include "report/report.h"
+
+namespace {
+
+using namespace stacklint;
+
+constexpr int kExitClean = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitUsage = 2;
+
+std::vector<std::string> split_list(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& value : values) {
+    std::stringstream stream(value);
+    std::string item;
+    while (std::getline(stream, item, ',')) {
+      if (!item.empty()) out.push_back(item);
+    }
+  }
+  return out;
+}
+
+// Writes the whole output or nothing: to a temporary file beside the target, then renamed.
+bool write_file_atomically(const std::string& path, const std::string& content,
+                           std::string& error) {
+  std::string temporary = path + ".stacklint-tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      error = "cannot write " + path;
+      return false;
+    }
+    out << content;
+    out.flush();
+    if (!out) {
+      error = "cannot write " + path;
+      std::remove(temporary.c_str());
+      return false;
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    error = "cannot write " + path;
+    std::remove(temporary.c_str());
+    return false;
+  }
+  return true;
+}
+
+struct OutputRequest {
+  std::string format;
+  std::string file;  // empty: standard output
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "stacklint: finds the architecture mistakes in CloudFormation templates that cost "
+      "uptime and data.",
+      "stacklint"};
+  app.set_version_flag("--version", std::string(report::kVersion));
+  app.require_subcommand(0, 1);
+
+  std::vector<std::string> paths;
+  std::vector<std::string> formats;
+  std::vector<std::string> outputs;
+  std::string fail_level = "warning";
+  std::vector<std::string> select, ignore;
+  std::string stdin_filename = "<stdin>";
+  std::string color = "auto";
+  unsigned jobs = 0;
+  bool stats = false;
+
+  app.add_option("paths", paths, "Template files or folders to lint; - reads standard input");
+  auto* format_option =
+      app.add_option("-f,--format", formats,
+                     "Output format: text, json, sarif. Repeat to write several formats; each "
+                     "--output after a --format names that format's file")
+          ->check(CLI::IsMember({"text", "json", "sarif"}));
+  auto* output_option = app.add_option("-o,--output", outputs, "Write the report to FILE");
+  app.add_option("--fail-level", fail_level, "Exit 1 when a finding is at or above this severity")
+      ->check(CLI::IsMember({"error", "warning", "info", "none"}));
+  app.add_option("--select", select, "Run only these rules (ids or names, comma-separated)");
+  app.add_option("--ignore", ignore, "Do not run these rules (ids or names, comma-separated)");
+  app.add_option("--stdin-filename", stdin_filename, "The name to report for standard input");
+  app.add_option("--color", color, "Color in text output")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("-j,--jobs", jobs, "Files linted at once (default: one per core)");
+  app.add_flag("--stats", stats, "Print the time spent in each stage to standard error");
+
+  auto* rules_command = app.add_subcommand("rules", "List every rule: id, name, severity, title");
+  std::string rules_format = "text";
+  rules_command->add_option("-f,--format", rules_format, "text, json, markdown or docs")
+      ->check(CLI::IsMember({"text", "json", "markdown", "docs"}));
+
+  auto* explain_command = app.add_subcommand("explain", "Show a rule's full documentation");
+  std::string explain_id;
+  explain_command->add_option("rule", explain_id, "Rule id or name, e.g. R110")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitClean : kExitUsage;
+  }
+
+  const rules::Catalog& catalog = rules::Catalog::builtin();
+  if (!catalog.errors().empty()) {
+    for (const std::string& error : catalog.errors())
+      std::cerr << "stacklint: internal error: " << error << "\n";
+    return kExitUsage;
+  }
+
+  if (*rules_command) {
+    cli::write_catalog(catalog, rules_format, std::cout);
+    return kExitClean;
+  }
+  if (*explain_command) {
+    const rules::RuleInfo* rule = catalog.find(explain_id);
+    if (rule == nullptr) {
+      std::cerr << "stacklint: no rule " << explain_id << " (see `stacklint rules`)\n";
+      return kExitUsage;
+    }
+    cli::write_explanation(*rule, std::cout);
+    return kExitClean;
+  }
+
+  if (paths.empty()) {
+    std::cerr << "stacklint: name the templates or folders to lint, or - for standard input\n"
+              << "Run with --help for more information.\n";
+    return kExitUsage;
+  }
+
+  // Pair each --output with the --format given before it.
+  std::vector<OutputRequest> requests;
+  {
+    size_t next_format = 0, next_output = 0;
+    for (const CLI::Option* option : app.parse_order()) {
+      if (option == format_option) {
+        requests.push_back({formats[next_format++], ""});
+      } else if (option == output_option) {
+        if (requests.empty()) requests.push_back({"text", ""});
+        if (!requests.back().file.empty()) {
+          std::cerr << "stacklint: --output " << outputs[next_output]
+                    << " needs a --format before it (one file per format)\n";
+          return kExitUsage;
+        }
+        requests.back().file = outputs[next_output++];
+      }
+    }
+    if (requests.empty()) requests.push_back({"text", ""});
+  }
+
+  cli::DriverOptions options;
+  options.jobs = jobs;
+  options.stdin_filename = stdin_filename;
+  for (const std::string& id : split_list(select)) options.lint.selection.select.insert(id);
+  for (const std::string& id : split_list(ignore)) options.lint.selection.ignore.insert(id);
+  for (const auto* set : {&options.lint.selection.select, &options.lint.selection.ignore}) {
+    for (const std::string& id : *set) {
+      if (catalog.find(id) == nullptr) {
+        std::cerr << "stacklint: unknown rule " << id << " (see `stacklint rules`)\n";
+        return kExitUsage;
+      }
+    }
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  cli::WalkResult walk = cli::find_inputs(paths, {"node_modules", ".git", "cdk.out", ".aws-sam"});
+  cli::DriverResult linted = cli::lint_inputs(walk.inputs, catalog, options);
+
+  report::Run run;
+  run.catalog = &catalog;
+  run.files = std::move(linted.files);
+  for (auto& [path, message] : walk.problems) run.notices.push_back({path, message});
+  for (report::Notice& notice : linted.notices) run.notices.push_back(std::move(notice));
+
+  auto report_started = std::chrono::steady_clock::now();
+  int status = kExitClean;
+  for (const OutputRequest& request : requests) {
+    report::Writer writer = report::find_writer(request.format);
+    run.color = false;
+    if (request.file.empty()) {
+      bool tty = isatty(STDOUT_FILENO) != 0;
+      run.color =
+          request.format == "text" &&
+          (color == "always" || (color == "auto" && tty && std::getenv("NO_COLOR") == nullptr));
+      std::ostringstream buffer;
+      writer(run, buffer);
+      std::cout << buffer.str();
+      std::cout.flush();
+    } else {
+      std::ostringstream buffer;
+      writer(run, buffer);
+      std::string error;
+      if (!write_file_atomically(request.file, buffer.str(), error)) {
+        std::cerr << "stacklint: " << error << "\n";
+        status = kExitUsage;
+      }
+    }
+  }
+  auto finished = std::chrono::steady_clock::now();
+
+  if (stats) {
+    rules::StageTimes total;
+    for (const rules::FileResult& file : run.files) {
+      total.load += file.times.load;
+      total.graph += file.times.graph;
+      total.rules += file.times.rules;
+    }
+    auto ms = [](double seconds) { return seconds * 1000.0; };
+    double wall = std::chrono::duration<double>(finished - started).count();
+    double report_time = std::chrono::duration<double>(finished - report_started).count();
+    std::fprintf(stderr,
+                 "stacklint --stats: %zu files, wall %.1f ms; cpu time by stage: load %.1f ms, "
+                 "graph %.1f ms, rules %.1f ms, report %.1f ms\n",
+                 run.files.size(), ms(wall), ms(total.load), ms(total.graph), ms(total.rules),
+                 ms(report_time));
+  }
+
+  if (status != kExitClean) return status;
+  if (walk.missing_named_path) return kExitUsage;
+  if (run.files.empty() && !run.notices.empty()) return kExitUsage;
+  if (fail_level != "none") {
+    rules::Severity threshold;
+    rules::parse_severity(fail_level, threshold);
+    for (const rules::FileResult& file : run.files) {
+      for (const rules::Finding& finding : file.findings) {
+        if (!finding.suppressed && finding.severity >= threshold) return kExitFindings;
+      }
+    }
+  }
+  return kExitClean;
+}

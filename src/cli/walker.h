@@ -1,0 +1,26 @@
+// Finds the templates to lint: named files, and *.yaml *.yml *.json *.template under folders.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace stacklint::cli {
+
+struct Input {
+  std::string path;        // as given, or as found under a folder
+  bool from_walk = false;  // found in a folder, not named on the command line
+};
+
+struct WalkResult {
+  std::vector<Input> inputs;                                  // files in a stable order
+  std::vector<std::pair<std::string, std::string>> problems;  // (path, what went wrong)
+  bool missing_named_path = false;
+};
+
+// Folders named in `excludes` (e.g. "node_modules", "cdk.out") are not entered.
+WalkResult find_inputs(const std::vector<std::string>& paths,
+                       const std::vector<std::string>& excludes);
+
+bool is_template_file_name(const std::string& name);
+
+}  // namespace stacklint::cli

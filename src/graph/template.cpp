@@ -1,0 +1,403 @@
+#include "graph/template.h"
+
+#include <algorithm>
+#include <array>
+
+namespace stacklint::graph {
+
+namespace {
+
+constexpr std::array<std::string_view, 8> kPseudoParameters = {
+    "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",   "AWS::Partition",
+    "AWS::Region",    "AWS::StackId",          "AWS::StackName", "AWS::URLSuffix"};
+
+const std::vector<uint32_t> kNoEdges;
+
+size_t code_points(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+std::string_view to_string(EdgeKind kind) {
+  switch (kind) {
+    case EdgeKind::Ref:
+      return "Ref";
+    case EdgeKind::GetAtt:
+      return "Fn::GetAtt";
+    case EdgeKind::Sub:
+      return "Fn::Sub";
+    case EdgeKind::DependsOn:
+      return "DependsOn";
+    case EdgeKind::Condition:
+      return "Condition";
+    case EdgeKind::FindInMap:
+      return "Fn::FindInMap";
+  }
+  return "";
+}
+
+bool is_pseudo_parameter(std::string_view name) {
+  return std::find(kPseudoParameters.begin(), kPseudoParameters.end(), name) !=
+         kPseudoParameters.end();
+}
+
+const Node* Resource::property(std::string_view name) const {
+  return properties != nullptr && properties->is_mapping() ? properties->get(name) : nullptr;
+}
+
+Template::Template(const Node* root) : root_(root) {
+  collect_declarations();
+  collect_edges();
+  resolve_targets();
+}
+
+void Template::collect_declarations() {
+  if (root_ == nullptr || !root_->is_mapping()) return;
+  for (const load::Pair& section : root_->pairs) {
+    const std::string& name = section.key->text;
+    const Node* body = section.value;
+    if (name == "Transform") {
+      if (body->is_scalar()) transforms_.push_back(body->text);
+      for (const Node* item : body->items) {
+        if (item->is_scalar()) transforms_.push_back(item->text);
+        // A macro given as {Name: X, Parameters: ...}.
+        if (const Node* macro = item->is_mapping() ? item->get("Name") : nullptr;
+            macro != nullptr && macro->is_scalar()) {
+          transforms_.push_back(macro->text);
+        }
+      }
+      continue;
+    }
+    if (!body->is_mapping()) continue;
+    for (const load::Pair& pair : body->pairs) {
+      const std::string& id = pair.key->text;
+      if (name == "Parameters") {
+        Parameter parameter;
+        parameter.id = id, parameter.key = pair.key, parameter.node = pair.value;
+        if (pair.value->is_mapping()) {
+          if (const Node* type = pair.value->get("Type"); type != nullptr && type->is_scalar()) {
+            parameter.type = type->text;
+          }
+          parameter.default_value = pair.value->get("Default");
+        }
+        parameter_index_.emplace(pair.key->text, static_cast<uint32_t>(parameters_.size()));
+        parameters_.push_back(std::move(parameter));
+      } else if (name == "Resources") {
+        if (id.rfind("Fn::ForEach::", 0) == 0) {
+          has_inline_macro_ = true;
+          continue;
+        }
+        Resource resource;
+        resource.id = id, resource.key = pair.key, resource.node = pair.value;
+        if (const Node* def = pair.value; def->is_mapping()) {
+          if (const Node* type = def->get("Type"); type != nullptr && type->is_scalar()) {
+            resource.type = type->text;
+          }
+          resource.properties = def->get("Properties");
+          resource.condition = def->get("Condition");
+          resource.depends_on = def->get("DependsOn");
+          resource.metadata = def->get("Metadata");
+          resource.deletion_policy = def->get("DeletionPolicy");
+          resource.update_replace_policy = def->get("UpdateReplacePolicy");
+        }
+        resource_index_.emplace(pair.key->text, static_cast<uint32_t>(resources_.size()));
+        resources_.push_back(std::move(resource));
+      } else if (name == "Conditions") {
+        condition_index_.emplace(pair.key->text, static_cast<uint32_t>(conditions_.size()));
+        conditions_.push_back({id, pair.key, pair.value});
+      } else if (name == "Mappings") {
+        mapping_index_.emplace(pair.key->text, static_cast<uint32_t>(mappings_.size()));
+        mappings_.push_back({id, pair.key, pair.value});
+      } else if (name == "Outputs") {
+        outputs_.push_back({id, pair.key, pair.value});
+      }
+    }
+  }
+}
+
+void Template::add_edge(EdgeKind kind, Owner owner, std::string target, std::string attribute,
+                        const Node* at, Range range) {
+  Edge edge;
+  edge.kind = kind;
+  edge.from = owner;
+  edge.target = std::move(target);
+  edge.attribute = std::move(attribute);
+  edge.at = at;
+  edge.range = range;
+  edges_.push_back(std::move(edge));
+}
+
+namespace {
+
+// Names in a Fn::Sub string: ${Name} and ${Name.Attr}; ${!Text} is literal text.
+struct SubReference {
+  std::string name;
+  std::string attribute;
+  size_t offset;  // of the name, in bytes from the string's start
+  size_t length;
+};
+
+std::vector<SubReference> sub_references(std::string_view text) {
+  std::vector<SubReference> found;
+  size_t i = 0;
+  while ((i = text.find("${", i)) != std::string_view::npos) {
+    size_t close = text.find('}', i + 2);
+    if (close == std::string_view::npos) break;
+    std::string_view inside = text.substr(i + 2, close - i - 2);
+    if (!inside.empty() && inside[0] != '!') {
+      // Leading and trailing blanks are allowed inside ${ }.
+      size_t first = inside.find_first_not_of(" \t");
+      size_t last = inside.find_last_not_of(" \t");
+      if (first != std::string_view::npos) {
+        std::string_view name = inside.substr(first, last - first + 1);
+        SubReference ref;
+        size_t dot = name.find('.');
+        // AWS::Region has no dot; a resource attribute such as DB.Endpoint.Address does.
+        ref.name = std::string(name.substr(0, dot));
+        if (dot != std::string_view::npos) ref.attribute = std::string(name.substr(dot + 1));
+        ref.offset = i + 2 + first;
+        ref.length = name.size();
+        found.push_back(std::move(ref));
+      }
+    }
+    i = close + 1;
+  }
+  return found;
+}
+
+// The range of `length` bytes at `offset` inside a scalar's text, when the scalar is written on
+// one line without escapes (so text and source agree); else the scalar's own range.
+Range range_inside(const Node* scalar, size_t offset, size_t length) {
+  const Range& r = scalar->range;
+  if (r.begin.line != r.end.line) return r;
+  size_t quote = scalar->style == load::ScalarStyle::Quoted ? 1 : 0;
+  size_t written = r.end.column - r.begin.column;
+  if (written != code_points(scalar->text) + 2 * quote) return r;
+  std::string_view text = scalar->text;
+  Range inner;
+  inner.begin = {r.begin.line, static_cast<uint32_t>(r.begin.column + quote +
+                                                     code_points(text.substr(0, offset)))};
+  inner.end = {r.begin.line, static_cast<uint32_t>(inner.begin.column +
+                                                   code_points(text.substr(offset, length)))};
+  return inner;
+}
+
+}  // namespace
+
+void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
+  if (node == nullptr) return;
+  if (node->is_sequence()) {
+    for (const Node* item : node->items) walk(item, owner, sub_variables);
+    return;
+  }
+  if (!node->is_mapping()) return;
+  if (node->pairs.size() == 1) {
+    const std::string& fn = node->pairs[0].key->text;
+    const Node* arg = node->pairs[0].value;
+    if (fn == "Ref") {
+      if (arg->is_scalar()) {
+        add_edge(EdgeKind::Ref, owner, arg->text, "", arg, arg->range);
+      } else {
+        walk(arg, owner, sub_variables);
+      }
+      return;
+    }
+    if (fn == "Fn::GetAtt") {
+      if (arg->is_sequence() && !arg->items.empty() && arg->items[0]->is_scalar()) {
+        const Node* name = arg->items[0];
+        std::string attribute;
+        if (arg->items.size() > 1 && arg->items[1]->is_scalar()) attribute = arg->items[1]->text;
+        add_edge(EdgeKind::GetAtt, owner, name->text, attribute, name, name->range);
+        for (size_t i = 1; i < arg->items.size(); ++i) walk(arg->items[i], owner, sub_variables);
+      } else if (arg->is_scalar()) {
+        size_t dot = arg->text.find('.');
+        add_edge(EdgeKind::GetAtt, owner, arg->text.substr(0, dot),
+                 dot == std::string::npos ? "" : arg->text.substr(dot + 1), arg,
+                 range_inside(arg, 0, std::min(dot, arg->text.size())));
+      } else {
+        walk(arg, owner, sub_variables);
+      }
+      return;
+    }
+    if (fn == "Fn::Sub") {
+      const Node* text = arg;
+      const Node* variables = nullptr;
+      if (arg->is_sequence() && !arg->items.empty()) {
+        text = arg->items[0];
+        if (arg->items.size() > 1) {
+          variables = arg->items[1];
+          walk(variables, owner, sub_variables);
+        }
+      }
+      if (text->is_scalar()) {
+        for (SubReference& ref : sub_references(text->text)) {
+          Range at = range_inside(text, ref.offset, ref.length);
+          bool local = variables != nullptr && variables->is_mapping() &&
+                       variables->key_node(ref.name) != nullptr;
+          add_edge(EdgeKind::Sub, owner, std::move(ref.name), std::move(ref.attribute), text, at);
+          if (local) edges_.back().target_kind = TargetKind::SubVariable;
+        }
+      } else {
+        walk(text, owner, sub_variables);
+      }
+      return;
+    }
+    if (fn == "Fn::FindInMap") {
+      if (arg->is_sequence() && !arg->items.empty() && arg->items[0]->is_scalar()) {
+        add_edge(EdgeKind::FindInMap, owner, arg->items[0]->text, "", arg->items[0],
+                 arg->items[0]->range);
+        for (size_t i = 1; i < arg->items.size(); ++i) walk(arg->items[i], owner, sub_variables);
+      } else {
+        walk(arg, owner, sub_variables);
+      }
+      return;
+    }
+    if (fn == "Fn::If") {
+      if (arg->is_sequence() && !arg->items.empty() && arg->items[0]->is_scalar()) {
+        add_edge(EdgeKind::Condition, owner, arg->items[0]->text, "", arg->items[0],
+                 arg->items[0]->range);
+        for (size_t i = 1; i < arg->items.size(); ++i) walk(arg->items[i], owner, sub_variables);
+      } else {
+        walk(arg, owner, sub_variables);
+      }
+      return;
+    }
+    if (fn == "Condition" && arg->is_scalar() && owner.section == Section::Condition) {
+      add_edge(EdgeKind::Condition, owner, arg->text, "", arg, arg->range);
+      return;
+    }
+    if (fn == "Fn::Transform") has_inline_macro_ = true;
+  }
+  for (const load::Pair& pair : node->pairs) {
+    if (pair.key->text.rfind("Fn::ForEach::", 0) == 0) has_inline_macro_ = true;
+    walk(pair.value, owner, sub_variables);
+  }
+}
+
+void Template::collect_edges() {
+  for (uint32_t i = 0; i < resources_.size(); ++i) {
+    const Resource& resource = resources_[i];
+    Owner owner{Section::Resource, i};
+    if (resource.node == nullptr || !resource.node->is_mapping()) continue;
+    for (const load::Pair& pair : resource.node->pairs) {
+      const std::string& attribute = pair.key->text;
+      if (attribute == "Condition") {
+        if (pair.value->is_scalar()) {
+          add_edge(EdgeKind::Condition, owner, pair.value->text, "", pair.value, pair.value->range);
+        }
+      } else if (attribute == "DependsOn") {
+        const Node* value = pair.value;
+        if (value->is_scalar()) {
+          add_edge(EdgeKind::DependsOn, owner, value->text, "", value, value->range);
+        }
+        for (const Node* item : value->items) {
+          if (item->is_scalar())
+            add_edge(EdgeKind::DependsOn, owner, item->text, "", item, item->range);
+        }
+      } else if (attribute != "Type") {
+        walk(pair.value, owner, nullptr);
+      }
+    }
+  }
+  for (uint32_t i = 0; i < conditions_.size(); ++i) {
+    walk(conditions_[i].node, {Section::Condition, i}, nullptr);
+  }
+  for (uint32_t i = 0; i < outputs_.size(); ++i) {
+    const Node* output = outputs_[i].node;
+    Owner owner{Section::Output, i};
+    if (output == nullptr || !output->is_mapping()) continue;
+    for (const load::Pair& pair : output->pairs) {
+      if (pair.key->text == "Condition" && pair.value->is_scalar()) {
+        add_edge(EdgeKind::Condition, owner, pair.value->text, "", pair.value, pair.value->range);
+      } else {
+        walk(pair.value, owner, nullptr);
+      }
+    }
+  }
+  if (root_ != nullptr && root_->is_mapping()) {
+    if (const Node* rules = root_->get("Rules")) walk(rules, {Section::Rules, 0}, nullptr);
+  }
+}
+
+void Template::resolve_targets() {
+  edges_to_resource_.assign(resources_.size(), {});
+  edges_from_resource_.assign(resources_.size(), {});
+  for (uint32_t e = 0; e < edges_.size(); ++e) {
+    Edge& edge = edges_[e];
+    if (edge.target_kind == TargetKind::Undefined) {
+      auto find = [&](const auto& index, TargetKind kind) {
+        auto it = index.find(edge.target);
+        if (it == index.end()) return false;
+        edge.target_kind = kind;
+        edge.target_index = it->second;
+        return true;
+      };
+      switch (edge.kind) {
+        case EdgeKind::Ref:
+        case EdgeKind::Sub:
+          if (edge.attribute.empty() && find(parameter_index_, TargetKind::Parameter)) break;
+          if (find(resource_index_, TargetKind::Resource)) break;
+          if (edge.attribute.empty() && is_pseudo_parameter(edge.target)) {
+            edge.target_kind = TargetKind::Pseudo;
+          }
+          break;
+        case EdgeKind::GetAtt:
+        case EdgeKind::DependsOn:
+          find(resource_index_, TargetKind::Resource);
+          break;
+        case EdgeKind::Condition:
+          find(condition_index_, TargetKind::Condition);
+          break;
+        case EdgeKind::FindInMap:
+          find(mapping_index_, TargetKind::Mapping);
+          break;
+      }
+    }
+    if (edge.target_kind == TargetKind::Resource)
+      edges_to_resource_[edge.target_index].push_back(e);
+    if (edge.from.section == Section::Resource) edges_from_resource_[edge.from.index].push_back(e);
+  }
+}
+
+const Resource* Template::resource(std::string_view id) const {
+  auto it = resource_index_.find(id);
+  return it == resource_index_.end() ? nullptr : &resources_[it->second];
+}
+
+const Parameter* Template::parameter(std::string_view id) const {
+  auto it = parameter_index_.find(id);
+  return it == parameter_index_.end() ? nullptr : &parameters_[it->second];
+}
+
+const Declaration* Template::condition(std::string_view id) const {
+  auto it = condition_index_.find(id);
+  return it == condition_index_.end() ? nullptr : &conditions_[it->second];
+}
+
+const Declaration* Template::mapping(std::string_view id) const {
+  auto it = mapping_index_.find(id);
+  return it == mapping_index_.end() ? nullptr : &mappings_[it->second];
+}
+
+std::vector<const Resource*> Template::resources_of_type(std::string_view type) const {
+  std::vector<const Resource*> found;
+  for (const Resource& resource : resources_) {
+    if (resource.type == type) found.push_back(&resource);
+  }
+  return found;
+}
+
+const std::vector<uint32_t>& Template::edges_to(const Resource& resource) const {
+  uint32_t i = index_of(resource);
+  return i < edges_to_resource_.size() ? edges_to_resource_[i] : kNoEdges;
+}
+
+const std::vector<uint32_t>& Template::edges_from(const Resource& resource) const {
+  uint32_t i = index_of(resource);
+  return i < edges_from_resource_.size() ? edges_from_resource_[i] : kNoEdges;
+}
+
+}  // namespace stacklint::graph

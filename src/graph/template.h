@@ -1,0 +1,132 @@
+// graph: the template's declarations as nodes and every reference between them as an edge.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "load/node.h"
+
+namespace stacklint::graph {
+
+using load::Node;
+using load::Range;
+
+enum class Section : uint8_t { Parameter, Resource, Condition, Mapping, Output, Rules };
+
+struct Declaration {
+  std::string id;
+  const Node* key = nullptr;   // the logical id as written
+  const Node* node = nullptr;  // its definition
+};
+
+struct Parameter : Declaration {
+  std::string type;
+  const Node* default_value = nullptr;
+};
+
+struct Resource : Declaration {
+  std::string type;  // "AWS::EC2::Subnet"; empty when missing or not a string
+  const Node* properties = nullptr;
+  const Node* condition = nullptr;
+  const Node* depends_on = nullptr;
+  const Node* metadata = nullptr;
+  const Node* deletion_policy = nullptr;
+  const Node* update_replace_policy = nullptr;
+
+  // The value of a property (first segment of the path), or nullptr.
+  const Node* property(std::string_view name) const;
+};
+
+enum class EdgeKind : uint8_t { Ref, GetAtt, Sub, DependsOn, Condition, FindInMap };
+
+std::string_view to_string(EdgeKind kind);
+
+enum class TargetKind : uint8_t {
+  Resource,
+  Parameter,
+  Pseudo,  // AWS::Region and friends
+  Condition,
+  Mapping,
+  SubVariable,  // a name defined in the Fn::Sub's own variable map
+  Undefined,
+};
+
+// Where a reference is written from: a declaration in some section.
+struct Owner {
+  Section section;
+  uint32_t index;
+};
+
+struct Edge {
+  EdgeKind kind;
+  Owner from;
+  std::string target;     // the name referred to
+  std::string attribute;  // for GetAtt and ${X.Attr}
+  TargetKind target_kind = TargetKind::Undefined;
+  uint32_t target_index = 0;  // index into the target's section, when defined
+  const Node* at = nullptr;   // the node that names the target
+  Range range;                // exactly where the name is written
+};
+
+bool is_pseudo_parameter(std::string_view name);
+
+class Template {
+ public:
+  // Builds the declarations and edges of a loaded tree. `root` must be a mapping.
+  explicit Template(const Node* root);
+
+  const Node* root() const { return root_; }
+  const std::vector<Parameter>& parameters() const { return parameters_; }
+  const std::vector<Resource>& resources() const { return resources_; }
+  const std::vector<Declaration>& conditions() const { return conditions_; }
+  const std::vector<Declaration>& mappings() const { return mappings_; }
+  const std::vector<Declaration>& outputs() const { return outputs_; }
+  const std::vector<Edge>& edges() const { return edges_; }
+
+  const Resource* resource(std::string_view id) const;
+  const Parameter* parameter(std::string_view id) const;
+  const Declaration* condition(std::string_view id) const;
+  const Declaration* mapping(std::string_view id) const;
+  // Resources of one type, in template order.
+  std::vector<const Resource*> resources_of_type(std::string_view type) const;
+  // Edges that point at a resource, and those written inside one.
+  const std::vector<uint32_t>& edges_to(const Resource& resource) const;
+  const std::vector<uint32_t>& edges_from(const Resource& resource) const;
+  uint32_t index_of(const Resource& resource) const {
+    return static_cast<uint32_t>(&resource - resources_.data());
+  }
+
+  // The Transform section's names (SAM, AWS::LanguageExtensions, macros).
+  const std::vector<std::string>& transforms() const { return transforms_; }
+  bool has_transform() const { return !transforms_.empty(); }
+  // Fn::Transform or Fn::ForEach somewhere, or a Transform section: names may be generated.
+  bool may_generate_names() const { return has_transform() || has_inline_macro_; }
+
+ private:
+  void collect_declarations();
+  void collect_edges();
+  void walk(const Node* node, Owner owner, const Node* sub_variables);
+  void add_edge(EdgeKind kind, Owner owner, std::string target, std::string attribute,
+                const Node* at, Range range);
+  void resolve_targets();
+
+  const Node* root_;
+  std::vector<Parameter> parameters_;
+  std::vector<Resource> resources_;
+  std::vector<Declaration> conditions_;
+  std::vector<Declaration> mappings_;
+  std::vector<Declaration> outputs_;
+  std::vector<Edge> edges_;
+  std::vector<std::string> transforms_;
+  bool has_inline_macro_ = false;
+  std::unordered_map<std::string_view, uint32_t> resource_index_;
+  std::unordered_map<std::string_view, uint32_t> parameter_index_;
+  std::unordered_map<std::string_view, uint32_t> condition_index_;
+  std::unordered_map<std::string_view, uint32_t> mapping_index_;
+  std::vector<std::vector<uint32_t>> edges_to_resource_;
+  std::vector<std::vector<uint32_t>> edges_from_resource_;
+};
+
+}  // namespace stacklint::graph

@@ -1,0 +1,111 @@
+// What the template proves about a value: the resolver's answer to "what is this property?".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "load/node.h"
+
+namespace stacklint::graph {
+
+enum class ValueKind : uint8_t {
+  Unknown,  // the template does not prove what it is (a parameter without default, ...)
+  Absent,   // no value: the property is missing, or AWS::NoValue
+  Null,
+  Scalar,  // text; numbers and booleans too, as CloudFormation accepts "true" and true
+  List,
+  Map,
+  AvailabilityZone,   // the region's AZ #index: Fn::Select [index, Fn::GetAZs region]
+  AvailabilityZones,  // Fn::GetAZs region: all of a region's AZs, unnamed
+  ResourceRef,        // Ref or Fn::GetAtt of a resource in the template
+  Choice,             // one of several values (the branches of Fn::If)
+};
+
+class Value {
+ public:
+  ValueKind kind = ValueKind::Unknown;
+  std::string text;          // Scalar: the text; ResourceRef: the logical id; AZ(s): the region
+                             // ("" for the stack's own region)
+  std::string attribute;     // ResourceRef: the Fn::GetAtt attribute, empty for Ref
+  int64_t index = 0;         // AvailabilityZone
+  std::vector<Value> items;  // List: the items; Choice: the alternatives
+  std::vector<std::pair<std::string, Value>> fields;  // Map
+  const load::Node* node = nullptr;                   // where it is written, when it is
+
+  static Value unknown(const load::Node* at = nullptr) { return make(ValueKind::Unknown, at); }
+  static Value absent(const load::Node* at = nullptr) { return make(ValueKind::Absent, at); }
+  static Value scalar(std::string text, const load::Node* at = nullptr);
+  static Value resource_ref(std::string id, std::string attribute, const load::Node* at);
+  static Value availability_zone(std::string region, int64_t index, const load::Node* at);
+
+  bool is_unknown() const { return kind == ValueKind::Unknown; }
+  bool is_absent() const { return kind == ValueKind::Absent; }
+  bool is_choice() const { return kind == ValueKind::Choice; }
+  // Unknown, or a choice with an unknown alternative.
+  bool has_unknown() const;
+
+  // The alternatives of a choice, or this value alone.
+  std::span<const Value> alternatives() const;
+
+  // A map's field; Absent when a map lacks it; Unknown when this is not known to be a map.
+  // Distributes over a choice.
+  Value get(std::string_view key) const;
+  // A dotted path of fields, e.g. "VersioningConfiguration.Status".
+  Value at_path(std::string_view path) const;
+
+  // A scalar's text as a boolean ("true"/"false", any case), number or string.
+  std::optional<bool> as_bool() const;
+  std::optional<double> as_number() const;
+  std::optional<std::string_view> as_string() const;
+
+ private:
+  static Value make(ValueKind kind, const load::Node* at) {
+    Value v;
+    v.kind = kind;
+    v.node = at;
+    return v;
+  }
+};
+
+// Makes a choice from alternatives: flattens nested choices, drops duplicates, and gives up
+// (Unknown) past a small bound, so that no combination of conditions costs exponential time.
+Value make_choice(std::vector<Value> alternatives, const load::Node* at);
+constexpr size_t kMaxAlternatives = 16;
+
+bool same_value(const Value& a, const Value& b);
+
+// Three-valued logic: what a rule's condition says about a template.
+enum class Truth : uint8_t { False, True, Unknown };
+
+Truth operator!(Truth t);
+Truth all_of(Truth a, Truth b);
+Truth any_of(Truth a, Truth b);
+
+// Applies `test` to each alternative: True when it holds for all, False when for none,
+// Unknown when it depends on a condition or on an unknown alternative.
+template <typename Test>
+Truth for_all_alternatives(const Value& value, Test test) {
+  bool any_true = false, any_false = false, any_unknown = false;
+  for (const Value& alternative : value.alternatives()) {
+    switch (test(alternative)) {
+      case Truth::True:
+        any_true = true;
+        break;
+      case Truth::False:
+        any_false = true;
+        break;
+      case Truth::Unknown:
+        any_unknown = true;
+        break;
+    }
+  }
+  if (any_unknown || (any_true && any_false)) return Truth::Unknown;
+  return any_true ? Truth::True : Truth::False;
+}
+
+}  // namespace stacklint::graph

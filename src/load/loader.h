@@ -1,0 +1,36 @@
+// load: bytes → template tree with positions. The first stage of the pipeline.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "load/node.h"
+#include "load/source.h"
+
+namespace stacklint::load {
+
+struct Limits {
+  size_t max_bytes = 16 * 1024 * 1024;  // CloudFormation's own limit is 1 MB
+  size_t max_depth = 256;
+  size_t max_nodes = 4 * 1024 * 1024;  // including nodes reached through YAML aliases
+};
+
+struct LoadError {
+  std::string message;
+  Range range;
+};
+
+struct Loaded {
+  Document document;
+  std::optional<LoadError> error;  // set when the file could not be read as YAML/JSON
+};
+
+enum class Format { Yaml, Json };
+
+// JSON when the first non-blank character is '{' or '[' (JSON is also YAML, but the JSON
+// loader gives better positions and errors), else YAML.
+Format detect_format(const Source& source);
+
+Loaded load(const Source& source, const Limits& limits = {});
+
+}  // namespace stacklint::load

@@ -1,0 +1,58 @@
+// The template tree: YAML and JSON both load into these nodes, each with its source range.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "load/source.h"
+
+namespace stacklint::load {
+
+enum class NodeKind : uint8_t { Null, Scalar, Sequence, Mapping };
+
+// Plain scalars may be numbers or booleans; quoted ones are always strings.
+enum class ScalarStyle : uint8_t { Plain, Quoted };
+
+struct Node;
+
+struct Pair {
+  const Node* key;  // always a scalar node
+  const Node* value;
+};
+
+struct Node {
+  NodeKind kind = NodeKind::Null;
+  ScalarStyle style = ScalarStyle::Plain;
+  std::string text;  // the scalar's value
+  std::vector<const Node*> items;
+  std::vector<Pair> pairs;  // in source order, duplicates kept
+  Range range;
+
+  bool is_null() const { return kind == NodeKind::Null; }
+  bool is_scalar() const { return kind == NodeKind::Scalar; }
+  bool is_sequence() const { return kind == NodeKind::Sequence; }
+  bool is_mapping() const { return kind == NodeKind::Mapping; }
+
+  // The value of the first pair with this key, or nullptr.
+  const Node* get(std::string_view key) const;
+  // The key node of the first pair with this key, or nullptr.
+  const Node* key_node(std::string_view key) const;
+  // For a one-pair mapping such as {"Ref": X}: its key, else empty.
+  std::string_view single_key() const;
+};
+
+// Owns the nodes of one loaded file. Node addresses stay valid for the document's lifetime.
+class Document {
+ public:
+  Node* make() { return &nodes_.emplace_back(); }
+  const Node* root = nullptr;
+  size_t node_count() const { return nodes_.size(); }
+
+ private:
+  std::deque<Node> nodes_;
+};
+
+}  // namespace stacklint::load

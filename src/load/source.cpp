@@ -1,0 +1,89 @@
+#include "load/source.h"
+
+#include <algorithm>
+
+namespace stacklint::load {
+
+Source::Source(std::string display_path, std::string bytes)
+    : path_(std::move(display_path)), bytes_(std::move(bytes)) {
+  if (bytes_.size() >= 3 && static_cast<unsigned char>(bytes_[0]) == 0xEF &&
+      static_cast<unsigned char>(bytes_[1]) == 0xBB &&
+      static_cast<unsigned char>(bytes_[2]) == 0xBF) {
+    content_start_ = 3;
+  }
+  line_starts_.push_back(content_start_);
+  for (size_t i = content_start_; i < bytes_.size(); ++i) {
+    if (bytes_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+Position Source::position_at(size_t offset) const {
+  offset = std::min(offset, bytes_.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
+  size_t start = line_starts_[line_index];
+  uint32_t column = 1;
+  for (size_t i = start; i < offset; ++i) {
+    // Count code points: continuation bytes do not start a new column.
+    if ((static_cast<unsigned char>(bytes_[i]) & 0xC0) != 0x80) ++column;
+  }
+  return {static_cast<uint32_t>(line_index + 1), column};
+}
+
+size_t Source::offset_of(Position pos) const {
+  if (pos.line == 0 || pos.line > line_starts_.size()) return bytes_.size();
+  size_t offset = line_starts_[pos.line - 1];
+  uint32_t column = 1;
+  while (offset < bytes_.size() && column < pos.column && bytes_[offset] != '\n') {
+    ++offset;
+    while (offset < bytes_.size() && (static_cast<unsigned char>(bytes_[offset]) & 0xC0) == 0x80) {
+      ++offset;
+    }
+    ++column;
+  }
+  return offset;
+}
+
+std::string_view Source::line_text(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  size_t start = line_starts_[line - 1];
+  size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : bytes_.size();
+  if (end > start && bytes_[end - 1] == '\r') --end;
+  return std::string_view(bytes_).substr(start, end - start);
+}
+
+size_t find_invalid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t min = 0;
+    uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2, min = 0x80, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, min = 0x800, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, min = 0x10000, cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace stacklint::load

@@ -1,0 +1,50 @@
+// A template's bytes and the map from byte offsets to line/column positions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stacklint::load {
+
+// 1-based line and column; columns count Unicode code points.
+struct Position {
+  uint32_t line = 0;
+  uint32_t column = 0;
+  friend auto operator<=>(const Position&, const Position&) = default;
+};
+
+// A half-open range: `end` is the position just after the last character.
+struct Range {
+  Position begin;
+  Position end;
+  friend auto operator<=>(const Range&, const Range&) = default;
+};
+
+class Source {
+ public:
+  Source(std::string display_path, std::string bytes);
+
+  const std::string& path() const { return path_; }
+  const std::string& bytes() const { return bytes_; }
+  // Offset of the first byte after a UTF-8 byte order mark, if there is one.
+  size_t content_start() const { return content_start_; }
+
+  Position position_at(size_t offset) const;
+  size_t offset_of(Position pos) const;
+  size_t line_count() const { return line_starts_.size(); }
+  // The text of a line (1-based), without its line break.
+  std::string_view line_text(uint32_t line) const;
+
+ private:
+  std::string path_;
+  std::string bytes_;
+  size_t content_start_ = 0;
+  std::vector<size_t> line_starts_;
+};
+
+// Offset of the first byte that is not valid UTF-8, or npos when all of it is valid.
+size_t find_invalid_utf8(std::string_view text);
+
+}  // namespace stacklint::load

@@ -1,0 +1,74 @@
+#include "report/report.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace stacklint::report {
+
+Counts count(const Run& run) {
+  Counts counts;
+  for (const rules::FileResult& file : run.files) {
+    if (file.skipped) continue;
+    ++counts.files;
+    for (const rules::Finding& finding : file.findings) {
+      if (finding.suppressed) {
+        ++counts.suppressed;
+        continue;
+      }
+      ++counts.findings;
+      switch (finding.severity) {
+        case rules::Severity::Error:
+          ++counts.errors;
+          break;
+        case rules::Severity::Warning:
+          ++counts.warnings;
+          break;
+        case rules::Severity::Info:
+          ++counts.infos;
+          break;
+      }
+    }
+  }
+  return counts;
+}
+
+std::string display_path(std::string_view path) {
+  std::string out(path);
+  for (char& c : out) {
+    if (c == '\\') c = '/';
+  }
+  while (out.rfind("./", 0) == 0) out.erase(0, 2);
+  return out;
+}
+
+std::string fingerprint(const rules::Finding& finding, std::string_view path) {
+  // FNV-1a over what identifies a finding without its line.
+  uint64_t hash = 1469598103934665603ULL;
+  auto mix = [&](std::string_view text) {
+    for (unsigned char c : text) {
+      hash ^= c;
+      hash *= 1099511628211ULL;
+    }
+    hash ^= 0xFF;
+    hash *= 1099511628211ULL;
+  };
+  mix(finding.rule->id);
+  mix(display_path(path));
+  mix(finding.path.empty() ? finding.message : finding.path);
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
+  return buffer;
+}
+
+Writer find_writer(std::string_view format) {
+  if (format == "text") return write_text;
+  if (format == "json") return write_json;
+  if (format == "sarif") return write_sarif;
+  return nullptr;
+}
+
+std::vector<std::string_view> format_names() {
+  return {"text", "json", "sarif"};
+}
+
+}  // namespace stacklint::report

@@ -1,0 +1,48 @@
+// report: findings → text, json, sarif, ... The last stage; it reads results, never templates.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/catalog.h"
+#include "rules/engine.h"
+
+namespace stacklint::report {
+
+// A message about the run itself rather than a template (a path that could not be read, ...).
+struct Notice {
+  std::string path;
+  std::string message;
+};
+
+struct Run {
+  const rules::Catalog* catalog = nullptr;
+  std::vector<rules::FileResult> files;  // in the order of their paths
+  std::vector<Notice> notices;
+  bool color = false;
+};
+
+struct Counts {
+  size_t files = 0, findings = 0, errors = 0, warnings = 0, infos = 0, suppressed = 0;
+};
+Counts count(const Run& run);
+
+void write_text(const Run& run, std::ostream& out);
+void write_json(const Run& run, std::ostream& out);
+void write_sarif(const Run& run, std::ostream& out);
+
+// A writer per format name; nullptr for an unknown name.
+using Writer = void (*)(const Run&, std::ostream&);
+Writer find_writer(std::string_view format);
+std::vector<std::string_view> format_names();
+
+// Path as shown in reports and SARIF uris: relative, forward slashes, no leading "./".
+std::string display_path(std::string_view path);
+// A stable fingerprint of a finding that ignores line numbers (rule, file, resource path).
+std::string fingerprint(const rules::Finding& finding, std::string_view path);
+
+constexpr std::string_view kVersion = STACKLINT_VERSION;
+
+}  // namespace stacklint::report

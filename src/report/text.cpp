@@ -1,0 +1,112 @@
+// The format for people: where, what, the line with the range underlined, and how to fix it.
+#include <algorithm>
+
+#include "report/report.h"
+
+namespace stacklint::report {
+
+namespace {
+
+struct Style {
+  bool on;
+  const char* operator()(const char* code) const { return on ? code : ""; }
+};
+
+constexpr const char* kBold = "\x1b[1m";
+constexpr const char* kRed = "\x1b[1;31m";
+constexpr const char* kYellow = "\x1b[1;33m";
+constexpr const char* kBlue = "\x1b[1;36m";
+constexpr const char* kDim = "\x1b[2m";
+constexpr const char* kReset = "\x1b[0m";
+
+const char* severity_color(rules::Severity severity) {
+  switch (severity) {
+    case rules::Severity::Error:
+      return kRed;
+    case rules::Severity::Warning:
+      return kYellow;
+    case rules::Severity::Info:
+      return kBlue;
+  }
+  return "";
+}
+
+size_t code_points(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// The first sentence or line of the fix, as a one-line hint.
+std::string first_line(std::string_view text) {
+  size_t end = text.find('\n');
+  std::string line(text.substr(0, end));
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+void write_snippet(const load::Source& source, const rules::Finding& finding, Style style,
+                   std::ostream& out) {
+  uint32_t line = finding.range.begin.line;
+  std::string text(source.line_text(line));
+  if (line == 0 || line > source.line_count()) return;
+  std::replace(text.begin(), text.end(), '\t', ' ');
+  std::string number = std::to_string(line);
+  std::string gutter(number.size(), ' ');
+  size_t width = code_points(text);
+  size_t begin = std::min<size_t>(finding.range.begin.column - 1, width);
+  size_t end = finding.range.end.line == line ? finding.range.end.column - 1 : width;
+  end = std::clamp(end, begin + 1, std::max(width, begin + 1));
+  out << style(kDim) << gutter << " |" << style(kReset) << "\n";
+  out << style(kDim) << number << " |" << style(kReset) << " " << text << "\n";
+  out << style(kDim) << gutter << " |" << style(kReset) << " " << std::string(begin, ' ')
+      << style(severity_color(finding.severity)) << std::string(end - begin, '^') << style(kReset)
+      << "\n";
+}
+
+}  // namespace
+
+void write_text(const Run& run, std::ostream& out) {
+  Style style{run.color};
+  for (const Notice& notice : run.notices) {
+    out << style(kBold) << display_path(notice.path) << style(kReset) << ": " << style(kRed)
+        << "error" << style(kReset) << ": " << notice.message << "\n";
+  }
+  for (const rules::FileResult& file : run.files) {
+    for (const rules::Finding& finding : file.findings) {
+      if (finding.suppressed) continue;
+      out << style(kBold) << display_path(file.source->path()) << ":" << finding.range.begin.line
+          << ":" << finding.range.begin.column << ":" << style(kReset) << " "
+          << style(severity_color(finding.severity)) << rules::to_string(finding.severity)
+          << style(kReset) << ": " << finding.message << " " << style(kDim) << "["
+          << finding.rule->id << " " << finding.rule->name << "]" << style(kReset) << "\n";
+      write_snippet(*file.source, finding, style, out);
+      for (const rules::Related& related : finding.related) {
+        out << "  " << style(kDim) << "= note:" << style(kReset) << " " << related.message << " ("
+            << display_path(file.source->path()) << ":" << related.range.begin.line << ":"
+            << related.range.begin.column << ")\n";
+      }
+      if (!finding.rule->docs.fix.empty()) {
+        out << "  " << style(kBold) << "= help:" << style(kReset) << " "
+            << first_line(finding.rule->docs.fix) << " (stacklint explain " << finding.rule->id
+            << ")\n";
+      }
+      out << "\n";
+    }
+  }
+  Counts counts = count(run);
+  auto plural = [](size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  if (counts.findings == 0) {
+    out << "No problems found in " << plural(counts.files, "file");
+  } else {
+    out << style(kBold) << "Found " << plural(counts.findings, "problem") << style(kReset) << " ("
+        << plural(counts.errors, "error") << ", " << plural(counts.warnings, "warning") << ", "
+        << plural(counts.infos, "info") << ") in " << plural(counts.files, "file");
+  }
+  if (counts.suppressed > 0) out << "; " << counts.suppressed << " suppressed";
+  out << ".\n";
+}
+
+}  // namespace stacklint::report

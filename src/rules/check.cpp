@@ -1,0 +1,62 @@
+#include "rules/check.h"
+
+#include <algorithm>
+
+namespace stacklint::rules {
+
+load::Range range_of(const graph::Resource& resource, const load::Node* at) {
+  if (at != nullptr) return at->range;
+  return resource.key != nullptr ? resource.key->range : load::Range{};
+}
+
+Finding& CheckContext::report(const graph::Resource& resource, const load::Node* at,
+                              std::string message, std::string_view path) {
+  Finding finding;
+  finding.rule = &rule;
+  finding.severity = rule.severity;
+  finding.range = range_of(resource, at);
+  finding.resource = resource.id;
+  finding.message = std::move(message);
+  finding.path = "Resources/" + resource.id;
+  if (!path.empty()) finding.path += "/" + std::string(path);
+  out_.push_back(std::move(finding));
+  return out_.back();
+}
+
+Finding& CheckContext::report_at(load::Range range, std::string message, std::string path,
+                                 std::string resource) {
+  Finding finding;
+  finding.rule = &rule;
+  finding.severity = rule.severity;
+  finding.range = range;
+  finding.resource = std::move(resource);
+  finding.message = std::move(message);
+  finding.path = std::move(path);
+  out_.push_back(std::move(finding));
+  return out_.back();
+}
+
+CheckRegistry& CheckRegistry::instance() {
+  static CheckRegistry registry;
+  return registry;
+}
+
+void CheckRegistry::add(std::string_view rule_id, CheckFunction check) {
+  checks_.emplace_back(std::string(rule_id), check);
+}
+
+CheckFunction CheckRegistry::find(std::string_view rule_id) const {
+  for (const auto& [id, check] : checks_) {
+    if (id == rule_id) return check;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> CheckRegistry::ids() const {
+  std::vector<std::string> ids;
+  for (const auto& entry : checks_) ids.push_back(entry.first);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace stacklint::rules

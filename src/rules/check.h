@@ -1,0 +1,72 @@
+// What a rule's check sees (the graph and the resolver) and how it reports. Graph checks live
+// in src/rules/checks/, one file per rule, and register themselves with STACKLINT_CHECK.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/resolver.h"
+#include "graph/template.h"
+#include "load/source.h"
+#include "rules/rule.h"
+
+namespace stacklint::rules {
+
+class CheckContext {
+ public:
+  CheckContext(const load::Source& source, const graph::Template& tmpl,
+               const graph::Resolver& resolver, const RuleInfo& rule, std::vector<Finding>& out)
+      : source(source), tmpl(tmpl), resolver(resolver), rule(rule), out_(out) {}
+
+  const load::Source& source;
+  const graph::Template& tmpl;
+  const graph::Resolver& resolver;
+  const RuleInfo& rule;
+
+  // Reports a finding on a resource, pointing at `at` (the resource's logical id when null).
+  // `path` names the place under the resource ("Properties/MultiAZ"), for baselines.
+  Finding& report(const graph::Resource& resource, const load::Node* at, std::string message,
+                  std::string_view path = {});
+  // Reports a finding that belongs to no resource (a parameter, a section, the file).
+  Finding& report_at(load::Range range, std::string message, std::string path,
+                     std::string resource = {});
+
+ private:
+  std::vector<Finding>& out_;
+};
+
+using CheckFunction = void (*)(CheckContext&);
+
+// Maps rule ids to their graph check implementations.
+class CheckRegistry {
+ public:
+  static CheckRegistry& instance();
+  void add(std::string_view rule_id, CheckFunction check);
+  CheckFunction find(std::string_view rule_id) const;
+  std::vector<std::string> ids() const;
+
+ private:
+  std::vector<std::pair<std::string, CheckFunction>> checks_;
+};
+
+struct CheckRegistration {
+  CheckRegistration(std::string_view rule_id, CheckFunction check) {
+    CheckRegistry::instance().add(rule_id, check);
+  }
+};
+
+// Defines the check for one rule: STACKLINT_CHECK(R101) { ... uses `ctx` ... }
+#define STACKLINT_CHECK(RULE_ID)                                                               \
+  static void check_##RULE_ID(::stacklint::rules::CheckContext& ctx);                          \
+  static const ::stacklint::rules::CheckRegistration registration_##RULE_ID{#RULE_ID,          \
+                                                                            &check_##RULE_ID}; \
+  static void check_##RULE_ID(::stacklint::rules::CheckContext& ctx)
+
+// The range to point at for a node, or the resource's logical id when there is no node.
+load::Range range_of(const graph::Resource& resource, const load::Node* at);
+
+// Truth of a test over a resolved value's alternatives, silent on unknowns (see Truth).
+using graph::Truth;
+
+}  // namespace stacklint::rules

@@ -1,0 +1,287 @@
+// Conditions are evaluated in three-valued logic: a property whose value the template does not
+// prove is Unknown, `not` of Unknown is Unknown, and a rule fires only on True. So an unknown
+// value never makes a rule fire.
+#include "rules/declarative.h"
+
+#include <re2/re2.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace stacklint::rules {
+
+using graph::Value;
+using graph::ValueKind;
+
+namespace {
+
+const std::vector<std::string_view> kOperators = {
+    "exists", "equals", "in", "matches", "greater-than", "less-than", "at-least", "at-most"};
+
+const RE2& compiled(const load::Node* pattern) {
+  static std::mutex mutex;
+  static std::map<const load::Node*, std::unique_ptr<RE2>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = cache[pattern];
+  if (!slot) slot = std::make_unique<RE2>(pattern->text, RE2::Quiet);
+  return *slot;
+}
+
+bool looks_boolean(std::string_view text) {
+  return text == "true" || text == "false";
+}
+
+// Equality as CloudFormation sees it: "true" equals true, "7" equals 7.
+Truth scalar_equals(const Value& value, const load::Node* expected) {
+  if (value.kind == ValueKind::Absent || value.kind == ValueKind::Null) return Truth::False;
+  if (value.kind != ValueKind::Scalar) {
+    // A resource reference or symbolic AZ is decided at deploy time; lists and maps never
+    // equal a scalar.
+    return (value.kind == ValueKind::List || value.kind == ValueKind::Map) ? Truth::False
+                                                                           : Truth::Unknown;
+  }
+  if (looks_boolean(expected->text)) {
+    auto b = value.as_bool();
+    return b && *b == (expected->text == "true") ? Truth::True : Truth::False;
+  }
+  Value expected_value = Value::scalar(expected->text);
+  auto a = value.as_number();
+  auto e = expected_value.as_number();
+  if (a && e) return *a == *e ? Truth::True : Truth::False;
+  return value.text == expected->text ? Truth::True : Truth::False;
+}
+
+Truth apply_operator(std::string_view op, const load::Node* operand, const Value& value) {
+  return graph::for_all_alternatives(value, [&](const Value& v) -> Truth {
+    if (v.kind == ValueKind::Unknown) return Truth::Unknown;
+    bool present = v.kind != ValueKind::Absent && v.kind != ValueKind::Null;
+    if (op == "exists") {
+      bool want = operand->text != "false";
+      return present == want ? Truth::True : Truth::False;
+    }
+    if (op == "equals") return scalar_equals(v, operand);
+    if (op == "in") {
+      Truth result = Truth::False;
+      for (const load::Node* item : operand->items)
+        result = graph::any_of(result, scalar_equals(v, item));
+      return result;
+    }
+    if (!present) return Truth::False;
+    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
+    if (op == "matches") {
+      return RE2::PartialMatch(v.text, compiled(operand)) ? Truth::True : Truth::False;
+    }
+    auto number = v.as_number();
+    Value limit_value = Value::scalar(operand->text);
+    auto limit = limit_value.as_number();
+    if (!number || !limit) return Truth::Unknown;
+    bool holds = op == "greater-than" ? *number > *limit
+                 : op == "less-than"  ? *number < *limit
+                 : op == "at-least"   ? *number >= *limit
+                                      : *number <= *limit;
+    return holds ? Truth::True : Truth::False;
+  });
+}
+
+// The values at a path; `*` steps into every item of a list.
+void values_at(const Value& start, std::string_view path, std::vector<Value>& out) {
+  if (path.empty()) {
+    out.push_back(start);
+    return;
+  }
+  size_t dot = path.find('.');
+  std::string_view segment = path.substr(0, dot);
+  std::string_view rest = dot == std::string_view::npos ? "" : path.substr(dot + 1);
+  if (segment == "*") {
+    for (const Value& alternative : start.alternatives()) {
+      if (alternative.kind == ValueKind::List) {
+        for (const Value& item : alternative.items) values_at(item, rest, out);
+      } else if (alternative.kind == ValueKind::Absent || alternative.kind == ValueKind::Null) {
+        continue;
+      } else {
+        out.push_back(Value::unknown());
+      }
+    }
+    return;
+  }
+  values_at(start.get(segment), rest, out);
+}
+
+Truth evaluate(const load::Node* condition, const graph::Resource& resource,
+               const graph::Resolver& resolver) {
+  if (condition == nullptr || !condition->is_mapping()) return Truth::Unknown;
+  if (const load::Node* all = condition->get("all")) {
+    Truth result = Truth::True;
+    for (const load::Node* item : all->items) {
+      result = graph::all_of(result, evaluate(item, resource, resolver));
+      if (result == Truth::False) break;
+    }
+    return result;
+  }
+  if (const load::Node* any = condition->get("any")) {
+    Truth result = Truth::False;
+    for (const load::Node* item : any->items) {
+      result = graph::any_of(result, evaluate(item, resource, resolver));
+      if (result == Truth::True) break;
+    }
+    return result;
+  }
+  if (const load::Node* negated = condition->get("not"))
+    return !evaluate(negated, resource, resolver);
+  std::vector<Value> values;
+  if (const load::Node* property = condition->get("property")) {
+    std::string_view path = property->text;
+    size_t star = path.find("*");
+    if (star == std::string_view::npos) {
+      values.push_back(resolver.property(resource, path));
+    } else {
+      // Resolve up to the first `*`, then step through lists.
+      std::string_view head = path.substr(0, star == 0 ? 0 : star - 1);
+      Value start =
+          head.empty() ? resolver.resolve(resource.properties) : resolver.property(resource, head);
+      values_at(start, path.substr(star), values);
+    }
+  } else if (const load::Node* attribute = condition->get("attribute")) {
+    values.push_back(resolver.attribute(resource, attribute->text));
+  } else {
+    return Truth::Unknown;
+  }
+  for (std::string_view op : kOperators) {
+    const load::Node* operand = condition->get(op);
+    if (operand == nullptr) continue;
+    // Over several values (a path through `*`): true when any value satisfies the operator.
+    Truth result = Truth::False;
+    for (const Value& value : values)
+      result = graph::any_of(result, apply_operator(op, operand, value));
+    return result;
+  }
+  return Truth::Unknown;
+}
+
+// The node a path names in the template as written, when every step is a literal mapping.
+const load::Node* written_node(const graph::Resource& resource, std::string_view path) {
+  const load::Node* node = resource.properties;
+  if (path.rfind("@", 0) == 0) {  // @DeletionPolicy: a resource attribute
+    return resource.node != nullptr && resource.node->is_mapping()
+               ? resource.node->get(path.substr(1))
+               : nullptr;
+  }
+  while (node != nullptr && !path.empty()) {
+    size_t dot = path.find('.');
+    if (!node->is_mapping()) return nullptr;
+    node = node->get(path.substr(0, dot));
+    if (dot == std::string_view::npos) break;
+    path.remove_prefix(dot + 1);
+  }
+  return node;
+}
+
+std::string expand_message(std::string_view text, const graph::Resource& resource) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text.compare(i, 10, "{resource}") == 0) {
+      out += resource.id;
+      i += 10;
+    } else if (text.compare(i, 6, "{type}") == 0) {
+      out += resource.type;
+      i += 6;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+void validate_condition(const load::Node* condition, std::vector<std::string>& problems) {
+  if (condition == nullptr || !condition->is_mapping()) {
+    problems.push_back("a condition is a mapping");
+    return;
+  }
+  if (const load::Node* list =
+          condition->get("all") ? condition->get("all") : condition->get("any")) {
+    if (!list->is_sequence() || list->items.empty()) problems.push_back("all/any take a list");
+    for (const load::Node* item : list->items) validate_condition(item, problems);
+    return;
+  }
+  if (const load::Node* negated = condition->get("not")) {
+    validate_condition(negated, problems);
+    return;
+  }
+  if (condition->get("property") == nullptr && condition->get("attribute") == nullptr) {
+    problems.push_back("a condition needs property, attribute, all, any or not");
+    return;
+  }
+  int operators = 0;
+  for (std::string_view op : kOperators) {
+    const load::Node* operand = condition->get(op);
+    if (operand == nullptr) continue;
+    ++operators;
+    if (op == "in" && !operand->is_sequence()) problems.push_back("`in` takes a list");
+    if (op != "in" && !operand->is_scalar())
+      problems.push_back(std::string(op) + " takes a scalar");
+    if (op == "matches" && operand->is_scalar() && !RE2(operand->text, RE2::Quiet).ok()) {
+      problems.push_back("bad regular expression: " + operand->text);
+    }
+  }
+  if (operators != 1) problems.push_back("a property condition needs exactly one operator");
+  for (const load::Pair& pair : condition->pairs) {
+    const std::string& key = pair.key->text;
+    if (key != "property" && key != "attribute" &&
+        std::find(kOperators.begin(), kOperators.end(), key) == kOperators.end()) {
+      problems.push_back("unknown key in condition: " + key);
+    }
+  }
+}
+
+}  // namespace
+
+void run_declarative_check(CheckContext& ctx) {
+  const load::Node* check = ctx.rule.check;
+  const load::Node* types = check->get("resource-types");
+  const load::Node* when = check->get("when");
+  const load::Node* report_at = check->get("report-at");
+  const load::Node* message = check->get("message");
+  for (const graph::Resource& resource : ctx.tmpl.resources()) {
+    bool wanted = false;
+    if (types != nullptr) {
+      for (const load::Node* type : types->items) wanted = wanted || type->text == resource.type;
+    }
+    if (!wanted) continue;
+    if (evaluate(when, resource, ctx.resolver) != Truth::True) continue;
+    const load::Node* at = nullptr;
+    std::string path;
+    if (report_at != nullptr) {
+      for (const load::Node* candidate : report_at->items) {
+        at = written_node(resource, candidate->text);
+        if (at != nullptr) {
+          path = candidate->text;
+          break;
+        }
+      }
+    }
+    ctx.report(resource, at,
+               expand_message(message != nullptr ? message->text : ctx.rule.title, resource), path);
+  }
+}
+
+std::vector<std::string> validate_declarative_check(const load::Node* check) {
+  std::vector<std::string> problems;
+  if (check == nullptr || !check->is_mapping()) return {"check is a mapping"};
+  const load::Node* types = check->get("resource-types");
+  if (types == nullptr || !types->is_sequence() || types->items.empty()) {
+    problems.push_back("check needs resource-types, a list");
+  }
+  if (check->get("message") == nullptr) problems.push_back("check needs a message");
+  validate_condition(check->get("when"), problems);
+  for (const load::Pair& pair : check->pairs) {
+    const std::string& key = pair.key->text;
+    if (key != "resource-types" && key != "when" && key != "report-at" && key != "message") {
+      problems.push_back("unknown key in check: " + key);
+    }
+  }
+  return problems;
+}
+
+}  // namespace stacklint::rules

@@ -1,0 +1,126 @@
+#include "rules/engine.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "graph/resolver.h"
+#include "graph/template.h"
+#include "rules/check.h"
+#include "rules/declarative.h"
+
+namespace stacklint::rules {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+bool mentions_cloudformation(const std::string& bytes) {
+  return bytes.find("Resources") != std::string::npos ||
+         bytes.find("AWSTemplateFormatVersion") != std::string::npos;
+}
+
+}  // namespace
+
+bool Selection::enabled(const RuleInfo& rule) const {
+  auto named = [&](const std::set<std::string>& set) {
+    return set.count(rule.id) > 0 || set.count(rule.name) > 0;
+  };
+  if (!select.empty() && !named(select)) return false;
+  if (named(ignore)) return false;
+  auto it = severity.find(rule.id);
+  return it == severity.end() || it->second != "off";
+}
+
+Severity Selection::severity_of(const RuleInfo& rule) const {
+  Severity result = rule.severity;
+  if (auto it = severity.find(rule.id); it != severity.end()) parse_severity(it->second, result);
+  return result;
+}
+
+void sort_findings(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin;
+    if (a.rule->id != b.rule->id) return a.rule->id < b.rule->id;
+    if (a.range.end != b.range.end) return a.range.end < b.range.end;
+    return a.message < b.message;
+  });
+}
+
+FileResult lint(std::shared_ptr<const load::Source> source, const Catalog& catalog,
+                const LintOptions& options) {
+  FileResult result;
+  result.source = source;
+  const RuleInfo* unreadable = catalog.find("T001");
+  auto report_unreadable = [&](load::Range range, std::string message) {
+    if (unreadable == nullptr || !options.selection.enabled(*unreadable)) return;
+    Finding finding;
+    finding.rule = unreadable;
+    finding.severity = options.selection.severity_of(*unreadable);
+    finding.range = range;
+    finding.message = std::move(message);
+    finding.path = "";
+    result.findings.push_back(std::move(finding));
+  };
+
+  Clock::time_point start = Clock::now();
+  load::Loaded loaded = load::load(*source, options.limits);
+  result.times.load = seconds_since(start);
+  if (loaded.error) {
+    if (options.skip_non_templates && !mentions_cloudformation(source->bytes())) {
+      result.skipped = true;
+      return result;
+    }
+    report_unreadable(loaded.error->range, loaded.error->message);
+    return result;
+  }
+  const load::Node* root = loaded.document.root;
+  const load::Node* resources = root->is_mapping() ? root->get("Resources") : nullptr;
+  bool looks_like_template =
+      root->is_mapping() &&
+      (resources != nullptr || root->get("AWSTemplateFormatVersion") != nullptr);
+  if (!looks_like_template && options.skip_non_templates) {
+    result.skipped = true;
+    return result;
+  }
+  if (!root->is_mapping()) {
+    report_unreadable({root->range.begin, root->range.begin},
+                      "the template's top level must be a mapping of sections");
+    return result;
+  }
+  if (resources == nullptr || !resources->is_mapping()) {
+    load::Range at = resources != nullptr ? root->key_node("Resources")->range
+                                          : load::Range{root->range.begin, root->range.begin};
+    report_unreadable(at, resources == nullptr
+                              ? "the template has no Resources section; CloudFormation requires one"
+                              : "Resources must be a mapping of logical ids to resources");
+    return result;
+  }
+
+  start = Clock::now();
+  graph::Template tmpl(root);
+  graph::Resolver resolver(tmpl);
+  result.times.graph = seconds_since(start);
+
+  start = Clock::now();
+  for (const RuleInfo* rule : catalog.rules()) {
+    if (rule->implementation == "engine" || !options.selection.enabled(*rule)) continue;
+    size_t first = result.findings.size();
+    CheckContext ctx(*source, tmpl, resolver, *rule, result.findings);
+    if (rule->implementation == "declarative") {
+      run_declarative_check(ctx);
+    } else if (CheckFunction check = CheckRegistry::instance().find(rule->id)) {
+      check(ctx);
+    }
+    Severity severity = options.selection.severity_of(*rule);
+    for (size_t i = first; i < result.findings.size(); ++i) result.findings[i].severity = severity;
+  }
+  result.times.rules = seconds_since(start);
+  sort_findings(result.findings);
+  return result;
+}
+
+}  // namespace stacklint::rules

@@ -1,0 +1,50 @@
+// Runs the selected rules over one template: load → graph → rules, with timings per stage.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "load/loader.h"
+#include "rules/catalog.h"
+#include "rules/rule.h"
+
+namespace stacklint::rules {
+
+struct Selection {
+  std::set<std::string> select;  // ids or names; empty means every rule
+  std::set<std::string> ignore;
+  std::map<std::string, std::string> severity;  // id → "error" | "warning" | "info" | "off"
+
+  bool enabled(const RuleInfo& rule) const;
+  Severity severity_of(const RuleInfo& rule) const;
+};
+
+struct StageTimes {
+  double load = 0, graph = 0, rules = 0;  // seconds
+};
+
+struct FileResult {
+  std::shared_ptr<const load::Source> source;
+  std::vector<Finding> findings;  // sorted by position, then rule
+  // True when the file was found by walking a directory and is clearly not a template.
+  bool skipped = false;
+  StageTimes times;
+};
+
+struct LintOptions {
+  Selection selection;
+  // Files met in a directory walk are skipped silently when they are clearly not templates.
+  bool skip_non_templates = false;
+  load::Limits limits;
+};
+
+FileResult lint(std::shared_ptr<const load::Source> source, const Catalog& catalog,
+                const LintOptions& options);
+
+// Orders findings by line, column, rule id, then message: the order of every output.
+void sort_findings(std::vector<Finding>& findings);
+
+}  // namespace stacklint::rules

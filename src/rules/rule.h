@@ -1,0 +1,62 @@
+// rules: what a rule is (its metadata from rules/*.yaml) and what it reports (findings).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "load/node.h"
+
+namespace stacklint::rules {
+
+enum class Severity : uint8_t { Info = 0, Warning = 1, Error = 2 };
+
+std::string_view to_string(Severity severity);
+bool parse_severity(std::string_view text, Severity& out);
+
+struct RuleDocs {
+  std::string what;     // What it does
+  std::string why;      // Why is this bad
+  std::string example;  // a template fragment that triggers it
+  std::string fix;      // Use instead
+};
+
+struct RuleInfo {
+  std::string id;    // "R110"
+  std::string name;  // "rds-instance-single-az"
+  Severity severity = Severity::Warning;
+  std::string title;   // one line
+  std::string source;  // the note and section the rule comes from
+  std::vector<std::string> tags;
+  RuleDocs docs;
+  // Other tools' ids for the same check, by tool: "checkov", "cfn_nag", "guard", "cfn-lint".
+  std::map<std::string, std::vector<std::string>> equivalents;
+  // "graph" (implemented in src/rules/checks/), "declarative" (the `check` below), or "engine"
+  // (reported by the pipeline itself, such as T001).
+  std::string implementation;
+  const load::Node* check = nullptr;  // the declarative check, when there is one
+  std::string file;                   // rules/R110.yaml
+};
+
+struct Related {
+  load::Range range;
+  std::string message;
+};
+
+struct Finding {
+  const RuleInfo* rule = nullptr;
+  Severity severity = Severity::Warning;
+  load::Range range;
+  std::string resource;  // logical id; empty for template-level findings
+  std::string message;
+  std::vector<Related> related;
+  // Where in the template the finding is, by names rather than lines ("Resources/Db/MultiAZ"):
+  // the identity that baselines and fingerprints keep across edits.
+  std::string path;
+  bool suppressed = false;
+  std::string suppression_kind;  // "inSource" or "external"
+  std::string suppression_reason;
+};
+
+}  // namespace stacklint::rules

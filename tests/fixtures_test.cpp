@@ -1,0 +1,186 @@
+// Every rule's fixtures in testdata/<RULE>/: each fixture states its expected findings next to
+// the lines they are about, and the run must produce exactly those: none missing, none extra.
+//
+//   YAML:  `# expect: R110` at the end of the line the finding points at; several ids may be
+//          listed (`# expect: R110, R110`), and a column may be pinned (`# expect: R110:16`).
+//   JSON:  a sidecar `<file>.expect` with one `LINE RULE[:COLUMN]` per line.
+//
+// Only the rule the folder is named after runs (as clang-tidy runs one check per test), unless
+// the fixture's first line says `# stacklint-test: select R110,T030`.
+#include <doctest/doctest.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace stacklint;
+
+namespace {
+
+struct Expectation {
+  uint32_t line;
+  std::string rule;
+  uint32_t column;  // 0: any column
+  bool operator<(const Expectation& o) const {
+    return std::tie(line, rule, column) < std::tie(o.line, o.rule, o.column);
+  }
+};
+
+std::vector<Expectation> parse_expectations(const std::string& path, const std::string& text) {
+  std::vector<Expectation> expected;
+  auto add = [&](uint32_t line, std::string_view list) {
+    std::string id, column;
+    std::string items(list);
+    std::stringstream stream(items);
+    std::string item;
+    while (std::getline(stream, item, ',')) {
+      item.erase(0, item.find_first_not_of(" \t"));
+      item.erase(item.find_last_not_of(" \t\r") + 1);
+      if (item.empty()) continue;
+      size_t colon = item.find(':');
+      Expectation e{line, item.substr(0, colon), 0};
+      if (colon != std::string::npos)
+        e.column = static_cast<uint32_t>(std::stoul(item.substr(colon + 1)));
+      expected.push_back(e);
+    }
+  };
+  if (path.size() > 5 && path.substr(path.size() - 5) == ".json") {
+    std::string sidecar = testing::read_file(path + ".expect");
+    std::stringstream lines(sidecar);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      size_t space = line.find(' ');
+      add(static_cast<uint32_t>(std::stoul(line.substr(0, space))), line.substr(space + 1));
+    }
+    return expected;
+  }
+  std::stringstream lines(text);
+  std::string line;
+  uint32_t number = 0;
+  while (std::getline(lines, line)) {
+    ++number;
+    size_t at = line.find("# expect:");
+    if (at != std::string::npos) add(number, std::string_view(line).substr(at + 9));
+  }
+  return expected;
+}
+
+std::vector<std::string> selected_rules(const std::string& folder_rule, const std::string& text) {
+  std::string first = text.substr(0, text.find('\n'));
+  std::string list;
+  if (RE2::PartialMatch(first, R"(stacklint-test:\s*select\s+([A-Z0-9,]+))", &list)) {
+    std::vector<std::string> ids;
+    std::stringstream stream(list);
+    std::string id;
+    while (std::getline(stream, id, ',')) ids.push_back(id);
+    return ids;
+  }
+  return {folder_rule};
+}
+
+std::string describe(const std::vector<Expectation>& list) {
+  std::string out;
+  for (const Expectation& e : list) {
+    out += "  line " + std::to_string(e.line) + ": " + e.rule;
+    if (e.column != 0) out += ":" + std::to_string(e.column);
+    out += "\n";
+  }
+  return out.empty() ? "  (none)\n" : out;
+}
+
+std::vector<fs::path> fixture_files(const fs::path& folder) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    std::string ext = entry.path().extension().string();
+    if (ext == ".yaml" || ext == ".yml" || ext == ".json" || ext == ".template") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("every fixture produces exactly the findings it expects") {
+  fs::path testdata = fs::path(testing::source_dir()) / "testdata";
+  size_t checked = 0;
+  std::vector<fs::path> folders;
+  for (const auto& entry : fs::directory_iterator(testdata)) {
+    if (entry.is_directory()) folders.push_back(entry.path());
+  }
+  std::sort(folders.begin(), folders.end());
+  for (const fs::path& folder : folders) {
+    std::string rule = folder.filename().string();
+    if (rules::Catalog::builtin().find(rule) == nullptr) continue;  // other test data
+    for (const fs::path& file : fixture_files(folder)) {
+      std::string text = testing::read_file(file.string());
+      std::string name = fs::relative(file, testing::source_dir()).string();
+      rules::FileResult result = testing::lint_text(text, selected_rules(rule, text), name);
+      std::vector<Expectation> expected = parse_expectations(file.string(), text);
+      std::vector<Expectation> actual;
+      std::string messages;
+      for (const rules::Finding& f : result.findings) {
+        actual.push_back({f.range.begin.line, f.rule->id, f.range.begin.column});
+        messages += "  " + std::to_string(f.range.begin.line) + ":" +
+                    std::to_string(f.range.begin.column) + " " + f.rule->id + " " + f.message +
+                    "\n";
+      }
+      // Match expectations with a pinned column first, then the rest by line and rule.
+      std::vector<Expectation> missing, extra = actual;
+      std::sort(expected.begin(), expected.end(),
+                [](const Expectation& a, const Expectation& b) { return a.column > b.column; });
+      for (const Expectation& e : expected) {
+        auto it = std::find_if(extra.begin(), extra.end(), [&](const Expectation& a) {
+          return a.line == e.line && a.rule == e.rule && (e.column == 0 || a.column == e.column);
+        });
+        if (it == extra.end()) {
+          missing.push_back(e);
+        } else {
+          extra.erase(it);
+        }
+      }
+      INFO("fixture: " << name << "\nmissing:\n"
+                       << describe(missing) << "unexpected:\n"
+                       << describe(extra) << "all findings:\n"
+                       << messages);
+      CHECK((missing.empty() && extra.empty()));
+      ++checked;
+    }
+  }
+  CHECK(checked > 0);
+}
+
+TEST_CASE("every rule has fixtures that fire, stay silent, and stay silent on unknown values") {
+  fs::path testdata = fs::path(testing::source_dir()) / "testdata";
+  for (const rules::RuleInfo* rule : rules::Catalog::builtin().rules()) {
+    fs::path folder = testdata / rule->id;
+    INFO("rule " << rule->id << ": expected fixtures in " << folder.string());
+    REQUIRE(fs::is_directory(folder));
+    bool fires = false, silent = false, unknown = false;
+    for (const fs::path& file : fixture_files(folder)) {
+      std::string stem = file.filename().string();
+      std::string text = testing::read_file(file.string());
+      bool has_expectations = !parse_expectations(file.string(), text).empty();
+      INFO("fixture " << file.string());
+      if (stem.rfind("fires", 0) == 0) {
+        CHECK(has_expectations);
+        fires = true;
+      } else if (stem.rfind("silent", 0) == 0) {
+        CHECK_FALSE(has_expectations);
+        silent = true;
+      } else if (stem.rfind("unknown", 0) == 0) {
+        CHECK_FALSE(has_expectations);
+        unknown = true;
+      }
+    }
+    CHECK(fires);
+    CHECK(silent);
+    CHECK(unknown);
+  }
+}
