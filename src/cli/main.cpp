@@ -91,12 +91,24 @@ int main(int argc, char** argv) {
       app.add_option("-f,--format", formats,
                      "Output format: text, json, sarif. Repeat to write several formats; each "
                      "--output after a --format names that format's file")
-          ->check(CLI::IsMember({"text", "json", "sarif"}));
-  auto* output_option = app.add_option("-o,--output", outputs, "Write the report to FILE");
+          ->check(CLI::IsMember({"text", "json", "sarif"}))
+          ->expected(1)
+          ->allow_extra_args(false)
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  auto* output_option = app.add_option("-o,--output", outputs, "Write the report to FILE")
+                            ->expected(1)
+                            ->allow_extra_args(false)
+                            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--fail-level", fail_level, "Exit 1 when a finding is at or above this severity")
       ->check(CLI::IsMember({"error", "warning", "info", "none"}));
-  app.add_option("--select", select, "Run only these rules (ids or names, comma-separated)");
-  app.add_option("--ignore", ignore, "Do not run these rules (ids or names, comma-separated)");
+  app.add_option("--select", select, "Run only these rules (ids or names, comma-separated)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--ignore", ignore, "Do not run these rules (ids or names, comma-separated)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--stdin-filename", stdin_filename, "The name to report for standard input");
   app.add_option("--color", color, "Color in text output")
       ->check(CLI::IsMember({"auto", "always", "never"}));

@@ -146,6 +146,47 @@ size_t flow_collection_end(const std::string& s, size_t from, char closer) {
   return from;
 }
 
+// yaml-cpp 0.7 cannot read a tagged block scalar that is a sequence item when its text is not
+// indented past the tag ("- !Sub |" with the text under the tag), a common layout in real
+// templates. Such tags are blanked out (same length, so every offset stays true) and put back
+// when the scalar arrives, keyed by the offset of its `|` or `>`.
+using MovedTags = std::unordered_map<size_t, std::string>;
+
+MovedTags move_block_scalar_tags(std::string& text) {
+  MovedTags moved;
+  size_t line = 0;
+  while (line < text.size()) {
+    size_t end = text.find('\n', line);
+    if (end == std::string::npos) end = text.size();
+    size_t i = line;
+    while (i < end && text[i] == ' ') ++i;
+    bool item = false;
+    while (i + 1 < end && text[i] == '-' && text[i + 1] == ' ') {
+      item = true;
+      i += 2;
+      while (i < end && text[i] == ' ') ++i;
+    }
+    if (item && i < end && text[i] == '!') {
+      size_t tag_begin = i;
+      while (i < end && text[i] != ' ') ++i;
+      size_t tag_end = i;
+      while (i < end && text[i] == ' ') ++i;
+      if (i < end && (text[i] == '|' || text[i] == '>')) {
+        size_t j = i + 1;
+        while (j < end && (text[j] == '-' || text[j] == '+' || (text[j] >= '1' && text[j] <= '9')))
+          ++j;
+        while (j < end && (text[j] == ' ' || text[j] == '\r')) ++j;
+        if (j == end || text[j] == '#') {
+          moved.emplace(i, text.substr(tag_begin, tag_end - tag_begin));
+          for (size_t k = tag_begin; k < tag_end; ++k) text[k] = ' ';
+        }
+      }
+    }
+    line = end + 1;
+  }
+  return moved;
+}
+
 struct Frame {
   Node* node;
   size_t begin_offset;
@@ -159,8 +200,13 @@ struct Frame {
 
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const Source& source, Document& document, const Limits& limits)
-      : source_(source), s_(source.bytes()), doc_(document), limits_(limits) {}
+  TreeBuilder(const Source& source, Document& document, const Limits& limits,
+              const MovedTags& moved_tags)
+      : source_(source),
+        s_(source.bytes()),
+        doc_(document),
+        limits_(limits),
+        moved_tags_(moved_tags) {}
 
   bool saw_document() const { return documents_ > 0; }
   size_t documents() const { return documents_; }
@@ -195,9 +241,10 @@ class TreeBuilder : public YAML::EventHandler {
     attach(it->second.node);  // shared, not copied: the tree is read-only from here on
   }
 
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+  void OnScalar(const YAML::Mark& mark, const std::string& given_tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     if (documents_ > 1) return;
+    const std::string& tag = restored_tag(mark, given_tag);
     size_t begin = offset(mark);
     bool in_flow = !stack_.empty() && stack_.back().flow;
     Node* node = make_node(mark);
@@ -233,6 +280,12 @@ class TreeBuilder : public YAML::EventHandler {
  private:
   size_t offset(const YAML::Mark& mark) const {
     return source_.content_start() + static_cast<size_t>(mark.pos < 0 ? 0 : mark.pos);
+  }
+
+  const std::string& restored_tag(const YAML::Mark& mark, const std::string& tag) const {
+    if (moved_tags_.empty() || mark.pos < 0) return tag;
+    auto it = moved_tags_.find(static_cast<size_t>(mark.pos));
+    return it == moved_tags_.end() ? tag : it->second;
   }
 
   bool starts_quoted(size_t begin) const {
@@ -394,6 +447,7 @@ class TreeBuilder : public YAML::EventHandler {
   const std::string& s_;
   Document& doc_;
   const Limits& limits_;
+  const MovedTags& moved_tags_;
   std::vector<Frame> stack_;
   std::unordered_map<YAML::anchor_t, Anchor> anchors_;
   const Node* root_ = nullptr;
@@ -407,8 +461,10 @@ class TreeBuilder : public YAML::EventHandler {
 Loaded load_yaml(const Source& source, const Limits& limits) {
   Loaded loaded;
   const std::string& bytes = source.bytes();
-  std::istringstream input(bytes.substr(source.content_start()));
-  TreeBuilder builder(source, loaded.document, limits);
+  std::string text = bytes.substr(source.content_start());
+  MovedTags moved_tags = move_block_scalar_tags(text);
+  std::istringstream input(std::move(text));
+  TreeBuilder builder(source, loaded.document, limits, moved_tags);
   try {
     YAML::Parser parser(input);
     parser.HandleNextDocument(builder);
