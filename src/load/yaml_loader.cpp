@@ -252,6 +252,8 @@ class TreeBuilder : public YAML::EventHandler {
     node->text = value;
     node->style = (tag == "?" || is_short_form(tag)) && !starts_quoted(begin) ? ScalarStyle::Plain
                                                                               : ScalarStyle::Quoted;
+    // The value starts after its tag and anchor; a short form's key spans the tag.
+    node->range.begin = source_.position_at(skip_node_properties(s_, begin));
     node->range.end = source_.position_at(scalar_end(s_, begin, value.size(), in_flow));
     if (is_short_form(tag)) {
       Node* wrapper = wrap_short_form(tag, node, begin);
@@ -352,6 +354,7 @@ class TreeBuilder : public YAML::EventHandler {
       size_t begin_offset = source_.offset_of(scalar->range.begin);
       size_t text_begin = skip_node_properties(s_, begin_offset);
       if (s_.compare(text_begin, scalar->text.size(), scalar->text) == 0) {
+        resource->range.begin = source_.position_at(text_begin);
         resource->range.end = source_.position_at(text_begin + dot);
         attribute->range.begin = source_.position_at(text_begin + dot + 1);
       }
