@@ -5,6 +5,7 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -279,6 +280,15 @@ class TreeBuilder : public YAML::EventHandler {
 
   const Node* root() const { return root_; }
 
+  // Where the innermost flow collection still open was opened: yaml-cpp reports an unclosed
+  // `[` or `{` at the end of the file, which is not where the fix goes.
+  std::optional<size_t> innermost_open_flow() const {
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+      if (it->flow) return skip_node_properties(s_, it->begin_offset);
+    }
+    return std::nullopt;
+  }
+
  private:
   size_t offset(const YAML::Mark& mark) const {
     return source_.content_start() + static_cast<size_t>(mark.pos < 0 ? 0 : mark.pos);
@@ -484,6 +494,12 @@ Loaded load_yaml(const Source& source, const Limits& limits) {
     std::string message = e.msg;
     if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
       message = "nesting too deep";
+    }
+    if (message.find("flow not found") != std::string::npos) {
+      if (std::optional<size_t> open = builder.innermost_open_flow()) {
+        at = source.position_at(*open);
+        message = std::string("this ") + (bytes[*open] == '[' ? "[" : "{") + " is never closed";
+      }
     }
     loaded.error = LoadError{"invalid YAML: " + message, {at, at}};
     return loaded;

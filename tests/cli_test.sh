@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The command line as users meet it: exit codes, inputs, selection, formats, determinism.
+# Usage: tests/cli_test.sh path/to/stacklint
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+passes=0
+check() {  # check "description" command...
+  local what=$1
+  shift
+  if "$@"; then
+    passes=$((passes + 1))
+  else
+    echo "FAIL: $what"
+    failures=$((failures + 1))
+  fi
+}
+status_of() { "$@" >/dev/null 2>&1; echo $?; }
+
+cat >"$tmp/db.yaml" <<'YAML'
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      MultiAZ: false
+YAML
+cat >"$tmp/clean.yaml" <<'YAML'
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+YAML
+printf 'Resources:\n  Bucket: [unclosed\n' >"$tmp/broken.yaml"
+mkdir -p "$tmp/tree/sub"
+cp "$tmp/db.yaml" "$tmp/tree/sub/db.yml"
+printf 'name: not a template\nsteps: [a, b]\n' >"$tmp/tree/workflow.yaml"
+printf '{"name": "package.json, not a template"}\n' >"$tmp/tree/package.json"
+
+check "--version prints the version" bash -c "'$bin' --version | grep -qx '0.1.0'"
+check "rules lists the catalogue" bash -c "'$bin' rules | grep -q '^R110 *rds-instance-single-az *warning'"
+check "explain shows the documentation" bash -c "'$bin' explain R110 | grep -q '## Why is this bad'"
+check "explain accepts a rule name" bash -c "'$bin' explain rds-instance-single-az | grep -q '^# R110'"
+check "explain of an unknown rule is exit 2" test "$(status_of "$bin" explain R999)" = 2
+
+check "a warning fails at the default fail level" test "$(status_of "$bin" "$tmp/db.yaml")" = 1
+check "--fail-level error passes on warnings" test "$(status_of "$bin" --fail-level error "$tmp/db.yaml")" = 0
+check "--fail-level none always passes" test "$(status_of "$bin" --fail-level none "$tmp/broken.yaml")" = 0
+check "a clean template exits 0" test "$(status_of "$bin" "$tmp/clean.yaml")" = 0
+check "bad arguments are exit 2" test "$(status_of "$bin" --format nonsense "$tmp/db.yaml")" = 2
+check "no paths is exit 2" test "$(status_of "$bin")" = 2
+
+out=$("$bin" "$tmp/missing.yaml" "$tmp/db.yaml" 2>&1)
+code=$?
+check "a missing path is exit 2" test "$code" = 2
+check "... and the other files are still linted" grep -q "R110" <<<"$out"
+check "... and the missing path is named" grep -q "missing.yaml: error: no such file" <<<"$out"
+
+out=$("$bin" "$tmp/broken.yaml" "$tmp/db.yaml" 2>&1)
+check "a broken template is T001, not an abort" grep -q "broken.yaml:2:.*T001" <<<"$out"
+check "... and the next file is linted" grep -q "db.yaml:6:16: warning" <<<"$out"
+
+out=$("$bin" - --stdin-filename templates/db.yaml <"$tmp/db.yaml")
+check "stdin is linted under --stdin-filename" grep -q "^templates/db.yaml:6:16: warning" <<<"$out"
+
+out=$("$bin" "$tmp/tree")
+check "a folder walk finds *.yml below it" grep -q "sub/db.yml:6:16" <<<"$out"
+check "a folder walk skips YAML/JSON that is not CloudFormation" bash -c "! grep -q 'workflow.yaml\|package.json' <<<'$out'"
+check "a file named on the command line is always reported" \
+  bash -c "'$bin' '$tmp/tree/workflow.yaml' | grep -q 'T001'"
+
+cat >"$tmp/both.yaml" <<'YAML'
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+  Bucket:
+    Type: AWS::S3::Bucket
+YAML
+check "--select runs only the selected rules" \
+  bash -c "out=\$('$bin' --select R110 '$tmp/both.yaml'); grep -q R110 <<<\"\$out\" && ! grep -q R150 <<<\"\$out\""
+check "--ignore drops a rule (by name too)" \
+  bash -c "out=\$('$bin' --ignore s3-bucket-versioning-disabled '$tmp/both.yaml'); grep -q R110 <<<\"\$out\" && ! grep -q R150 <<<\"\$out\""
+check "--select of an unknown rule is exit 2" test "$(status_of "$bin" --select R999 "$tmp/both.yaml")" = 2
+
+check "json output parses and counts match" python3 - "$bin" "$tmp/both.yaml" <<'PY'
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "--format", "json", sys.argv[2]], capture_output=True, text=True).stdout
+doc = json.loads(out)
+assert doc["tool"] == "stacklint"
+assert doc["summary"]["findings"] == len(doc["findings"]) == 2, doc["summary"]
+f = doc["findings"][0]
+for key in ["rule", "name", "severity", "file", "line", "column", "end_line", "end_column", "resource", "message", "related"]:
+    assert key in f, key
+PY
+
+"$bin" --format sarif --output "$tmp/out.sarif" --format text "$tmp/both.yaml" >"$tmp/stdout.txt"
+check "--output writes one format to a file while another goes to stdout" \
+  bash -c "python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '$tmp/out.sarif' && grep -q 'Found 2 problems' '$tmp/stdout.txt'"
+
+a=$("$bin" --format json "$tmp" "$tmp/tree" 2>&1)
+b=$("$bin" --format json --jobs 1 "$tmp" "$tmp/tree" 2>&1)
+c=$("$bin" --format json --jobs 2 "$tmp" "$tmp/tree" 2>&1)
+check "output is byte-identical across runs and thread counts" bash -c "[ \"\$1\" = \"\$2\" ] && [ \"\$2\" = \"\$3\" ]" _ "$a" "$b" "$c"
+
+before=$(sha1sum "$tmp/db.yaml")
+"$bin" --format sarif "$tmp/db.yaml" >/dev/null
+check "templates are never written to" test "$before" = "$(sha1sum "$tmp/db.yaml")"
+
+echo "$passes passed, $failures failed"
+[ "$failures" = 0 ]
