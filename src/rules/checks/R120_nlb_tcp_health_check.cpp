@@ -1,0 +1,102 @@
+// R120: an NLB target group whose targets serve HTTP but whose health check is a TCP handshake.
+#include <string>
+
+#include "rules/check.h"
+#include "rules/checks/load_balancing.h"
+
+namespace stacklint::rules {
+namespace {
+
+using graph::Value;
+using graph::ValueKind;
+
+// Ports on which targets are taken to serve HTTP or HTTPS.
+Truth is_http_port(const Value& port) {
+  return graph::for_all_alternatives(port, [](const Value& v) {
+    if (v.is_absent()) return Truth::False;
+    std::optional<double> number = v.as_number();
+    if (v.kind != ValueKind::Scalar || !number) return Truth::Unknown;
+    return *number == 80 || *number == 443 || *number == 8080 || *number == 8443 ? Truth::True
+                                                                                 : Truth::False;
+  });
+}
+
+// TCP, TLS and TCP_UDP target groups belong to Network Load Balancers.
+Truth is_nlb_tcp_protocol(const Value& protocol) {
+  return graph::for_all_alternatives(protocol, [](const Value& v) {
+    if (v.is_absent()) return Truth::False;
+    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
+    return v.text == "TCP" || v.text == "TLS" || v.text == "TCP_UDP" ? Truth::True : Truth::False;
+  });
+}
+
+// An NLB target group's health check defaults to TCP.
+Truth is_tcp_health_check(const Value& protocol) {
+  return graph::for_all_alternatives(protocol, [](const Value& v) {
+    if (v.is_absent()) return Truth::True;
+    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
+    return v.text == "TCP" ? Truth::True : Truth::False;
+  });
+}
+
+// A target group of an NLB that forwards to an ALB health-checks over HTTP(S) by definition.
+Truth targets_load_balancer(const Value& target_type) {
+  return graph::for_all_alternatives(target_type, [](const Value& v) {
+    if (v.is_absent()) return Truth::False;
+    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
+    return v.text == "alb" ? Truth::True : Truth::False;
+  });
+}
+
+std::string port_text(const Value& port) {
+  return port.kind == ValueKind::Scalar ? port.text : "an HTTP port";
+}
+
+}  // namespace
+
+STACKLINT_CHECK(R120) {
+  const graph::Resolver& resolver = ctx.resolver;
+  auto forwarding = forwarding_by_target_group(resolver);
+  for (const graph::Resource* group :
+       ctx.tmpl.resources_of_type("AWS::ElasticLoadBalancingV2::TargetGroup")) {
+    if (is_nlb_tcp_protocol(resolver.property(*group, "Protocol")) != Truth::True) continue;
+    if (targets_load_balancer(resolver.property(*group, "TargetType")) != Truth::False) continue;
+    Value health_check = resolver.property(*group, "HealthCheckProtocol");
+    if (is_tcp_health_check(health_check) != Truth::True) continue;
+
+    Value group_port = resolver.property(*group, "Port");
+    std::string proving_port;
+    if (is_http_port(group_port) == Truth::True) proving_port = port_text(group_port);
+    std::vector<Related> related;
+    auto found = forwarding.find(group);
+    if (found != forwarding.end()) {
+      for (const Forwarding& f : found->second) {
+        if (!exists_with(*group, *f.listener)) continue;
+        if (f.rule != nullptr && !exists_with(*group, *f.rule)) continue;
+        Value listener_port = resolver.property(*f.listener, "Port");
+        if (is_http_port(listener_port) != Truth::True) continue;
+        if (proving_port.empty()) proving_port = port_text(listener_port);
+        const load::Node* port_node = f.listener->property("Port");
+        std::string message = "listener " + f.listener->id + " on port " +
+                              port_text(listener_port) + " forwards to " + group->id;
+        if (f.rule != nullptr) message += " through listener rule " + f.rule->id;
+        related.push_back({range_of(*f.listener, port_node), std::move(message)});
+      }
+    }
+    if (proving_port.empty()) continue;
+
+    const load::Node* at = group->property("HealthCheckProtocol");
+    Finding& finding = ctx.report(
+        *group, at,
+        "Target group " + group->id +
+            " sits behind a Network Load Balancer and its targets serve " + "HTTP (port " +
+            proving_port +
+            "), but its health check only opens a TCP connection: an instance whose application "
+            "answers 5xx keeps receiving traffic. Set HealthCheckProtocol to HTTP or HTTPS with a "
+            "HealthCheckPath, or put the service behind an Application Load Balancer.",
+        at != nullptr ? "Properties/HealthCheckProtocol" : "");
+    finding.related = std::move(related);
+  }
+}
+
+}  // namespace stacklint::rules
