@@ -61,6 +61,12 @@ bool write_file_atomically(const std::string& path, const std::string& content,
   return true;
 }
 
+// NO_COLOR (no-color.org) counts only when it is set to something other than the empty string.
+bool no_color_requested() {
+  const char* value = std::getenv("NO_COLOR");
+  return value != nullptr && value[0] != '\0';
+}
+
 struct OutputRequest {
   std::string format;
   std::string file;  // empty: standard output
@@ -86,12 +92,15 @@ int main(int argc, char** argv) {
   unsigned jobs = 0;
   bool stats = false;
 
+  std::vector<std::string> format_choices;
+  for (std::string_view name : report::format_names()) format_choices.emplace_back(name);
   app.add_option("paths", paths, "Template files or folders to lint; - reads standard input");
   auto* format_option =
       app.add_option("-f,--format", formats,
-                     "Output format: text, json, sarif. Repeat to write several formats; each "
-                     "--output after a --format names that format's file")
-          ->check(CLI::IsMember({"text", "json", "sarif"}))
+                     "Output format: text, concise, json, sarif, github, gitlab, junit. Repeat "
+                     "to write several formats; each --output after a --format names that "
+                     "format's file")
+          ->check(CLI::IsMember(format_choices))
           ->expected(1)
           ->allow_extra_args(false)
           ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -209,9 +218,8 @@ int main(int argc, char** argv) {
     run.color = false;
     if (request.file.empty()) {
       bool tty = isatty(STDOUT_FILENO) != 0;
-      run.color =
-          request.format == "text" &&
-          (color == "always" || (color == "auto" && tty && std::getenv("NO_COLOR") == nullptr));
+      run.color = request.format == "text" &&
+                  (color == "always" || (color == "auto" && tty && !no_color_requested()));
       std::ostringstream buffer;
       writer(run, buffer);
       std::cout << buffer.str();

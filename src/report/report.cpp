@@ -60,15 +60,40 @@ std::string fingerprint(const rules::Finding& finding, std::string_view path) {
   return buffer;
 }
 
+namespace {
+
+struct NamedWriter {
+  std::string_view name;
+  Writer writer;
+};
+
+constexpr NamedWriter kWriters[] = {
+    {"text", write_text},   {"concise", write_concise}, {"json", write_json},
+    {"sarif", write_sarif}, {"github", write_github},   {"gitlab", write_gitlab},
+    {"junit", write_junit},
+};
+
+}  // namespace
+
+std::string one_line(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return out;
+}
+
 Writer find_writer(std::string_view format) {
-  if (format == "text") return write_text;
-  if (format == "json") return write_json;
-  if (format == "sarif") return write_sarif;
+  for (const NamedWriter& named : kWriters) {
+    if (named.name == format) return named.writer;
+  }
   return nullptr;
 }
 
 std::vector<std::string_view> format_names() {
-  return {"text", "json", "sarif"};
+  std::vector<std::string_view> names;
+  for (const NamedWriter& named : kWriters) names.push_back(named.name);
+  return names;
 }
 
 }  // namespace stacklint::report

@@ -22,6 +22,7 @@ struct Run {
   std::vector<rules::FileResult> files;  // in the order of their paths
   std::vector<Notice> notices;
   bool color = false;
+  size_t baselined = 0;  // findings left out because the baseline already records them
 };
 
 struct Counts {
@@ -32,6 +33,10 @@ Counts count(const Run& run);
 void write_text(const Run& run, std::ostream& out);
 void write_json(const Run& run, std::ostream& out);
 void write_sarif(const Run& run, std::ostream& out);
+void write_concise(const Run& run, std::ostream& out);
+void write_github(const Run& run, std::ostream& out);
+void write_gitlab(const Run& run, std::ostream& out);
+void write_junit(const Run& run, std::ostream& out);
 
 // A writer per format name; nullptr for an unknown name.
 using Writer = void (*)(const Run&, std::ostream&);
@@ -40,6 +45,10 @@ std::vector<std::string_view> format_names();
 
 // Path as shown in reports and SARIF uris: relative, forward slashes, no leading "./".
 std::string display_path(std::string_view path);
+// "error", "warning" or "note", as compilers print them.
+std::string_view compiler_severity(rules::Severity severity);
+// Line breaks become spaces, for formats with one record per line.
+std::string one_line(std::string_view text);
 // A stable fingerprint of a finding that ignores line numbers (rule, file, resource path).
 std::string fingerprint(const rules::Finding& finding, std::string_view path);
 

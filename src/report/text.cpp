@@ -37,12 +37,28 @@ size_t code_points(std::string_view text) {
   return n;
 }
 
-// The first sentence or line of the fix, as a one-line hint.
-std::string first_line(std::string_view text) {
-  size_t end = text.find('\n');
-  std::string line(text.substr(0, end));
-  while (!line.empty() && line.back() == ' ') line.pop_back();
-  return line;
+// The fix's first sentence as a one-line hint: its first paragraph joined into one line, cut
+// after the first full stop that ends a sentence (so "`MultiAZ: true`." is kept whole).
+std::string first_sentence(std::string_view text) {
+  std::string paragraph;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view line = text.substr(at, end - at);
+    size_t first = line.find_first_not_of(' ');
+    if (first == std::string_view::npos) break;  // a blank line ends the paragraph
+    if (!paragraph.empty()) paragraph += ' ';
+    paragraph += line.substr(first);
+    at = end + 1;
+  }
+  bool in_code = false;
+  for (size_t i = 0; i < paragraph.size(); ++i) {
+    if (paragraph[i] == '`') in_code = !in_code;
+    if (!in_code && paragraph[i] == '.' && (i + 1 == paragraph.size() || paragraph[i + 1] == ' ')) {
+      return paragraph.substr(0, i + 1);
+    }
+  }
+  while (!paragraph.empty() && paragraph.back() == ' ') paragraph.pop_back();
+  return paragraph;
 }
 
 void write_snippet(const load::Source& source, const rules::Finding& finding, Style style,
@@ -88,7 +104,7 @@ void write_text(const Run& run, std::ostream& out) {
       }
       if (!finding.rule->docs.fix.empty()) {
         out << "  " << style(kBold) << "= help:" << style(kReset) << " "
-            << first_line(finding.rule->docs.fix) << " (stacklint explain " << finding.rule->id
+            << first_sentence(finding.rule->docs.fix) << " (stacklint explain " << finding.rule->id
             << ")\n";
       }
       out << "\n";
@@ -106,6 +122,7 @@ void write_text(const Run& run, std::ostream& out) {
         << plural(counts.infos, "info") << ") in " << plural(counts.files, "file");
   }
   if (counts.suppressed > 0) out << "; " << counts.suppressed << " suppressed";
+  if (run.baselined > 0) out << "; " << run.baselined << " in the baseline";
   out << ".\n";
 }
 

@@ -1,0 +1,34 @@
+// One line per finding, `path:line:col: severity: message [ID]`: the shape that editors' quickfix
+// lists, problem matchers and reviewdog's errorformat read without configuration.
+#include "report/report.h"
+
+namespace stacklint::report {
+
+std::string_view compiler_severity(rules::Severity severity) {
+  switch (severity) {
+    case rules::Severity::Error:
+      return "error";
+    case rules::Severity::Warning:
+      return "warning";
+    case rules::Severity::Info:
+      return "note";
+  }
+  return "note";
+}
+
+void write_concise(const Run& run, std::ostream& out) {
+  for (const Notice& notice : run.notices) {
+    out << display_path(notice.path) << ": error: " << notice.message << "\n";
+  }
+  for (const rules::FileResult& file : run.files) {
+    std::string path = display_path(file.source->path());
+    for (const rules::Finding& finding : file.findings) {
+      if (finding.suppressed) continue;
+      out << path << ":" << finding.range.begin.line << ":" << finding.range.begin.column << ": "
+          << compiler_severity(finding.severity) << ": " << one_line(finding.message) << " ["
+          << finding.rule->id << "]\n";
+    }
+  }
+}
+
+}  // namespace stacklint::report
