@@ -66,7 +66,7 @@ STACKLINT_CHECK(R120) {
 
     Value group_port = resolver.property(*group, "Port");
     std::string proving_port;
-    if (is_http_port(group_port) == Truth::True) proving_port = port_text(group_port);
+    if (is_http_port(group_port) == Truth::True) proving_port = "port " + port_text(group_port);
     std::vector<Related> related;
     auto found = forwarding.find(group);
     if (found != forwarding.end()) {
@@ -75,7 +75,8 @@ STACKLINT_CHECK(R120) {
         if (f.rule != nullptr && !exists_with(*group, *f.rule)) continue;
         Value listener_port = resolver.property(*f.listener, "Port");
         if (is_http_port(listener_port) != Truth::True) continue;
-        if (proving_port.empty()) proving_port = port_text(listener_port);
+        if (proving_port.empty())
+          proving_port = "listener " + f.listener->id + " on port " + port_text(listener_port);
         const load::Node* port_node = f.listener->property("Port");
         std::string message = "listener " + f.listener->id + " on port " +
                               port_text(listener_port) + " forwards to " + group->id;

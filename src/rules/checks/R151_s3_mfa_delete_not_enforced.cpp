@@ -1,0 +1,217 @@
+// R151: a versioned bucket whose versions can be deleted for good without MFA. CloudFormation
+// cannot switch MFA Delete on, so the protection a template can show is a bucket policy that
+// denies version deletes when aws:MultiFactorAuthPresent is false (or Object Lock).
+#include <cctype>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "rules/check.h"
+#include "rules/checks/load_balancing.h"
+
+namespace stacklint::rules {
+namespace {
+
+using graph::Resource;
+using graph::Value;
+using graph::ValueKind;
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+// IAM action matching: case-insensitive, `*` any run of characters, `?` one character.
+bool action_matches(std::string_view pattern, std::string_view action) {
+  size_t p = 0, a = 0, star = std::string_view::npos, resume = 0;
+  while (a < action.size()) {
+    if (p < pattern.size() &&
+        (pattern[p] == '?' || std::tolower(static_cast<unsigned char>(pattern[p])) ==
+                                  std::tolower(static_cast<unsigned char>(action[a])))) {
+      ++p;
+      ++a;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = a;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      a = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+// Any item of a scalar-or-list value satisfies `test`, in three-valued logic.
+template <typename Test>
+Truth any_item(const Value& value, Test test) {
+  return graph::for_all_alternatives(value, [&](const Value& v) {
+    if (v.is_absent() || v.kind == ValueKind::Null) return Truth::False;
+    if (v.kind == ValueKind::Scalar) return test(v.text);
+    if (v.kind != ValueKind::List) return Truth::Unknown;
+    Truth result = Truth::False;
+    for (const Value& item : v.items) {
+      result = graph::any_of(result, graph::for_all_alternatives(item, [&](const Value& i) {
+                               return i.kind == ValueKind::Scalar ? test(i.text) : Truth::Unknown;
+                             }));
+    }
+    return result;
+  });
+}
+
+// The statement's actions include permanently deleting an object version.
+Truth covers_version_delete(const Value& action) {
+  return any_item(action, [](std::string_view pattern) {
+    return action_matches(pattern, "s3:DeleteObjectVersion") ? Truth::True : Truth::False;
+  });
+}
+
+// Within one condition operator's block ({"aws:MultiFactorAuthPresent": "false"}), whether
+// `key` is tested against `expected`.
+Truth tests_key(const Value& block, std::string_view key, std::string_view expected) {
+  return graph::for_all_alternatives(block, [&](const Value& b) {
+    if (b.kind != ValueKind::Map) return Truth::Unknown;
+    Truth result = Truth::False;
+    for (const auto& [name, value] : b.fields) {
+      if (!iequals(name, key)) continue;
+      result = graph::any_of(result, any_item(value, [&](std::string_view text) {
+                               return iequals(text, expected) ? Truth::True : Truth::False;
+                             }));
+    }
+    return result;
+  });
+}
+
+// The condition holds exactly when the request was made without MFA.
+Truth applies_without_mfa(const Value& condition) {
+  return graph::for_all_alternatives(condition, [](const Value& c) {
+    if (c.is_absent()) return Truth::False;
+    if (c.kind != ValueKind::Map) return Truth::Unknown;
+    Truth result = Truth::False;
+    for (const auto& [op, block] : c.fields) {
+      if (iequals(op, "Bool") || iequals(op, "BoolIfExists"))
+        result = graph::any_of(result, tests_key(block, "aws:MultiFactorAuthPresent", "false"));
+      else if (iequals(op, "Null"))  // no MFA age means no MFA
+        result = graph::any_of(result, tests_key(block, "aws:MultiFactorAuthAge", "true"));
+    }
+    return result;
+  });
+}
+
+Truth denies_delete_without_mfa(const Value& statement) {
+  return graph::for_all_alternatives(statement, [](const Value& s) {
+    if (s.kind != ValueKind::Map) return Truth::Unknown;
+    Truth deny = graph::for_all_alternatives(s.get("Effect"), [](const Value& e) {
+      if (e.kind != ValueKind::Scalar) return e.is_absent() ? Truth::False : Truth::Unknown;
+      return e.text == "Deny" ? Truth::True : Truth::False;
+    });
+    // NotAction would need the complement of the action list: leave it undecided.
+    Truth actions =
+        s.get("NotAction").is_absent() ? covers_version_delete(s.get("Action")) : Truth::Unknown;
+    return graph::all_of(deny, graph::all_of(actions, applies_without_mfa(s.get("Condition"))));
+  });
+}
+
+Truth protects(const graph::Resolver& resolver, const Resource& policy) {
+  Value statements = resolver.property(policy, "PolicyDocument.Statement");
+  return graph::for_all_alternatives(statements, [](const Value& list) {
+    if (list.kind == ValueKind::Map) return denies_delete_without_mfa(list);
+    if (list.kind != ValueKind::List) return list.is_absent() ? Truth::False : Truth::Unknown;
+    Truth result = Truth::False;
+    for (const Value& statement : list.items)
+      result = graph::any_of(result, denies_delete_without_mfa(statement));
+    return result;
+  });
+}
+
+// Whether a policy whose Bucket is not one definite template bucket names this one: a literal
+// name can only match a bucket whose BucketName is that literal.
+Truth may_name(const graph::Resolver& resolver, const Value& policy_bucket,
+               const Resource& bucket) {
+  Value name = resolver.property(bucket, "BucketName");
+  return graph::for_all_alternatives(policy_bucket, [&](const Value& target) {
+    if (target.kind == ValueKind::ResourceRef) {
+      const Resource* named = resolver.referenced_resource(target);
+      if (named == &bucket) return Truth::True;
+      // Another bucket of the template; any other resource may return any name.
+      return named != nullptr && named->type == "AWS::S3::Bucket" ? Truth::False : Truth::Unknown;
+    }
+    if (target.kind != ValueKind::Scalar) return Truth::Unknown;
+    return graph::for_all_alternatives(name, [&](const Value& n) {
+      if (n.is_absent()) return Truth::False;  // a generated name no literal can know
+      if (n.kind != ValueKind::Scalar) return Truth::Unknown;
+      return n.text == target.text ? Truth::True : Truth::False;
+    });
+  });
+}
+
+Truth is_true(const Value& value) {
+  return graph::for_all_alternatives(value, [](const Value& v) {
+    if (v.is_absent()) return Truth::False;
+    std::optional<bool> b = v.as_bool();
+    if (v.kind != ValueKind::Scalar || !b) return Truth::Unknown;
+    return *b ? Truth::True : Truth::False;
+  });
+}
+
+Truth is_versioned(const Value& status) {
+  return graph::for_all_alternatives(status, [](const Value& v) {
+    if (v.is_absent()) return Truth::False;
+    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
+    return v.text == "Enabled" ? Truth::True : Truth::False;
+  });
+}
+
+}  // namespace
+
+STACKLINT_CHECK(R151) {
+  const graph::Resolver& resolver = ctx.resolver;
+  std::unordered_map<const Resource*, std::vector<const Resource*>> policies_of;
+  std::vector<std::pair<const Resource*, Value>> unresolved;  // policies naming no template bucket
+  for (const Resource* policy : ctx.tmpl.resources_of_type("AWS::S3::BucketPolicy")) {
+    Value target = resolver.property(*policy, "Bucket");
+    const Resource* bucket = definite_resource(resolver, target);
+    if (bucket != nullptr)
+      policies_of[bucket].push_back(policy);
+    else
+      unresolved.emplace_back(policy, std::move(target));
+  }
+  for (const Resource* bucket : ctx.tmpl.resources_of_type("AWS::S3::Bucket")) {
+    if (is_versioned(resolver.property(*bucket, "VersioningConfiguration.Status")) != Truth::True)
+      continue;
+    if (is_true(resolver.property(*bucket, "ObjectLockEnabled")) != Truth::False) continue;
+    Truth protected_ = Truth::False;
+    std::vector<Related> related;
+    auto found = policies_of.find(bucket);
+    if (found != policies_of.end()) {
+      for (const Resource* policy : found->second) {
+        protected_ = graph::any_of(protected_, protects(resolver, *policy));
+        related.push_back({range_of(*policy, policy->property("PolicyDocument")),
+                           "bucket policy " + policy->id + " applies to " + bucket->id +
+                               " but does not deny s3:DeleteObjectVersion without MFA"});
+      }
+    }
+    for (const auto& [policy, target] : unresolved) {
+      protected_ = graph::any_of(protected_, graph::all_of(may_name(resolver, target, *bucket),
+                                                           protects(resolver, *policy)));
+    }
+    if (protected_ != Truth::False) continue;
+    Finding& finding = ctx.report(
+        *bucket, nullptr,
+        "Versioned bucket " + bucket->id +
+            " lets anyone with delete permission remove object versions for good, without MFA. "
+            "CloudFormation cannot enable MFA Delete: add an AWS::S3::BucketPolicy that denies "
+            "s3:DeleteObjectVersion when aws:MultiFactorAuthPresent is false, or have the root "
+            "account enable MFA Delete outside the template.");
+    finding.related = std::move(related);
+  }
+}
+
+}  // namespace stacklint::rules
