@@ -7,6 +7,7 @@
 #include "graph/template.h"
 #include "rules/check.h"
 #include "rules/declarative.h"
+#include "rules/suppressions.h"
 
 namespace stacklint::rules {
 
@@ -118,6 +119,8 @@ FileResult lint(std::shared_ptr<const load::Source> source, const Catalog& catal
     Severity severity = options.selection.severity_of(*rule);
     for (size_t i = first; i < result.findings.size(); ++i) result.findings[i].severity = severity;
   }
+  // Suppressions are read from the same tree, so this runs while the tree is still loaded.
+  apply_suppressions(*source, tmpl, catalog, options, result.findings);
   result.times.rules = seconds_since(start);
   sort_findings(result.findings);
   return result;

@@ -38,6 +38,8 @@ struct LintOptions {
   Selection selection;
   // Files met in a directory walk are skipped silently when they are clearly not templates.
   bool skip_non_templates = false;
+  // Honor other tools' suppressions (cfn-lint, cfn_nag, checkov, cfn-guard) for equivalent rules.
+  bool foreign_suppressions = true;
   load::Limits limits;
 };
 
