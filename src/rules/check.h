@@ -2,10 +2,12 @@
 // in src/rules/checks/, one file per rule, and register themselves with STACKLINT_CHECK.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "graph/network.h"
 #include "graph/resolver.h"
 #include "graph/template.h"
 #include "load/source.h"
@@ -32,8 +34,14 @@ class CheckContext {
   Finding& report_at(load::Range range, std::string message, std::string path,
                      std::string resource = {});
 
+  // The template's network (zones, routes, placements), built on first use: once per template
+  // when the engine gives every rule's context the same cache.
+  const graph::Network& network();
+  std::optional<graph::Network>* network_cache = nullptr;
+
  private:
   std::vector<Finding>& out_;
+  std::optional<graph::Network> own_network_;
 };
 
 using CheckFunction = void (*)(CheckContext&);

@@ -1,0 +1,57 @@
+#include "rules/checks/network_rules.h"
+
+namespace stacklint::rules {
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string joined;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) joined += i + 1 == names.size() ? " and " : ", ";
+    joined += names[i];
+  }
+  return joined;
+}
+
+void note(Finding& finding, const load::Node* at, std::string message) {
+  if (at != nullptr) finding.related.push_back({at->range, std::move(message)});
+}
+
+void note_zone(Finding& finding, const graph::Zone& zone, const std::string& what,
+               const load::Node* fallback) {
+  note(finding, zone.node != nullptr ? zone.node : fallback, what + " is in " + zone.label());
+}
+
+void note_placements(Finding& finding, const std::vector<graph::Placement>& placements) {
+  for (const graph::Placement& placement : placements) {
+    if (!placement.zone) continue;
+    std::string what = placement.subnet != nullptr ? "subnet " + placement.subnet->id : "zone";
+    note_zone(finding, *placement.zone, what,
+              placement.subnet != nullptr ? placement.subnet->key : placement.node);
+  }
+}
+
+PresentProperty first_present(const graph::Resource& resource,
+                              std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    if (const load::Node* node = resource.property(name)) return {std::string(name), node};
+  }
+  return {};
+}
+
+PlacementGroupOf placement_group_of(const graph::Resolver& resolver,
+                                    const graph::Resource& resource) {
+  PlacementGroupOf result;
+  const load::Node* named = resource.type == "AWS::AutoScaling::AutoScalingGroup"
+                                ? resource.property("PlacementGroup")
+                                : resource.property("PlacementGroupName");
+  if (named == nullptr) return result;
+  const graph::Resource* group = resolver.referenced_resource(resolver.resolve(named));
+  if (group == nullptr || group->type != "AWS::EC2::PlacementGroup") return result;
+  graph::Value strategy = resolver.property(*group, "Strategy");
+  if (strategy.kind != graph::ValueKind::Scalar) return result;
+  result.group = group;
+  result.strategy = strategy.text;
+  result.named_at = named;
+  return result;
+}
+
+}  // namespace stacklint::rules
