@@ -3,6 +3,7 @@
 
 #include "rules/check.h"
 #include "rules/checks/load_balancing.h"
+#include "rules/checks/value_tests.h"
 
 namespace stacklint::rules {
 namespace {
@@ -21,33 +22,6 @@ Truth is_http_port(const Value& port) {
   });
 }
 
-// TCP, TLS and TCP_UDP target groups belong to Network Load Balancers.
-Truth is_nlb_tcp_protocol(const Value& protocol) {
-  return graph::for_all_alternatives(protocol, [](const Value& v) {
-    if (v.is_absent()) return Truth::False;
-    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
-    return v.text == "TCP" || v.text == "TLS" || v.text == "TCP_UDP" ? Truth::True : Truth::False;
-  });
-}
-
-// An NLB target group's health check defaults to TCP.
-Truth is_tcp_health_check(const Value& protocol) {
-  return graph::for_all_alternatives(protocol, [](const Value& v) {
-    if (v.is_absent()) return Truth::True;
-    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
-    return v.text == "TCP" ? Truth::True : Truth::False;
-  });
-}
-
-// A target group of an NLB that forwards to an ALB health-checks over HTTP(S) by definition.
-Truth targets_load_balancer(const Value& target_type) {
-  return graph::for_all_alternatives(target_type, [](const Value& v) {
-    if (v.is_absent()) return Truth::False;
-    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
-    return v.text == "alb" ? Truth::True : Truth::False;
-  });
-}
-
 std::string port_text(const Value& port) {
   return port.kind == ValueKind::Scalar ? port.text : "an HTTP port";
 }
@@ -59,10 +33,14 @@ STACKLINT_CHECK(R120) {
   auto forwarding = forwarding_by_target_group(resolver);
   for (const graph::Resource* group :
        ctx.tmpl.resources_of_type("AWS::ElasticLoadBalancingV2::TargetGroup")) {
-    if (is_nlb_tcp_protocol(resolver.property(*group, "Protocol")) != Truth::True) continue;
-    if (targets_load_balancer(resolver.property(*group, "TargetType")) != Truth::False) continue;
+    // TCP, TLS and TCP_UDP target groups belong to Network Load Balancers.
+    if (text_in(resolver.property(*group, "Protocol"), {"TCP", "TLS", "TCP_UDP"}) != Truth::True)
+      continue;
+    // An NLB target group that forwards to an ALB health-checks over HTTP(S) by definition.
+    if (text_in(resolver.property(*group, "TargetType"), {"alb"}) != Truth::False) continue;
     Value health_check = resolver.property(*group, "HealthCheckProtocol");
-    if (is_tcp_health_check(health_check) != Truth::True) continue;
+    // An NLB target group's health check defaults to TCP.
+    if (text_in(health_check, {"TCP"}, Truth::True) != Truth::True) continue;
 
     Value group_port = resolver.property(*group, "Port");
     std::string proving_port;

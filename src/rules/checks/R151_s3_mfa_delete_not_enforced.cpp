@@ -8,6 +8,7 @@
 
 #include "rules/check.h"
 #include "rules/checks/load_balancing.h"
+#include "rules/checks/value_tests.h"
 
 namespace stacklint::rules {
 namespace {
@@ -108,10 +109,7 @@ Truth applies_without_mfa(const Value& condition) {
 Truth denies_delete_without_mfa(const Value& statement) {
   return graph::for_all_alternatives(statement, [](const Value& s) {
     if (s.kind != ValueKind::Map) return Truth::Unknown;
-    Truth deny = graph::for_all_alternatives(s.get("Effect"), [](const Value& e) {
-      if (e.kind != ValueKind::Scalar) return e.is_absent() ? Truth::False : Truth::Unknown;
-      return e.text == "Deny" ? Truth::True : Truth::False;
-    });
+    Truth deny = text_in(s.get("Effect"), {"Deny"});
     // NotAction would need the complement of the action list: leave it undecided.
     Truth actions =
         s.get("NotAction").is_absent() ? covers_version_delete(s.get("Action")) : Truth::Unknown;
@@ -152,23 +150,6 @@ Truth may_name(const graph::Resolver& resolver, const Value& policy_bucket,
   });
 }
 
-Truth is_true(const Value& value) {
-  return graph::for_all_alternatives(value, [](const Value& v) {
-    if (v.is_absent()) return Truth::False;
-    std::optional<bool> b = v.as_bool();
-    if (v.kind != ValueKind::Scalar || !b) return Truth::Unknown;
-    return *b ? Truth::True : Truth::False;
-  });
-}
-
-Truth is_versioned(const Value& status) {
-  return graph::for_all_alternatives(status, [](const Value& v) {
-    if (v.is_absent()) return Truth::False;
-    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
-    return v.text == "Enabled" ? Truth::True : Truth::False;
-  });
-}
-
 }  // namespace
 
 STACKLINT_CHECK(R151) {
@@ -184,7 +165,8 @@ STACKLINT_CHECK(R151) {
       unresolved.emplace_back(policy, std::move(target));
   }
   for (const Resource* bucket : ctx.tmpl.resources_of_type("AWS::S3::Bucket")) {
-    if (is_versioned(resolver.property(*bucket, "VersioningConfiguration.Status")) != Truth::True)
+    if (text_in(resolver.property(*bucket, "VersioningConfiguration.Status"), {"Enabled"}) !=
+        Truth::True)
       continue;
     if (is_true(resolver.property(*bucket, "ObjectLockEnabled")) != Truth::False) continue;
     Truth protected_ = Truth::False;
