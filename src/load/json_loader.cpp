@@ -147,6 +147,13 @@ Loaded load_json(const Source& source, const Limits& limits) {
   try {
     rapidjson::ParseResult result = reader.Parse<kFlags>(counted, builder);
     if (result.IsError()) {
+      // RapidJSON refuses numbers beyond a double even when it hands them over as text, but
+      // JSON (RFC 8259) leaves their range to the reader. JSON is YAML too, and yaml-cpp keeps
+      // any number as text.
+      if (result.Code() == rapidjson::kParseErrorNumberTooBig) {
+        Loaded as_yaml = load_yaml(source, limits);
+        if (!as_yaml.error) return as_yaml;
+      }
       Position at = source.position_at(result.Offset());
       loaded.error = LoadError{
           std::string("invalid JSON: ") + rapidjson::GetParseError_En(result.Code()), {at, at}};

@@ -27,12 +27,15 @@ Loaded failure(const Source& source, size_t offset, std::string message) {
 
 Loaded load(const Source& source, const Limits& limits) {
   const std::string& s = source.bytes();
-  if (s.size() > limits.max_bytes) {
+  if (source.full_size() > limits.max_bytes) {
+    // A file cut short by a bounded read (standard input) only says that it was too long.
+    std::string size = source.full_size() > s.size()
+                           ? std::to_string(source.full_size() / (1024 * 1024)) + " MB"
+                           : "more than that";
     return failure(source, 0,
-                   "the file is " + std::to_string(s.size() / (1024 * 1024)) +
-                       " MB, more than stacklint reads (" +
-                       std::to_string(limits.max_bytes / (1024 * 1024)) +
-                       " MB); CloudFormation accepts at most 1 MB");
+                   "the file is too large: stacklint reads at most " +
+                       std::to_string(limits.max_bytes / (1024 * 1024)) + " MB, the file is " +
+                       size + "; CloudFormation accepts at most 1 MB");
   }
   if (size_t nul = s.find('\0'); nul != std::string::npos) {
     return failure(source, nul, "the file contains a NUL byte: it is binary, not a template");
@@ -43,7 +46,8 @@ Loaded load(const Source& source, const Limits& limits) {
   Loaded loaded =
       detect_format(source) == Format::Json ? load_json(source, limits) : load_yaml(source, limits);
   if (!loaded.error && loaded.document.root == nullptr) {
-    return failure(source, s.size(), "the file is empty: a template needs a Resources section");
+    return failure(source, source.content_start(),
+                   "the file is empty: a template needs a Resources section");
   }
   return loaded;
 }

@@ -5,7 +5,11 @@
 namespace stacklint::load {
 
 Source::Source(std::string display_path, std::string bytes)
+    : Source(std::move(display_path), std::move(bytes), 0) {}
+
+Source::Source(std::string display_path, std::string bytes, size_t full_size)
     : path_(std::move(display_path)), bytes_(std::move(bytes)) {
+  full_size_ = std::max(full_size, bytes_.size());
   if (bytes_.size() >= 3 && static_cast<unsigned char>(bytes_[0]) == 0xEF &&
       static_cast<unsigned char>(bytes_[1]) == 0xBB &&
       static_cast<unsigned char>(bytes_[2]) == 0xBF) {

@@ -25,9 +25,12 @@ struct Range {
 class Source {
  public:
   Source(std::string display_path, std::string bytes);
+  // For a file too large to read: `bytes` is only its start, `full_size` its real size.
+  Source(std::string display_path, std::string bytes, size_t full_size);
 
   const std::string& path() const { return path_; }
   const std::string& bytes() const { return bytes_; }
+  size_t full_size() const { return full_size_; }
   // Offset of the first byte after a UTF-8 byte order mark, if there is one.
   size_t content_start() const { return content_start_; }
 
@@ -41,6 +44,7 @@ class Source {
   std::string path_;
   std::string bytes_;
   size_t content_start_ = 0;
+  size_t full_size_ = 0;
   std::vector<size_t> line_starts_;
 };
 

@@ -5,6 +5,7 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
@@ -193,10 +194,13 @@ struct Frame {
   size_t begin_offset;
   bool flow;
   const Node* pending_key = nullptr;
-  size_t first_node_index;  // to measure the subtree's size for anchors
-  YAML::anchor_t anchor;
-  std::string short_form;   // the tag, when this collection is a CloudFormation short form
-  Node* wrapper = nullptr;  // the {"Fn::X": ...} mapping that a short form became
+  // The subtree's size and height as a reader of the tree sees them, aliases expanded: a
+  // billion-laughs bomb is small in memory (aliases are shared) but not to a tree walker.
+  size_t size = 1;
+  size_t height = 1;
+  YAML::anchor_t anchor = YAML::NullAnchor;
+  std::string short_form = {};  // the tag, when this collection is a CloudFormation short form
+  Node* wrapper = nullptr;      // the {"Fn::X": ...} mapping that a short form became
 };
 
 class TreeBuilder : public YAML::EventHandler {
@@ -212,7 +216,10 @@ class TreeBuilder : public YAML::EventHandler {
   bool saw_document() const { return documents_ > 0; }
   size_t documents() const { return documents_; }
 
-  void OnDocumentStart(const YAML::Mark&) override { ++documents_; }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ == 2) second_document_ = offset(mark);
+  }
+  size_t second_document() const { return second_document_; }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -225,21 +232,28 @@ class TreeBuilder : public YAML::EventHandler {
     } else {
       node->range.end = node->range.begin;
     }
-    remember_anchor(anchor, node, 1);
-    attach(node);
+    remember_anchor(anchor, {node, 1, 1});
+    attach(node, 1, 1);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (documents_ > 1) return;
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) throw LimitExceeded{"unknown alias", offset(mark)};
-    expanded_ += it->second.size;
+    const Anchor& target = it->second;
+    expanded_ += target.size;
     if (expanded_ + doc_.node_count() > limits_.max_nodes) {
       throw LimitExceeded{"YAML aliases expand to more than " + std::to_string(limits_.max_nodes) +
                               " nodes (an alias bomb?)",
                           offset(mark)};
     }
-    attach(it->second.node);  // shared, not copied: the tree is read-only from here on
+    if (stack_.size() + target.height > limits_.max_depth) {
+      throw LimitExceeded{
+          "YAML aliases nest deeper than " + std::to_string(limits_.max_depth) + " levels",
+          offset(mark)};
+    }
+    // Shared, not copied: the tree is read-only from here on.
+    attach(target.node, target.size, target.height, offset(mark));
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& given_tag, YAML::anchor_t anchor,
@@ -258,12 +272,12 @@ class TreeBuilder : public YAML::EventHandler {
     node->range.end = source_.position_at(scalar_end(s_, begin, value.size(), in_flow));
     if (is_short_form(tag)) {
       Node* wrapper = wrap_short_form(tag, node, begin);
-      remember_anchor(anchor, wrapper, 1);
-      attach(wrapper);
+      remember_anchor(anchor, {wrapper, 3, 2});
+      attach(wrapper, 3, 2);
       return;
     }
-    remember_anchor(anchor, node, 1);
-    attach(node);
+    remember_anchor(anchor, {node, 1, 1});
+    attach(node, 1, 1);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -386,7 +400,6 @@ class TreeBuilder : public YAML::EventHandler {
     Node* node = make_node(mark);
     node->kind = kind;
     Frame frame{node, offset(mark), style == YAML::EmitterStyle::Flow};
-    frame.first_node_index = doc_.node_count();
     frame.anchor = anchor;
     if (is_short_form(tag)) frame.short_form = tag;
     stack_.push_back(std::move(frame));
@@ -416,22 +429,34 @@ class TreeBuilder : public YAML::EventHandler {
       node->range.end = last_end;
     }
     Node* result = node;
-    if (!frame.short_form.empty())
+    if (!frame.short_form.empty()) {
       result = wrap_short_form(frame.short_form, node, frame.begin_offset);
-    remember_anchor(frame.anchor, result, doc_.node_count() - frame.first_node_index + 1);
-    attach(result);
+      frame.size += 2;
+      frame.height += 1;
+    }
+    remember_anchor(frame.anchor, {result, frame.size, frame.height});
+    attach(result, frame.size, frame.height);
   }
 
-  void remember_anchor(YAML::anchor_t anchor, const Node* node, size_t size) {
-    if (anchor != YAML::NullAnchor) anchors_[anchor] = {node, size};
+  struct Anchor {
+    const Node* node;
+    size_t size;
+    size_t height;
+  };
+
+  void remember_anchor(YAML::anchor_t anchor, const Anchor& subtree) {
+    if (anchor != YAML::NullAnchor) anchors_[anchor] = subtree;
   }
 
-  void attach(const Node* node) {
+  // `at`: where the node appears, when that is not where it was written (an alias).
+  void attach(const Node* node, size_t size, size_t height, std::optional<size_t> at = {}) {
     if (stack_.empty()) {
       if (root_ == nullptr) root_ = node;
       return;
     }
     Frame& top = stack_.back();
+    top.size += size;
+    top.height = std::max(top.height, height + 1);
     if (top.node->kind == NodeKind::Sequence) {
       top.node->items.push_back(node);
       return;
@@ -442,7 +467,7 @@ class TreeBuilder : public YAML::EventHandler {
                                 std::string(node->kind == NodeKind::Mapping    ? "mapping"
                                             : node->kind == NodeKind::Sequence ? "sequence"
                                                                                : "null"),
-                            source_.offset_of(node->range.begin)};
+                            at ? *at : source_.offset_of(node->range.begin)};
       }
       top.pending_key = node;
       return;
@@ -450,11 +475,6 @@ class TreeBuilder : public YAML::EventHandler {
     top.node->pairs.push_back({top.pending_key, node});
     top.pending_key = nullptr;
   }
-
-  struct Anchor {
-    const Node* node;
-    size_t size;
-  };
 
   const Source& source_;
   const std::string& s_;
@@ -466,8 +486,19 @@ class TreeBuilder : public YAML::EventHandler {
   const Node* root_ = nullptr;
   size_t expanded_ = 0;
   size_t documents_ = 0;
+  size_t second_document_ = 0;
   size_t skipped_depth_ = 0;
 };
+
+// yaml-cpp's messages for a tab in the indentation ("illegal map value", ...) do not name it.
+bool indented_with_tab(const std::string& s, size_t offset) {
+  size_t i = offset < s.size() ? s.rfind('\n', offset) : s.rfind('\n');
+  i = i == std::string::npos ? 0 : i + 1;
+  for (; i < s.size() && (s[i] == ' ' || s[i] == '\t'); ++i) {
+    if (s[i] == '\t') return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -483,7 +514,7 @@ Loaded load_yaml(const Source& source, const Limits& limits) {
     parser.HandleNextDocument(builder);
     // A second document is not part of the template; CloudFormation rejects the file.
     if (parser.HandleNextDocument(builder) && builder.documents() > 1) {
-      Position at = loaded.document.root ? loaded.document.root->range.end : Position{1, 1};
+      Position at = source.position_at(builder.second_document());
       loaded.error =
           LoadError{"the file holds more than one YAML document; a template is one", {at, at}};
       return loaded;
@@ -494,6 +525,8 @@ Loaded load_yaml(const Source& source, const Limits& limits) {
     std::string message = e.msg;
     if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
       message = "nesting too deep";
+    } else if (indented_with_tab(bytes, offset)) {
+      message += " (YAML does not allow tabs for indentation)";
     }
     if (message.find("flow not found") != std::string::npos) {
       if (std::optional<size_t> open = builder.innermost_open_flow()) {
