@@ -49,7 +49,7 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
     }
   }
   rules::LintOptions lint_options = options.lint;
-  lint_options.skip_non_templates = input.from_walk;
+  lint_options.skip_non_templates = options.lint.skip_non_templates || input.from_walk;
   auto source = std::make_shared<const load::Source>(path, std::move(*bytes));
   slot.result = rules::lint(source, catalog, lint_options);
 }

@@ -10,7 +10,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/baseline.h"
 #include "cli/catalog_output.h"
+#include "cli/config.h"
 #include "cli/driver.h"
 #include "cli/walker.h"
 #include "report/report.h"
@@ -91,6 +93,9 @@ int main(int argc, char** argv) {
   std::string color = "auto";
   unsigned jobs = 0;
   bool stats = false;
+  std::string config_file, baseline_file, write_baseline_file;
+  std::vector<std::string> excludes;
+  bool no_foreign_suppressions = false, force_exclude = false, skip_non_templates = false;
 
   std::vector<std::string> format_choices;
   for (std::string_view name : report::format_names()) format_choices.emplace_back(name);
@@ -123,6 +128,23 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("-j,--jobs", jobs, "Files linted at once (default: one per core)");
   app.add_flag("--stats", stats, "Print the time spent in each stage to standard error");
+  app.add_option("--config", config_file,
+                 "Read settings from FILE instead of the nearest .stacklint.yaml");
+  app.add_option("--exclude", excludes, "Do not lint files matching this glob (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_flag("--force-exclude", force_exclude,
+               "Apply the excludes to files named on the command line too (for hooks)");
+  app.add_flag("--skip-non-templates", skip_non_templates,
+               "Skip named YAML/JSON files that are clearly not CloudFormation, as in a folder "
+               "walk (for hooks)");
+  app.add_flag("--no-foreign-suppressions", no_foreign_suppressions,
+               "Ignore cfn-lint, cfn_nag, checkov and cfn-guard suppressions in templates");
+  app.add_option("--baseline", baseline_file,
+                 "Report only findings that the baseline FILE does not record");
+  app.add_option("--write-baseline", write_baseline_file,
+                 "Record the current findings in FILE as the baseline, and exit");
 
   auto* rules_command = app.add_subcommand("rules", "List every rule: id, name, severity, title");
   std::string rules_format = "text";
@@ -140,11 +162,43 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitClean : kExitUsage;
   }
 
-  const rules::Catalog& catalog = rules::Catalog::builtin();
-  if (!catalog.errors().empty()) {
-    for (const std::string& error : catalog.errors())
+  if (!rules::Catalog::builtin().errors().empty()) {
+    for (const std::string& error : rules::Catalog::builtin().errors())
       std::cerr << "stacklint: internal error: " << error << "\n";
     return kExitUsage;
+  }
+
+  cli::Config config;
+  {
+    std::string error;
+    std::optional<std::filesystem::path> found;
+    if (!config_file.empty()) {
+      found = config_file;
+    } else {
+      found = cli::find_config(std::filesystem::current_path());
+    }
+    if (found && !cli::read_config(found->string(), config, error)) {
+      std::cerr << "stacklint: " << error << "\n";
+      return kExitUsage;
+    }
+  }
+  std::unique_ptr<rules::Catalog> configured_catalog;
+  if (!config.rule_directories.empty()) {
+    std::string error;
+    configured_catalog = cli::load_catalog(config, error);
+    if (!configured_catalog) {
+      std::cerr << "stacklint: " << error << "\n";
+      return kExitUsage;
+    }
+  }
+  const rules::Catalog& catalog =
+      configured_catalog ? *configured_catalog : rules::Catalog::builtin();
+  {
+    std::string error;
+    if (!cli::check_rule_ids(config, catalog, error)) {
+      std::cerr << "stacklint: " << error << "\n";
+      return kExitUsage;
+    }
   }
 
   if (*rules_command) {
@@ -190,6 +244,20 @@ int main(int argc, char** argv) {
   cli::DriverOptions options;
   options.jobs = jobs;
   options.stdin_filename = stdin_filename;
+  options.lint.skip_non_templates = skip_non_templates;
+  // Command-line flags replace the configuration file's value of the same setting.
+  if (app.count("--fail-level") == 0 && config.fail_level) fail_level = *config.fail_level;
+  if (app.count("--select") == 0 && config.select) {
+    for (const cli::Located& id : *config.select) select.push_back(id.value);
+  }
+  if (app.count("--ignore") == 0 && config.ignore) {
+    for (const cli::Located& id : *config.ignore) ignore.push_back(id.value);
+  }
+  for (const auto& [id, level] : config.severity) {
+    options.lint.selection.severity[catalog.find(id.value)->id] = level;
+  }
+  options.lint.foreign_suppressions =
+      !no_foreign_suppressions && config.foreign_suppressions.value_or(true);
   for (const std::string& id : split_list(select)) options.lint.selection.select.insert(id);
   for (const std::string& id : split_list(ignore)) options.lint.selection.ignore.insert(id);
   for (const auto* set : {&options.lint.selection.select, &options.lint.selection.ignore}) {
@@ -203,6 +271,18 @@ int main(int argc, char** argv) {
 
   auto started = std::chrono::steady_clock::now();
   cli::WalkResult walk = cli::find_inputs(paths, {"node_modules", ".git", "cdk.out", ".aws-sam"});
+  {
+    std::vector<std::string> patterns = cli::default_excludes();
+    patterns.insert(patterns.end(), config.exclude.begin(), config.exclude.end());
+    // Patterns from the command line are relative to where stacklint runs, like its paths.
+    cli::Excludes from_config(
+        patterns, config.file.empty() ? std::filesystem::current_path() : config.directory);
+    cli::Excludes from_flags(excludes, std::filesystem::current_path());
+    std::erase_if(walk.inputs, [&](const cli::Input& input) {
+      if (input.path == "-" || (!input.from_walk && !force_exclude)) return false;
+      return from_config.excluded(input.path) || from_flags.excluded(input.path);
+    });
+  }
   cli::DriverResult linted = cli::lint_inputs(walk.inputs, catalog, options);
 
   report::Run run;
@@ -210,6 +290,26 @@ int main(int argc, char** argv) {
   run.files = std::move(linted.files);
   for (auto& [path, message] : walk.problems) run.notices.push_back({path, message});
   for (report::Notice& notice : linted.notices) run.notices.push_back(std::move(notice));
+
+  if (!write_baseline_file.empty()) {
+    std::string error;
+    if (!write_file_atomically(write_baseline_file, cli::Baseline::write(run), error)) {
+      std::cerr << "stacklint: " << error << "\n";
+      return kExitUsage;
+    }
+    std::cerr << "stacklint: recorded " << report::count(run).findings << " findings in "
+              << write_baseline_file << "\n";
+    return kExitClean;
+  }
+  if (!baseline_file.empty()) {
+    cli::Baseline baseline;
+    std::string error;
+    if (!baseline.read(baseline_file, error)) {
+      std::cerr << "stacklint: " << error << "\n";
+      return kExitUsage;
+    }
+    baseline.apply(run);
+  }
 
   auto report_started = std::chrono::steady_clock::now();
   int status = kExitClean;

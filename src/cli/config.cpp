@@ -1,0 +1,269 @@
+#include "cli/config.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "load/loader.h"
+#include "rules/embedded.h"
+
+namespace stacklint::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kKeys =
+    "fail-level, select, ignore, severity, exclude, rule-directories, foreign-suppressions";
+
+std::string where(const std::string& file, load::Position at) {
+  return file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": ";
+}
+
+bool read_bytes(const std::string& path, std::string& bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream out;
+  out << in.rdbuf();
+  bytes = out.str();
+  return true;
+}
+
+class Reader {
+ public:
+  Reader(const std::string& file, std::string& error) : file_(file), error_(error) {}
+
+  bool fail(const load::Node* node, const std::string& expected) {
+    error_ = where(file_, node->range.begin) + expected;
+    return false;
+  }
+
+  bool string_list(const load::Node* node, const std::string& key, std::vector<Located>& out) {
+    if (!node->is_sequence()) return fail(node, "`" + key + "` must be a list, e.g. [R110, R150]");
+    for (const load::Node* item : node->items) {
+      if (!item->is_scalar() || item->text.empty()) {
+        return fail(item, "`" + key + "` must be a list of strings");
+      }
+      out.push_back({item->text, item->range.begin});
+    }
+    return true;
+  }
+
+  bool read(const load::Node* root, Config& config) {
+    if (root->is_null()) return true;  // an empty file sets nothing
+    if (!root->is_mapping()) {
+      return fail(root,
+                  "the configuration must be a mapping of settings (" + std::string(kKeys) + ")");
+    }
+    for (const load::Pair& pair : root->pairs) {
+      const std::string& key = pair.key->text;
+      const load::Node* value = pair.value;
+      if (key == "fail-level") {
+        if (!value->is_scalar() || (value->text != "error" && value->text != "warning" &&
+                                    value->text != "info" && value->text != "none")) {
+          return fail(value, "`fail-level` must be error, warning, info or none");
+        }
+        config.fail_level = value->text;
+      } else if (key == "select" || key == "ignore") {
+        std::vector<Located> ids;
+        if (!string_list(value, key, ids)) return false;
+        (key == "select" ? config.select : config.ignore) = std::move(ids);
+      } else if (key == "severity") {
+        if (!value->is_mapping()) {
+          return fail(value,
+                      "`severity` must be a mapping of rule ids to error, warning, info "
+                      "or off, e.g. {R110: error}");
+        }
+        for (const load::Pair& rule : value->pairs) {
+          const std::string& level = rule.value->text;
+          if (!rule.value->is_scalar() ||
+              (level != "error" && level != "warning" && level != "info" && level != "off")) {
+            return fail(rule.value, "the severity of " + rule.key->text +
+                                        " must be error, warning, info or off");
+          }
+          config.severity.push_back({{rule.key->text, rule.key->range.begin}, level});
+        }
+      } else if (key == "exclude") {
+        std::vector<Located> globs;
+        if (!string_list(value, key, globs)) return false;
+        for (Located& glob : globs) config.exclude.push_back(std::move(glob.value));
+      } else if (key == "rule-directories") {
+        if (!string_list(value, key, config.rule_directories)) return false;
+      } else if (key == "foreign-suppressions") {
+        if (!value->is_scalar() || value->style != load::ScalarStyle::Plain ||
+            (value->text != "true" && value->text != "false")) {
+          return fail(value, "`foreign-suppressions` must be true or false");
+        }
+        config.foreign_suppressions = value->text == "true";
+      } else {
+        return fail(pair.key, "unknown setting `" + key + "`; expected one of: " + kKeys);
+      }
+    }
+    return true;
+  }
+
+ private:
+  const std::string& file_;
+  std::string& error_;
+};
+
+std::string glob_to_regex(std::string_view glob) {
+  std::string out;
+  for (size_t i = 0; i < glob.size(); ++i) {
+    if (glob.compare(i, 3, "**/") == 0) {
+      out += "(?:.*/)?";
+      i += 2;
+    } else if (glob.compare(i, 2, "**") == 0) {
+      out += ".*";
+      ++i;
+    } else if (glob[i] == '*') {
+      out += "[^/]*";
+    } else if (glob[i] == '?') {
+      out += "[^/]";
+    } else {
+      out += RE2::QuoteMeta(std::string(1, glob[i]));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<fs::path> find_config(const fs::path& start) {
+  std::error_code error;
+  fs::path dir = fs::absolute(start, error);
+  if (error) return std::nullopt;
+  for (;;) {
+    fs::path candidate = dir / kConfigFileName;
+    if (fs::is_regular_file(candidate, error)) return candidate;
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return std::nullopt;
+    dir = dir.parent_path();
+  }
+}
+
+bool read_config(const std::string& path, Config& config, std::string& error) {
+  std::string bytes;
+  if (!read_bytes(path, bytes)) {
+    error = path + ": cannot read the configuration file";
+    return false;
+  }
+  config.file = path;
+  config.directory = fs::absolute(path).parent_path();
+  load::Source source(path, std::move(bytes));
+  load::Loaded loaded = load::load(source);
+  if (loaded.error) {
+    // An empty file is a valid configuration that sets nothing.
+    if (loaded.document.root == nullptr &&
+        loaded.error->message.rfind("the file is empty", 0) == 0) {
+      return true;
+    }
+    error = where(path, loaded.error->range.begin) + loaded.error->message;
+    return false;
+  }
+  return Reader(path, error).read(loaded.document.root, config);
+}
+
+std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& error) {
+  auto catalog = std::make_unique<rules::Catalog>();
+  for (size_t i = 0; i < rules::kEmbeddedRuleFileCount; ++i) {
+    catalog->add_file(rules::kEmbeddedRuleFiles[i].name, rules::kEmbeddedRuleFiles[i].text);
+  }
+  for (const Located& dir : config.rule_directories) {
+    fs::path folder = config.directory / dir.value;
+    std::error_code code;
+    if (!fs::is_directory(folder, code)) {
+      error = where(config.file, dir.at) + "`rule-directories` names " + dir.value +
+              ", which is not a folder";
+      return nullptr;
+    }
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(folder, code)) {
+      std::string ext = entry.path().extension().string();
+      if (ext == ".yaml" || ext == ".yml") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      std::string bytes;
+      if (!read_bytes(file.string(), bytes)) {
+        error = file.string() + ": cannot read the rule file";
+        return nullptr;
+      }
+      catalog->add_file(file.string(), std::move(bytes));
+    }
+  }
+  if (!catalog->errors().empty()) {
+    error = catalog->errors().front();
+    return nullptr;
+  }
+  for (const rules::RuleInfo* rule : catalog->rules()) {
+    bool builtin = rules::Catalog::builtin().find(rule->id) != nullptr;
+    if (!builtin && rule->implementation != "declarative") {
+      error = rule->file +
+              ": a rule from `rule-directories` must be declarative (a `check`); "
+              "configuration never adds code";
+      return nullptr;
+    }
+  }
+  return catalog;
+}
+
+bool check_rule_ids(const Config& config, const rules::Catalog& catalog, std::string& error) {
+  auto check = [&](const Located& id) {
+    if (catalog.find(id.value) != nullptr) return true;
+    error = where(config.file, id.at) + "unknown rule " + id.value +
+            "; expected a rule id or name (see `stacklint rules`)";
+    return false;
+  };
+  for (const auto* list : {&config.select, &config.ignore}) {
+    if (!*list) continue;
+    for (const Located& id : **list) {
+      if (!check(id)) return false;
+    }
+  }
+  for (const auto& [id, level] : config.severity) {
+    if (!check(id)) return false;
+  }
+  return true;
+}
+
+struct Excludes::Compiled {
+  explicit Compiled(const std::string& pattern) : regex(pattern) {}
+  RE2 regex;
+};
+
+Excludes::Excludes(const std::vector<std::string>& patterns, fs::path base)
+    : base_(std::move(base)) {
+  for (std::string pattern : patterns) {
+    bool folder = !pattern.empty() && pattern.back() == '/';
+    if (folder) pattern.pop_back();
+    bool anchored = pattern.find('/') != std::string::npos;
+    if (anchored && pattern.front() == '/') pattern.erase(0, 1);
+    std::string regex =
+        (anchored ? "" : "(?:.*/)?") + glob_to_regex(pattern) + (folder ? "/.*" : "(?:/.*)?");
+    patterns_.push_back(std::make_unique<Compiled>(regex));
+  }
+}
+
+Excludes::~Excludes() = default;
+
+bool Excludes::excluded(const std::string& path) const {
+  if (patterns_.empty()) return false;
+  std::error_code error;
+  fs::path absolute = fs::absolute(path, error).lexically_normal();
+  std::string relative = absolute.lexically_relative(base_).generic_string();
+  if (relative.empty() || relative.rfind("..", 0) == 0) {
+    relative = fs::path(path).lexically_normal().generic_string();
+  }
+  return std::any_of(patterns_.begin(), patterns_.end(), [&](const auto& compiled) {
+    return RE2::FullMatch(relative, compiled->regex);
+  });
+}
+
+const std::vector<std::string>& default_excludes() {
+  static const std::vector<std::string> excludes{"cdk.out/", ".aws-sam/", "node_modules/", ".git/"};
+  return excludes;
+}
+
+}  // namespace stacklint::cli

@@ -1,0 +1,69 @@
+// .stacklint.yaml: the project's settings, found by walking up from the current directory.
+// Configuration is data only: rule directories may add declarative rules, never code.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "load/source.h"
+#include "rules/catalog.h"
+#include "rules/engine.h"
+
+namespace stacklint::cli {
+
+constexpr const char* kConfigFileName = ".stacklint.yaml";
+
+// A value from the file with where it was written, for error messages.
+struct Located {
+  std::string value;
+  load::Position at;
+};
+
+struct Config {
+  std::string file;                 // empty when there is no configuration file
+  std::filesystem::path directory;  // relative paths in the file are relative to this
+  std::optional<std::string> fail_level;
+  std::optional<std::vector<Located>> select, ignore;
+  std::vector<std::pair<Located, std::string>> severity;  // rule → error|warning|info|off
+  std::vector<std::string> exclude;                       // globs
+  std::vector<Located> rule_directories;
+  std::optional<bool> foreign_suppressions;
+};
+
+// The nearest .stacklint.yaml in `start` or a folder above it.
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
+
+// Reads a configuration file. On a problem, returns false with "file:line:column: what is
+// expected" in `error`.
+bool read_config(const std::string& path, Config& config, std::string& error);
+
+// The built-in rules plus the declarative rules of the configuration's rule directories.
+// nullptr with `error` set when a rule file is broken or is not declarative.
+std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& error);
+
+// Checks that every rule the configuration names exists in `catalog`.
+bool check_rule_ids(const Config& config, const rules::Catalog& catalog, std::string& error);
+
+// Exclusion by path globs (gitignore-like): `name/` excludes a folder of that name anywhere,
+// a pattern without `/` matches any file or folder name, and one with `/` matches the path
+// relative to `base` (`*` stays within a folder, `**` crosses folders).
+class Excludes {
+ public:
+  Excludes(const std::vector<std::string>& patterns, std::filesystem::path base);
+  ~Excludes();
+  bool excluded(const std::string& path) const;
+
+ private:
+  struct Compiled;
+  std::vector<std::unique_ptr<Compiled>> patterns_;
+  std::filesystem::path base_;
+};
+
+// Folders never linted unless named: generated or vendored CloudFormation.
+const std::vector<std::string>& default_excludes();
+
+}  // namespace stacklint::cli
