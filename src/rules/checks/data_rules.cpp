@@ -38,8 +38,8 @@ Truth is_aurora(const graph::Resolver& resolver, const Resource& resource) {
 
 const load::Node* locate(const Resource& resource, const Value& value, const load::Node* fallback) {
   const load::Node* at = value.node;
-  if (at != nullptr && resource.node != nullptr && at->range.begin >= resource.node->range.begin &&
-      at->range.end <= resource.node->range.end) {
+  if (!value.is_absent() && at != nullptr && resource.node != nullptr &&
+      at->range.begin >= resource.node->range.begin && at->range.end <= resource.node->range.end) {
     return at;
   }
   return fallback;
