@@ -273,7 +273,8 @@ DefaultRoute Network::route_target(const Resource& route) const {
   } else if (present == "InstanceId") {
     result.egress = Egress::NatInstance;
   } else if (present == "GatewayId") {
-    std::string_view type = result.target != nullptr ? result.target->type : "";
+    std::string_view type;
+    if (result.target != nullptr) type = result.target->type;
     if (type == "AWS::EC2::InternetGateway" ||
         (target.kind == ValueKind::Scalar && starts_with(target.text, "igw-"))) {
       result.egress = Egress::InternetGateway;
