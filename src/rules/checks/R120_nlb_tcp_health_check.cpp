@@ -68,8 +68,7 @@ STACKLINT_CHECK(R120) {
     Finding& finding = ctx.report(
         *group, at,
         "Target group " + group->id +
-            " sits behind a Network Load Balancer and its targets serve " + "HTTP (port " +
-            proving_port +
+            " sits behind a Network Load Balancer and its targets serve HTTP (" + proving_port +
             "), but its health check only opens a TCP connection: an instance whose application "
             "answers 5xx keeps receiving traffic. Set HealthCheckProtocol to HTTP or HTTPS with a "
             "HealthCheckPath, or put the service behind an Application Load Balancer.",
