@@ -44,6 +44,10 @@ bool is_pseudo_parameter(std::string_view name) {
          kPseudoParameters.end();
 }
 
+std::vector<std::string_view> pseudo_parameters() {
+  return {kPseudoParameters.begin(), kPseudoParameters.end()};
+}
+
 const Node* Resource::property(std::string_view name) const {
   return properties != nullptr && properties->is_mapping() ? properties->get(name) : nullptr;
 }
@@ -238,6 +242,7 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
           bool local = variables != nullptr && variables->is_mapping() &&
                        variables->key_node(ref.name) != nullptr;
           add_edge(EdgeKind::Sub, owner, std::move(ref.name), std::move(ref.attribute), text, at);
+          edges_.back().arg = arg;
           if (local) edges_.back().target_kind = TargetKind::SubVariable;
         }
       } else {
@@ -249,6 +254,7 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
       if (arg->is_sequence() && !arg->items.empty() && arg->items[0]->is_scalar()) {
         add_edge(EdgeKind::FindInMap, owner, arg->items[0]->text, "", arg->items[0],
                  arg->items[0]->range);
+        edges_.back().arg = arg;
         for (size_t i = 1; i < arg->items.size(); ++i) walk(arg->items[i], owner, sub_variables);
       } else {
         walk(arg, owner, sub_variables);

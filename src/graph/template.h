@@ -68,9 +68,13 @@ struct Edge {
   uint32_t target_index = 0;  // index into the target's section, when defined
   const Node* at = nullptr;   // the node that names the target
   Range range;                // exactly where the name is written
+  // Fn::Sub and Fn::FindInMap: the function's whole argument (the variable map, the keys).
+  const Node* arg = nullptr;
 };
 
 bool is_pseudo_parameter(std::string_view name);
+// AWS::AccountId, AWS::Region, ...: every pseudo parameter's name.
+std::vector<std::string_view> pseudo_parameters();
 
 class Template {
  public:

@@ -1,0 +1,56 @@
+// T002 duplicate-key: a mapping that repeats a key. The loader keeps every pair in source
+// order, so the repeat is still there to point at.
+#include <unordered_map>
+
+#include "rules/checks/T0_validity.h"
+
+namespace stacklint::rules {
+
+namespace {
+
+std::string join(const std::vector<std::string_view>& path) {
+  std::string out;
+  for (std::string_view part : path) {
+    if (!out.empty()) out += '/';
+    out += part;
+  }
+  return out;
+}
+
+// Recursion is bounded by the loader's depth limit.
+void check_node(CheckContext& ctx, const load::Node* node, std::vector<std::string_view>& path) {
+  for (size_t i = 0; i < node->items.size(); ++i) {
+    path.push_back("*");
+    check_node(ctx, node->items[i], path);
+    path.pop_back();
+  }
+  std::unordered_map<std::string_view, const load::Node*> first;
+  for (const load::Pair& pair : node->pairs) {
+    auto [it, inserted] = first.emplace(pair.key->text, pair.key);
+    if (!inserted) {
+      path.push_back(pair.key->text);
+      std::string resource = path.size() > 1 && path[0] == "Resources" ? std::string(path[1]) : "";
+      Finding& finding =
+          ctx.report_at(pair.key->range,
+                        "key " + pair.key->text + " is repeated in this mapping (first on line " +
+                            std::to_string(it->second->range.begin.line) +
+                            "): CloudFormation rejects the template. Keep one " + pair.key->text +
+                            " and merge or remove the other.",
+                        join(path), std::move(resource));
+      finding.related.push_back({it->second->range, "first " + pair.key->text + " here"});
+      path.pop_back();
+    }
+    path.push_back(pair.key->text);
+    check_node(ctx, pair.value, path);
+    path.pop_back();
+  }
+}
+
+}  // namespace
+
+STACKLINT_CHECK(T002) {
+  std::vector<std::string_view> path;
+  check_node(ctx, ctx.tmpl.root(), path);
+}
+
+}  // namespace stacklint::rules

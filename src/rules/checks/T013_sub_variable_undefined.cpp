@@ -1,0 +1,38 @@
+// T013 sub-variable-undefined: a ${Name} in Fn::Sub that names nothing.
+#include "rules/checks/T0_validity.h"
+
+namespace stacklint::rules {
+
+STACKLINT_CHECK(T013) {
+  const graph::Template& tmpl = ctx.tmpl;
+  std::vector<std::string_view> names;
+  validity::for_each_undefined(ctx, graph::EdgeKind::Sub, [&](const graph::Edge& edge) {
+    // The Sub's own variables, when they are a literal map; computed ones may define anything.
+    const load::Node* variables = nullptr;
+    if (edge.arg != nullptr && edge.arg->is_sequence() && edge.arg->items.size() > 1) {
+      variables = edge.arg->items[1];
+      if (!variables->is_mapping()) return;
+    }
+    std::string written = edge.target + (edge.attribute.empty() ? "" : "." + edge.attribute);
+    std::string message = "${" + written + "} in Fn::Sub ";
+    if (!edge.attribute.empty() && tmpl.parameter(edge.target) != nullptr) {
+      message += "reads an attribute of parameter " + edge.target +
+                 ", and parameters have no attributes. Write ${" + edge.target + "}.";
+    } else {
+      if (names.empty()) names = validity::referable_names(tmpl);
+      std::vector<std::string_view> candidates = names;
+      if (variables != nullptr) {
+        for (const load::Pair& pair : variables->pairs) candidates.push_back(pair.key->text);
+      }
+      message +=
+          "is not a variable of this Sub, a parameter, a resource or a pseudo "
+          "parameter, so CloudFormation rejects the template." +
+          validity::suggest_or(
+              edge.target, candidates,
+              " Define it, fix the name, or write ${!" + written + "} for the literal text.");
+    }
+    validity::report_edge(ctx, edge, std::move(message));
+  });
+}
+
+}  // namespace stacklint::rules

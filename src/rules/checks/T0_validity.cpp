@@ -1,0 +1,247 @@
+#include "rules/checks/T0_validity.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace stacklint::rules::validity {
+
+namespace {
+
+constexpr std::string_view kSam = "AWS::Serverless-2016-10-31";
+constexpr std::string_view kLanguageExtensions = "AWS::LanguageExtensions";
+constexpr std::string_view kForEach = "Fn::ForEach::";
+
+char lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+bool has_placeholder(std::string_view name) {
+  return name.find("${") != std::string_view::npos || name.find("&{") != std::string_view::npos;
+}
+
+// A Fn::ForEach output key such as "Topic${Name}" as a glob: "Topic*".
+std::string as_glob(std::string_view key) {
+  std::string glob;
+  for (size_t i = 0; i < key.size(); ++i) {
+    if ((key[i] == '$' || key[i] == '&') && i + 1 < key.size() && key[i + 1] == '{') {
+      size_t close = key.find('}', i);
+      if (close != std::string_view::npos) {
+        glob += '*';
+        i = close;
+        continue;
+      }
+    }
+    glob += key[i];
+  }
+  return glob;
+}
+
+// Glob match with '*' only, iteratively (no backtracking blow-up).
+bool glob_match(std::string_view glob, std::string_view text) {
+  size_t g = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (g < glob.size() && glob[g] == '*') {
+      star = g++;
+      mark = t;
+    } else if (g < glob.size() && glob[g] == text[t]) {
+      ++g, ++t;
+    } else if (star != std::string_view::npos) {
+      g = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (g < glob.size() && glob[g] == '*') ++g;
+  return g == glob.size();
+}
+
+}  // namespace
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      size_t substitute = diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
+      row[j] = std::min({above + 1, row[j - 1] + 1, substitute});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates) {
+  // A third of the name may be wrong: "Resource" -> "Resources", "VPCID" -> "VpcId".
+  size_t limit = std::max<size_t>(1, name.size() / 3);
+  std::string_view best;
+  size_t best_distance = limit + 1;
+  for (std::string_view candidate : candidates) {
+    size_t length_gap = candidate.size() > name.size() ? candidate.size() - name.size()
+                                                       : name.size() - candidate.size();
+    if (length_gap >= best_distance || candidate == name) continue;
+    size_t d = edit_distance(name, candidate);
+    if (d < best_distance) best = candidate, best_distance = d;
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates) {
+  std::string_view best = closest(name, candidates);
+  return best.empty() ? std::string() : " Did you mean " + std::string(best) + "?";
+}
+
+std::string suggest_or(std::string_view name, const std::vector<std::string_view>& candidates,
+                       std::string otherwise) {
+  std::string suggestion = did_you_mean(name, candidates);
+  return suggestion.empty() ? otherwise : suggestion;
+}
+
+Generated::Generated(const graph::Template& tmpl) {
+  for (const std::string& transform : tmpl.transforms()) {
+    if (transform == kSam) {
+      sam_ = true;
+    } else if (transform != kLanguageExtensions) {
+      opaque_ = true;
+    }
+  }
+  for (const graph::Resource& resource : tmpl.resources()) {
+    // A registry module (Type: Org::Service::Name::MODULE) names what it expands to after the
+    // module's logical id, as SAM does.
+    if ((sam_ && starts_with(resource.type, "AWS::Serverless::")) ||
+        resource.type.ends_with("::MODULE")) {
+      generating_ids_.push_back(resource.id);
+    }
+    // A computed Type is a preprocessor's (Rain's modules): it expands to unknown resources.
+    const load::Node* type = resource.node->is_mapping() ? resource.node->get("Type") : nullptr;
+    if (type != nullptr && !type->is_scalar()) opaque_ = true;
+  }
+  // One pass over the tree for what the graph does not record: loops, inline macros and
+  // computed map names.
+  std::vector<const load::Node*> pending{tmpl.root()};
+  while (!pending.empty()) {
+    const load::Node* node = pending.back();
+    pending.pop_back();
+    if (node == nullptr) continue;
+    for (const load::Node* item : node->items) pending.push_back(item);
+    for (const load::Pair& pair : node->pairs) {
+      std::string_view key = pair.key->text;
+      const load::Node* value = pair.value;
+      // Fn::Transform runs a macro; Fn::Rain::* (!Rain::Module, ...) is a preprocessor's.
+      if (key == "Fn::Transform" || starts_with(key, "Fn::Rain::") || starts_with(key, "Rain::"))
+        opaque_ = true;
+      if (key == "Fn::FindInMap" && value->is_sequence() && !value->items.empty() &&
+          !value->items[0]->is_scalar()) {
+        dynamic_find_in_map_ = true;
+      }
+      if (starts_with(key, kForEach) && value->is_sequence() && !value->items.empty()) {
+        if (value->items[0]->is_scalar()) loop_identifiers_.push_back(value->items[0]->text);
+        if (value->items.size() > 2 && value->items[2]->is_mapping()) {
+          for (const load::Pair& output : value->items[2]->pairs) {
+            if (!starts_with(output.key->text, kForEach))
+              name_patterns_.push_back(as_glob(output.key->text));
+          }
+        }
+      }
+      pending.push_back(value);
+    }
+  }
+}
+
+bool Generated::may_be_resource(std::string_view name) const {
+  if (opaque_ || has_placeholder(name)) return true;
+  // SAM names what it generates after the resource it expands (FunctionRole, ApiProdStage,
+  // Function.Version), or with fixed prefixes for implicit APIs, CodeDeploy and custom domains.
+  for (std::string_view id : generating_ids_) {
+    if (starts_with(name, id)) return true;
+  }
+  if (sam_ && (starts_with(name, "Serverless") || starts_with(name, "ApiGatewayDomainName") ||
+               name == "CodeDeployServiceRole")) {
+    return true;
+  }
+  return std::any_of(name_patterns_.begin(), name_patterns_.end(),
+                     [&](const std::string& glob) { return glob_match(glob, name); });
+}
+
+bool Generated::is_loop_name(std::string_view name) const {
+  return has_placeholder(name) || std::find(loop_identifiers_.begin(), loop_identifiers_.end(),
+                                            name) != loop_identifiers_.end();
+}
+
+bool uncertain_target(const graph::Edge& edge, const Generated& generated) {
+  if (generated.opaque() || generated.is_loop_name(edge.target)) return true;
+  switch (edge.kind) {
+    case graph::EdgeKind::Ref:
+    case graph::EdgeKind::Sub:
+    case graph::EdgeKind::GetAtt:
+    case graph::EdgeKind::DependsOn:
+      return generated.may_be_resource(edge.target);
+    case graph::EdgeKind::Condition:
+    case graph::EdgeKind::FindInMap:
+      return false;
+  }
+  return false;
+}
+
+std::string owner_path(const graph::Template& tmpl, const graph::Owner& owner) {
+  switch (owner.section) {
+    case graph::Section::Resource:
+      return "Resources/" + tmpl.resources()[owner.index].id;
+    case graph::Section::Output:
+      return "Outputs/" + tmpl.outputs()[owner.index].id;
+    case graph::Section::Condition:
+      return "Conditions/" + tmpl.conditions()[owner.index].id;
+    case graph::Section::Parameter:
+      return "Parameters/" + tmpl.parameters()[owner.index].id;
+    case graph::Section::Mapping:
+      return "Mappings/" + tmpl.mappings()[owner.index].id;
+    case graph::Section::Rules:
+      return "Rules";
+  }
+  return "";
+}
+
+void report_undefined(CheckContext& ctx, graph::EdgeKind kind,
+                      const std::vector<std::string_view>& candidates, std::string_view problem,
+                      std::string_view otherwise) {
+  for_each_undefined(ctx, kind, [&](const graph::Edge& edge) {
+    std::string message(problem);
+    message.replace(message.find("{}"), 2, edge.target);
+    message += ", so CloudFormation rejects the template.";
+    message += suggest_or(edge.target, candidates, std::string(otherwise));
+    report_edge(ctx, edge, std::move(message));
+  });
+}
+
+bool uses_are_visible(const graph::Template& tmpl) {
+  return !tmpl.may_generate_names() && !Generated(tmpl).opaque();
+}
+
+std::vector<std::string_view> referable_names(const graph::Template& tmpl) {
+  std::vector<std::string_view> names = ids_of(tmpl.parameters());
+  for (std::string_view id : ids_of(tmpl.resources())) names.push_back(id);
+  for (std::string_view id : graph::pseudo_parameters()) names.push_back(id);
+  return names;
+}
+
+Finding& report_edge(CheckContext& ctx, const graph::Edge& edge, std::string message) {
+  return report_edge(ctx, edge, edge.range, std::move(message));
+}
+
+Finding& report_edge(CheckContext& ctx, const graph::Edge& edge, load::Range range,
+                     std::string message) {
+  std::string resource;
+  if (edge.from.section == graph::Section::Resource)
+    resource = ctx.tmpl.resources()[edge.from.index].id;
+  return ctx.report_at(range, std::move(message), owner_path(ctx.tmpl, edge.from),
+                       std::move(resource));
+}
+
+}  // namespace stacklint::rules::validity

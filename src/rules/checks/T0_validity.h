@@ -1,0 +1,120 @@
+// Shared by the template validity rules (T002-T040): what transforms and Fn::ForEach may
+// create, and "did you mean" suggestions for names that are not defined.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/template.h"
+#include "rules/check.h"
+
+namespace stacklint::rules::validity {
+
+// Levenshtein distance, ignoring case (a wrong case is the most common typo in logical ids).
+size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `name` when it is close enough to be a likely typo, else empty.
+std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates);
+
+// " Did you mean X?" or an empty string.
+std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates);
+
+// did_you_mean(), or `otherwise` when no candidate is close.
+std::string suggest_or(std::string_view name, const std::vector<std::string_view>& candidates,
+                       std::string otherwise);
+
+// What the template's transforms and language extensions may add to it.
+class Generated {
+ public:
+  explicit Generated(const graph::Template& tmpl);
+
+  // A macro (a Transform other than SAM and AWS::LanguageExtensions, or Fn::Transform) may
+  // rewrite anything: names, sections, references.
+  bool opaque() const { return opaque_; }
+  bool sam() const { return sam_; }
+  // Fn::ForEach somewhere (AWS::LanguageExtensions).
+  bool has_for_each() const { return !loop_identifiers_.empty() || !name_patterns_.empty(); }
+  // Fn::FindInMap whose map name is computed: any mapping may be the one it reads.
+  bool dynamic_find_in_map() const { return dynamic_find_in_map_; }
+
+  // A logical id that SAM or a Fn::ForEach may generate (or, for an opaque template, anything).
+  bool may_be_resource(std::string_view name) const;
+  // A name that a Fn::ForEach loop defines (its identifier), or one that contains a loop
+  // placeholder (${Name}, &{Name}) and so is only known after expansion.
+  bool is_loop_name(std::string_view name) const;
+
+ private:
+  bool opaque_ = false;
+  bool sam_ = false;
+  bool dynamic_find_in_map_ = false;
+  std::vector<std::string_view> generating_ids_;    // SAM resources and modules
+  std::vector<std::string_view> loop_identifiers_;  // Fn::ForEach identifiers
+  std::vector<std::string> name_patterns_;          // Fn::ForEach output keys, as globs
+};
+
+// Undefined names are not reported for these edges: the answer is uncertain.
+bool uncertain_target(const graph::Edge& edge, const Generated& generated);
+
+// The finding's baseline path for an edge's owner ("Resources/Bucket", "Outputs/Url").
+std::string owner_path(const graph::Template& tmpl, const graph::Owner& owner);
+
+// The ids of a section, for suggestions.
+template <typename Declarations>
+std::vector<std::string_view> ids_of(const Declarations& declarations) {
+  std::vector<std::string_view> ids;
+  ids.reserve(declarations.size());
+  for (const auto& declaration : declarations) ids.push_back(declaration.id);
+  return ids;
+}
+
+// Calls report(edge) for each reference of this kind to a name that is not defined, leaving
+// out those a transform or loop may define.
+template <typename Report>
+void for_each_undefined(CheckContext& ctx, graph::EdgeKind kind, Report report) {
+  Generated generated(ctx.tmpl);
+  for (const graph::Edge& edge : ctx.tmpl.edges()) {
+    if (edge.kind == kind && edge.target_kind == graph::TargetKind::Undefined &&
+        !uncertain_target(edge, generated)) {
+      report(edge);
+    }
+  }
+}
+
+// Reports each undefined reference of this kind: `problem` with {} for the name, then why it
+// matters, then a suggestion from `candidates` or `otherwise`.
+void report_undefined(CheckContext& ctx, graph::EdgeKind kind,
+                      const std::vector<std::string_view>& candidates, std::string_view problem,
+                      std::string_view otherwise);
+
+// Parameters, resources and pseudo parameters: what Ref and ${} may name.
+std::vector<std::string_view> referable_names(const graph::Template& tmpl);
+
+// Whether every use of a declaration is an edge of the graph. Transforms, loops and
+// preprocessors use declarations in places the graph does not follow (SAM's Globals,
+// Fn::ForEach bodies, a macro's input), so unused-declaration rules skip those templates.
+bool uses_are_visible(const graph::Template& tmpl);
+
+// Reports each declaration that no edge targets, at its logical id, with message(id).
+template <typename Declarations, typename Message>
+void report_unused(CheckContext& ctx, const Declarations& declarations, graph::TargetKind kind,
+                   std::string_view section, Message message) {
+  std::vector<bool> used(declarations.size(), false);
+  for (const graph::Edge& edge : ctx.tmpl.edges()) {
+    if (edge.target_kind == kind) used[edge.target_index] = true;
+  }
+  for (size_t i = 0; i < used.size(); ++i) {
+    if (used[i]) continue;
+    const auto& declaration = declarations[i];
+    ctx.report_at(declaration.key->range, message(declaration.id),
+                  std::string(section) + "/" + declaration.id);
+  }
+}
+
+// Reports an edge whose target is not defined, pointing at the name as written (or at
+// `range`, another part of the same reference).
+Finding& report_edge(CheckContext& ctx, const graph::Edge& edge, std::string message);
+Finding& report_edge(CheckContext& ctx, const graph::Edge& edge, load::Range range,
+                     std::string message);
+
+}  // namespace stacklint::rules::validity
