@@ -1,0 +1,104 @@
+// S202: security group ingress from anywhere (0.0.0.0/0 or ::/0) that covers SSH (22) or RDP
+// (3389), inline in AWS::EC2::SecurityGroup or as AWS::EC2::SecurityGroupIngress.
+#include <array>
+
+#include "rules/check.h"
+#include "rules/checks/data_rules.h"
+#include "rules/checks/network_rules.h"
+
+namespace stacklint::rules {
+namespace {
+
+using graph::Resource;
+using graph::Value;
+
+struct AdminPort {
+  int port;
+  std::string_view name;
+};
+constexpr std::array<AdminPort, 2> kAdminPorts = {{{22, "SSH"}, {3389, "RDP"}}};
+
+bool is_all_protocols(std::string_view protocol) {
+  return protocol == "-1";
+}
+
+bool is_tcp(std::string_view protocol) {
+  return protocol == "tcp" || protocol == "TCP" || protocol == "6";
+}
+
+// Whether a TCP rule's port range covers `port` (a negative FromPort is not a TCP range).
+Truth range_covers(const Value& from, const Value& to, int port) {
+  Truth low = data::scalar_is(from, Truth::Unknown, [&](std::string_view text) {
+    double n = Value::scalar(std::string(text)).as_number().value_or(-1);
+    return n >= 0 && n <= port;
+  });
+  Truth high = data::scalar_is(to, Truth::Unknown, [&](std::string_view text) {
+    double n = Value::scalar(std::string(text)).as_number().value_or(-1);
+    return n >= port;
+  });
+  return graph::all_of(low, high);
+}
+
+// One ingress rule (an inline item, or a SecurityGroupIngress resource's properties).
+void check_rule(CheckContext& ctx, const Resource& resource, const Value& rule,
+                const std::string& group_name, const load::Node* group_node) {
+  Value cidr4 = rule.get("CidrIp");
+  Value cidr6 = rule.get("CidrIpv6");
+  Truth open4 = data::scalar_is(cidr4, Truth::False,
+                                [](std::string_view cidr) { return cidr == "0.0.0.0/0"; });
+  Truth open6 =
+      data::scalar_is(cidr6, Truth::False, [](std::string_view cidr) { return cidr == "::/0"; });
+  if (graph::any_of(open4, open6) != Truth::True) return;
+  Value protocol = rule.get("IpProtocol");
+  Truth all = data::scalar_is(protocol, Truth::Unknown, is_all_protocols);
+  std::string what;
+  if (all == Truth::True) {
+    what = "all traffic, including SSH (22) and RDP (3389),";
+  } else {
+    if (graph::any_of(all, data::scalar_is(protocol, Truth::Unknown, is_tcp)) != Truth::True) {
+      return;
+    }
+    for (const AdminPort& admin : kAdminPorts) {
+      if (range_covers(rule.get("FromPort"), rule.get("ToPort"), admin.port) != Truth::True) {
+        continue;
+      }
+      if (!what.empty()) what += " and ";
+      what += std::string(admin.name) + " (port " + std::to_string(admin.port) + ")";
+    }
+    if (what.empty()) return;
+  }
+  bool v4 = open4 == Truth::True;
+  const Value& cidr = v4 ? cidr4 : cidr6;
+  const char* key = v4 ? "CidrIp" : "CidrIpv6";
+  Finding& finding = ctx.report(
+      resource, data::locate(resource, cidr, data::written(rule, key)),
+      group_name + " allows " + what + " from " + (v4 ? "0.0.0.0/0" : "::/0") +
+          ": anyone on the internet can try to log in. Allow only your administration network "
+          "(or a bastion's security group), or use Session Manager and close the port.",
+      key);
+  if (group_node != nullptr) note(finding, group_node, "the rule belongs to " + group_name);
+}
+
+}  // namespace
+
+STACKLINT_CHECK(S202) {
+  const graph::Resolver& resolver = ctx.resolver;
+  for (const Resource* group : ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroup")) {
+    // A whole list chosen by Fn::If may not be deployed: only a plain list is proven.
+    Value rules = resolver.property(*group, "SecurityGroupIngress");
+    if (rules.kind != graph::ValueKind::List) continue;
+    for (const Value& rule : rules.items) {
+      check_rule(ctx, *group, rule, "Security group " + group->id, nullptr);
+    }
+  }
+  for (const Resource* ingress : ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroupIngress")) {
+    const Resource* group = resolver.referenced_resource(resolver.property(*ingress, "GroupId"));
+    std::string name = group != nullptr
+                           ? "Ingress " + ingress->id + " of security group " + group->id
+                           : "Ingress " + ingress->id;
+    check_rule(ctx, *ingress, resolver.resolve(ingress->properties), name,
+               group != nullptr ? group->key : nullptr);
+  }
+}
+
+}  // namespace stacklint::rules
