@@ -17,12 +17,6 @@ std::string_view condition_name(const Resource& resource) {
              : std::string_view();
 }
 
-// Whether `child` exists whenever `parent` does: it has no condition, or the same one.
-bool exists_with(const Resource& child, const Resource& parent) {
-  return child.condition == nullptr ||
-         (!condition_name(child).empty() && condition_name(child) == condition_name(parent));
-}
-
 bool is_default_route(const Value& destination) {
   return destination.kind == ValueKind::Scalar && destination.text == "0.0.0.0/0";
 }
@@ -113,6 +107,11 @@ ZoneSpread spread_of(const std::vector<Placement>& placements) {
   return spread;
 }
 
+bool exists_whenever(const Resource& child, const Resource& parent) {
+  return child.condition == nullptr ||
+         (!condition_name(child).empty() && condition_name(child) == condition_name(parent));
+}
+
 std::optional<Cidr> ipv4_cidr(const Value& value) {
   if (value.kind != ValueKind::Scalar) return std::nullopt;
   std::optional<Cidr> cidr = parse_cidr(value.text);
@@ -161,7 +160,7 @@ Network::Network(const Template& tmpl, const Resolver& resolver)
       Value table = resolver.property(resource, "RouteTableId");
       for (const Value& alternative : table.alternatives()) {
         if (const Resource* target = referenced_of_type(resolver, alternative, kRouteTable)) {
-          bool certain = definite && !table.is_choice() && exists_with(resource, *target);
+          bool certain = definite && !table.is_choice() && exists_whenever(resource, *target);
           default_routes_[tmpl.index_of(*target)].push_back({&resource, certain});
         }
       }
@@ -188,7 +187,7 @@ const Resource* Network::route_table_of(const Resource& subnet,
     return nullptr;
   }
   const Resource& found = *it->second[0];
-  if (!exists_with(found, subnet)) return nullptr;
+  if (!exists_whenever(found, subnet)) return nullptr;
   Value table = resolver_.property(found, "RouteTableId");
   const Resource* route_table = referenced_of_type(resolver_, table, kRouteTable);
   if (route_table != nullptr && association != nullptr) *association = &found;

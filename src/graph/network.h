@@ -83,6 +83,9 @@ struct ZoneSpread {
 
 ZoneSpread spread_of(const std::vector<Placement>& placements);
 
+// Whether `child` exists whenever `parent` does: it has no Condition, or the same one.
+bool exists_whenever(const Resource& child, const Resource& parent);
+
 // The IPv4 block a value proves: a scalar (not a choice) that parses as an IPv4 CIDR.
 std::optional<Cidr> ipv4_cidr(const Value& value);
 
