@@ -23,4 +23,7 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
 
 bool is_template_file_name(const std::string& name);
 
+// The path with each byte that is not UTF-8 replaced, for messages.
+std::string printable_path(const std::string& path);
+
 }  // namespace stacklint::cli
