@@ -84,28 +84,28 @@ Truth apply_operator(std::string_view op, const load::Node* operand, const Value
   });
 }
 
-// The values at a path; `*` steps into every item of a list.
-void values_at(const Value& start, std::string_view path, std::vector<Value>& out) {
-  if (path.empty()) {
-    out.push_back(start);
-    return;
-  }
+// Applies an operator at a path below `start`. A `*` segment steps into every item of a list
+// and holds when any item satisfies the rest; each alternative of a choice is judged on its
+// own, so `!If [c, [x], []]` does not count as having an item in every case.
+Truth evaluate_path(const Value& start, std::string_view path, std::string_view op,
+                    const load::Node* operand) {
+  if (path.empty()) return apply_operator(op, operand, start);
   size_t dot = path.find('.');
   std::string_view segment = path.substr(0, dot);
   std::string_view rest = dot == std::string_view::npos ? "" : path.substr(dot + 1);
-  if (segment == "*") {
-    for (const Value& alternative : start.alternatives()) {
-      if (alternative.kind == ValueKind::List) {
-        for (const Value& item : alternative.items) values_at(item, rest, out);
-      } else if (alternative.kind == ValueKind::Absent || alternative.kind == ValueKind::Null) {
-        continue;
-      } else {
-        out.push_back(Value::unknown());
-      }
+  if (segment != "*") return evaluate_path(start.get(segment), rest, op, operand);
+  return graph::for_all_alternatives(start, [&](const Value& alternative) {
+    if (alternative.kind == ValueKind::Absent || alternative.kind == ValueKind::Null) {
+      return Truth::False;
     }
-    return;
-  }
-  values_at(start.get(segment), rest, out);
+    if (alternative.kind != ValueKind::List) return Truth::Unknown;
+    Truth result = Truth::False;
+    for (const Value& item : alternative.items) {
+      result = graph::any_of(result, evaluate_path(item, rest, op, operand));
+      if (result == Truth::True) break;
+    }
+    return result;
+  });
 }
 
 Truth evaluate(const load::Node* condition, const graph::Resource& resource,
@@ -129,32 +129,29 @@ Truth evaluate(const load::Node* condition, const graph::Resource& resource,
   }
   if (const load::Node* negated = condition->get("not"))
     return !evaluate(negated, resource, resolver);
-  std::vector<Value> values;
+  const load::Node* operand = nullptr;
+  std::string_view op;
+  for (std::string_view name : kOperators) {
+    if ((operand = condition->get(name)) != nullptr) {
+      op = name;
+      break;
+    }
+  }
+  if (operand == nullptr) return Truth::Unknown;
   if (const load::Node* property = condition->get("property")) {
     std::string_view path = property->text;
-    size_t star = path.find("*");
+    size_t star = path.find('*');
     if (star == std::string_view::npos) {
-      values.push_back(resolver.property(resource, path));
-    } else {
-      // Resolve up to the first `*`, then step through lists.
-      std::string_view head = path.substr(0, star == 0 ? 0 : star - 1);
-      Value start =
-          head.empty() ? resolver.resolve(resource.properties) : resolver.property(resource, head);
-      values_at(start, path.substr(star), values);
+      return apply_operator(op, operand, resolver.property(resource, path));
     }
-  } else if (const load::Node* attribute = condition->get("attribute")) {
-    values.push_back(resolver.attribute(resource, attribute->text));
-  } else {
-    return Truth::Unknown;
+    // Resolve the literal part of the path directly, then step through lists.
+    std::string_view head = path.substr(0, star == 0 ? 0 : star - 1);
+    Value start =
+        head.empty() ? resolver.resolve(resource.properties) : resolver.property(resource, head);
+    return evaluate_path(start, path.substr(star), op, operand);
   }
-  for (std::string_view op : kOperators) {
-    const load::Node* operand = condition->get(op);
-    if (operand == nullptr) continue;
-    // Over several values (a path through `*`): true when any value satisfies the operator.
-    Truth result = Truth::False;
-    for (const Value& value : values)
-      result = graph::any_of(result, apply_operator(op, operand, value));
-    return result;
+  if (const load::Node* attribute = condition->get("attribute")) {
+    return apply_operator(op, operand, resolver.attribute(resource, attribute->text));
   }
   return Truth::Unknown;
 }
