@@ -87,7 +87,7 @@ check "--select of an unknown rule is exit 2" test "$(status_of "$bin" --select 
 
 check "json output parses and counts match" python3 - "$bin" "$tmp/both.yaml" <<'PY'
 import json, subprocess, sys
-out = subprocess.run([sys.argv[1], "--format", "json", sys.argv[2]], capture_output=True, text=True).stdout
+out = subprocess.run([sys.argv[1], "--select", "R110,R150", "--format", "json", sys.argv[2]], capture_output=True, text=True).stdout
 doc = json.loads(out)
 assert doc["tool"] == "stacklint"
 assert doc["summary"]["findings"] == len(doc["findings"]) == 2, doc["summary"]
@@ -96,7 +96,7 @@ for key in ["rule", "name", "severity", "file", "line", "column", "end_line", "e
     assert key in f, key
 PY
 
-"$bin" --format sarif --output "$tmp/out.sarif" --format text "$tmp/both.yaml" >"$tmp/stdout.txt"
+"$bin" --select R110,R150 --format sarif --output "$tmp/out.sarif" --format text "$tmp/both.yaml" >"$tmp/stdout.txt"
 check "--output writes one format to a file while another goes to stdout" \
   bash -c "python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '$tmp/out.sarif' && grep -q 'Found 2 problems' '$tmp/stdout.txt'"
 
