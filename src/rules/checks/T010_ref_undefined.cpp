@@ -15,9 +15,10 @@ STACKLINT_CHECK(T010) {
       message += " " + edge.target + " is a condition: use it with Fn::If, not Ref.";
     } else if (tmpl.mapping(edge.target) != nullptr) {
       message += " " + edge.target + " is a mapping: read it with Fn::FindInMap, not Ref.";
+    } else {
+      message += validity::suggest_or(edge.target, names,
+                                      " Declare it in Parameters or Resources, or fix the name.");
     }
-    message += validity::suggest_or(edge.target, names,
-                                    " Declare it in Parameters or Resources, or fix the name.");
     validity::report_edge(ctx, edge, std::move(message));
   });
 }

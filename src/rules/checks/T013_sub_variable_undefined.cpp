@@ -11,7 +11,8 @@ STACKLINT_CHECK(T013) {
     const load::Node* variables = nullptr;
     if (edge.arg != nullptr && edge.arg->is_sequence() && edge.arg->items.size() > 1) {
       variables = edge.arg->items[1];
-      if (!variables->is_mapping()) return;
+      std::string_view fn = variables->single_key();
+      if (!variables->is_mapping() || fn == "Ref" || fn.substr(0, 4) == "Fn::") return;
     }
     std::string written = edge.target + (edge.attribute.empty() ? "" : "." + edge.attribute);
     std::string message = "${" + written + "} in Fn::Sub ";

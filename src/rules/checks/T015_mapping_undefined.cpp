@@ -1,4 +1,6 @@
 // T015 mapping-undefined: Fn::FindInMap with a literal map name or key that Mappings lacks.
+#include <algorithm>
+
 #include "rules/checks/T0_validity.h"
 
 namespace stacklint::rules {
@@ -9,6 +11,12 @@ std::vector<std::string_view> keys_of(const load::Node* mapping) {
   std::vector<std::string_view> keys;
   for (const load::Pair& pair : mapping->pairs) keys.push_back(pair.key->text);
   return keys;
+}
+
+bool any_entry_has(const load::Node* mapping, std::string_view key) {
+  return std::any_of(mapping->pairs.begin(), mapping->pairs.end(), [&](const load::Pair& pair) {
+    return !pair.value->is_mapping() || pair.value->get(key) != nullptr;
+  });
 }
 
 }  // namespace
@@ -30,7 +38,16 @@ STACKLINT_CHECK(T015) {
     std::string where = "mapping " + edge.target;
     for (size_t level = 1; level <= 2 && map != nullptr && map->is_mapping(); ++level) {
       const load::Node* key = arg->items[level];
-      if (!key->is_scalar()) break;  // computed: any key may be read
+      if (!key->is_scalar()) {
+        // A computed top-level key may pick any entry, but a literal second key that no entry
+        // has is still wrong.
+        if (level == 1 && arg->items[2]->is_scalar() && !any_entry_has(map, arg->items[2]->text))
+          validity::report_edge(ctx, edge, arg->items[2]->range,
+                                "Fn::FindInMap reads key " + arg->items[2]->text + " of " + where +
+                                    ", which no entry has, so CloudFormation rejects "
+                                    "the template.");
+        break;
+      }
       const load::Node* next = map->get(key->text);
       if (next != nullptr) {
         map = next;

@@ -142,15 +142,16 @@ STACKLINT_CHECK(T020) {
     if (cycle.empty()) continue;
     std::string names = resources[v].id;
     for (uint32_t e : cycle) names += " -> " + tmpl.edges()[e].target;
-    std::string message = cycle.size() == 1
-                              ? "resource " + resources[v].id + " depends on itself"
-                              : "resources " + resources[v].id + " and " +
-                                    std::to_string(cycle.size() - 1) +
-                                    " more depend on each other in a cycle (" + names + ")";
-    message +=
-        ", so CloudFormation cannot order them and rejects the template. Break the cycle: "
-        "drop a DependsOn that is not needed, or move the reference into a separate resource "
-        "(for example a security group rule or a bucket policy) that depends on both.";
+    std::string message =
+        cycle.size() == 1
+            ? "resource " + resources[v].id +
+                  " refers to itself, so CloudFormation cannot create it and rejects the "
+                  "template. Remove the self-reference."
+            : "resources depend on each other in a cycle (" + names +
+                  "), so CloudFormation cannot order them and rejects the template. Break the "
+                  "cycle: drop a DependsOn that is not needed, or move one reference into a "
+                  "separate resource that depends on both ends (a security group ingress rule, "
+                  "a bucket policy, a Lambda permission).";
     if (size[c] > cycle.size()) {
       message += " Other resources in the same tangle: ";
       message += std::to_string(size[c] - cycle.size());

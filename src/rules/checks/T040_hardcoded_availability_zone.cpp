@@ -74,7 +74,9 @@ STACKLINT_CHECK(T040) {
     for (const graph::Resource* resource : ctx.tmpl.resources_of_type(property.type)) {
       literals_at(resource->properties, property.path, [&](const load::Node* literal) {
         if (!RE2::FullMatch(literal->text, az_name())) return;
-        std::string name(property.path.substr(0, property.path.find('.')));
+        // The property as people write it: lists have no "*".
+        std::string name(property.path);
+        for (size_t star; (star = name.find(".*")) != std::string::npos;) name.erase(star, 2);
         ctx.report(*resource, literal,
                    "Availability Zone " + literal->text + " is hard-coded in " + resource->id +
                        "." + name +
