@@ -39,6 +39,25 @@ Truth range_covers(const Value& from, const Value& to, int port) {
   return graph::all_of(low, high);
 }
 
+// A group that only load balancers use: they listen on their listener ports alone, so an
+// open 22 or 3389 reaches nothing.
+bool only_load_balancers_use(const graph::Template& tmpl, const Resource& group) {
+  bool load_balancer = false;
+  for (uint32_t index : tmpl.edges_to(group)) {
+    const graph::Edge& edge = tmpl.edges()[index];
+    if (edge.from.section != graph::Section::Resource) return false;
+    const std::string& type = tmpl.resources()[edge.from.index].type;
+    if (type == "AWS::ElasticLoadBalancingV2::LoadBalancer" ||
+        type == "AWS::ElasticLoadBalancing::LoadBalancer") {
+      load_balancer = true;
+    } else if (type != "AWS::EC2::SecurityGroupIngress" &&
+               type != "AWS::EC2::SecurityGroupEgress" && type != "AWS::EC2::SecurityGroup") {
+      return false;
+    }
+  }
+  return load_balancer;
+}
+
 // One ingress rule (an inline item, or a SecurityGroupIngress resource's properties).
 void check_rule(CheckContext& ctx, const Resource& resource, const Value& rule,
                 const std::string& group_name, const load::Node* group_node) {
@@ -86,13 +105,14 @@ STACKLINT_CHECK(S202) {
   for (const Resource* group : ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroup")) {
     // A whole list chosen by Fn::If may not be deployed: only a plain list is proven.
     Value rules = resolver.property(*group, "SecurityGroupIngress");
-    if (rules.kind != graph::ValueKind::List) continue;
+    if (rules.kind != graph::ValueKind::List || only_load_balancers_use(ctx.tmpl, *group)) continue;
     for (const Value& rule : rules.items) {
       check_rule(ctx, *group, rule, "Security group " + group->id, nullptr);
     }
   }
   for (const Resource* ingress : ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroupIngress")) {
     const Resource* group = resolver.referenced_resource(resolver.property(*ingress, "GroupId"));
+    if (group != nullptr && only_load_balancers_use(ctx.tmpl, *group)) continue;
     std::string name = group != nullptr
                            ? "Ingress " + ingress->id + " of security group " + group->id
                            : "Ingress " + ingress->id;
