@@ -2,6 +2,7 @@
 // Sorted by start address and swept, so the work is n log n, not every pair.
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "rules/check.h"
 #include "rules/checks/network_rules.h"
@@ -10,7 +11,7 @@ namespace stacklint::rules {
 namespace {
 
 struct Block {
-  uint32_t vpc;
+  uint32_t vpc;         // index of its VPC key
   uint64_t start, end;  // [start, end)
   const graph::Resource* subnet;
   const load::Node* node;
@@ -34,6 +35,42 @@ std::optional<graph::Cidr> common_block(const graph::Value& value) {
   return smallest;
 }
 
+// The expression as written, so that two equal expressions (the same parameter, the same
+// import) are known to name the same VPC even when their value is unknown.
+std::string written(const load::Node* node) {
+  if (node == nullptr) return "";
+  switch (node->kind) {
+    case load::NodeKind::Scalar:
+      return "'" + node->text + "'";
+    case load::NodeKind::Sequence: {
+      std::string text = "[";
+      for (const load::Node* item : node->items) text += written(item) + ",";
+      return text + "]";
+    }
+    case load::NodeKind::Mapping: {
+      std::string text = "{";
+      for (const load::Pair& pair : node->pairs) {
+        text += pair.key->text + ":" + written(pair.value) + ",";
+      }
+      return text + "}";
+    }
+    case load::NodeKind::Null:
+      break;
+  }
+  return "~";
+}
+
+// Subnets with equal keys are in the same VPC: a VPC of the template, a literal VPC id, or the
+// same expression. Empty when the VPC depends on Fn::If.
+std::string vpc_key(const graph::Resolver& resolver, const graph::Resource& subnet) {
+  graph::Value vpc = resolver.property(subnet, "VpcId");
+  if (vpc.kind == graph::ValueKind::ResourceRef) return "resource:" + vpc.text;
+  if (vpc.kind == graph::ValueKind::Scalar) return "id:" + vpc.text;
+  if (vpc.kind == graph::ValueKind::Unknown)
+    return "expression:" + written(subnet.property("VpcId"));
+  return "";
+}
+
 bool may_coexist(const graph::Resource& a, const graph::Resource& b) {
   return graph::exists_whenever(a, b) || graph::exists_whenever(b, a);
 }
@@ -41,18 +78,20 @@ bool may_coexist(const graph::Resource& a, const graph::Resource& b) {
 }  // namespace
 
 STACKLINT_CHECK(N302) {
-  const graph::Network& network = ctx.network();
   std::vector<Block> blocks;
+  std::unordered_map<std::string, uint32_t> vpc_index;
   for (const graph::Resource* subnet : ctx.tmpl.resources_of_type("AWS::EC2::Subnet")) {
-    const graph::Resource* vpc = network.vpc_of(*subnet);
-    if (vpc == nullptr) continue;
+    std::string key = vpc_key(ctx.resolver, *subnet);
+    if (key.empty()) continue;
+    uint32_t vpc =
+        vpc_index.try_emplace(key, static_cast<uint32_t>(vpc_index.size())).first->second;
     graph::Value value = ctx.resolver.property(*subnet, "CidrBlock");
     std::optional<graph::Cidr> cidr = common_block(value);
     if (!cidr) continue;
     uint64_t start = cidr->address_v4() & ~((uint64_t{1} << (32 - cidr->prefix)) - 1);
     std::string text = value.kind == graph::ValueKind::Scalar ? value.text : "";
-    blocks.push_back({ctx.tmpl.index_of(*vpc), start, start + (uint64_t{1} << (32 - cidr->prefix)),
-                      subnet, value.node, text});
+    blocks.push_back(
+        {vpc, start, start + (uint64_t{1} << (32 - cidr->prefix)), subnet, value.node, text});
   }
   std::sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) {
     return std::tie(a.vpc, a.start) < std::tie(b.vpc, b.start);

@@ -5,8 +5,26 @@
 
 namespace stacklint::rules {
 
+namespace {
+
+// Two VpcId values name different VPCs: two references to different resources, or two
+// different literal ids.
+bool different_vpcs(const graph::Value& a, const graph::Value& b) {
+  if (a.kind != b.kind || a.is_choice()) return false;
+  if (a.kind == graph::ValueKind::ResourceRef) return a.text != b.text;
+  return a.kind == graph::ValueKind::Scalar && a.text != b.text;
+}
+
+}  // namespace
+
 STACKLINT_CHECK(R103) {
   const graph::Network& network = ctx.network();
+  // A VPC with endpoints is designed for private access to AWS services: a function without
+  // NAT there may well be deliberate.
+  std::vector<graph::Value> endpoint_vpcs;
+  for (const graph::Resource* endpoint : ctx.tmpl.resources_of_type("AWS::EC2::VPCEndpoint")) {
+    endpoint_vpcs.push_back(ctx.resolver.property(*endpoint, "VpcId"));
+  }
   for (const graph::Resource& function : ctx.tmpl.resources()) {
     if (function.type != "AWS::Lambda::Function" && function.type != "AWS::Serverless::Function") {
       continue;
@@ -26,6 +44,11 @@ STACKLINT_CHECK(R103) {
         proven = false;
         break;
       }
+      graph::Value vpc = ctx.resolver.property(*placement.subnet, "VpcId");
+      for (const graph::Value& endpoint_vpc : endpoint_vpcs) {
+        if (!different_vpcs(vpc, endpoint_vpc)) proven = false;
+      }
+      if (!proven) break;
       routes.push_back(route);
     }
     if (!proven) continue;
