@@ -117,10 +117,16 @@ Generated::Generated(const graph::Template& tmpl) {
       opaque_ = true;
     }
   }
+  // AWS::Serverless::* types exist only through SAM: a template without the Transform line is
+  // still meant for it (sam-translator's own inputs, templates deployed by `sam deploy`).
+  for (const graph::Resource& resource : tmpl.resources()) {
+    if (starts_with(resource.type, "AWS::Serverless::")) sam_ = true;
+  }
   for (const graph::Resource& resource : tmpl.resources()) {
     // A registry module (Type: Org::Service::Name::MODULE) names what it expands to after the
     // module's logical id, as SAM does.
-    if ((sam_ && starts_with(resource.type, "AWS::Serverless::")) ||
+    bool embedded_connectors = resource.node->is_mapping() && resource.node->get("Connectors");
+    if ((sam_ && (starts_with(resource.type, "AWS::Serverless::") || embedded_connectors)) ||
         resource.type.ends_with("::MODULE")) {
       generating_ids_.push_back(resource.id);
     }
