@@ -3,6 +3,7 @@
 #include "rules/check.h"
 #include "rules/checks/data_rules.h"
 #include "rules/checks/network_rules.h"
+#include "rules/checks/value_tests.h"
 
 namespace stacklint::rules {
 
@@ -11,9 +12,7 @@ STACKLINT_CHECK(R111) {
   for (const graph::Resource* cluster : ctx.tmpl.resources_of_type("AWS::RDS::DBCluster")) {
     if (data::is_aurora(ctx.resolver, *cluster) != Truth::True) continue;
     // Aurora Serverless v1 has no DB instances; v2 is provisioned with db.serverless ones.
-    Truth serverless_v1 =
-        data::scalar_is(ctx.resolver.property(*cluster, "EngineMode"), Truth::False,
-                        [](std::string_view mode) { return mode == "serverless"; });
+    Truth serverless_v1 = text_in(ctx.resolver.property(*cluster, "EngineMode"), {"serverless"});
     if (serverless_v1 != Truth::False || membership.may_have_hidden_members(*cluster)) continue;
     const std::vector<data::ClusterMember>& members = membership.members(*cluster);
     if (members.size() >= 2) continue;

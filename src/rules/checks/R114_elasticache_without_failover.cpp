@@ -5,6 +5,7 @@
 
 #include "rules/check.h"
 #include "rules/checks/data_rules.h"
+#include "rules/checks/value_tests.h"
 
 namespace stacklint::rules {
 namespace {
@@ -15,8 +16,8 @@ using graph::Value;
 void check_replication_group(CheckContext& ctx, const Resource& group) {
   const graph::Resolver& resolver = ctx.resolver;
   Value failover = resolver.property(group, "AutomaticFailoverEnabled");
-  Truth protected_group = graph::any_of(data::is_true(failover),
-                                        data::is_true(resolver.property(group, "MultiAZEnabled")));
+  Truth protected_group =
+      graph::any_of(is_true(failover), is_true(resolver.property(group, "MultiAZEnabled")));
   if (protected_group != Truth::False) return;
   ctx.report(group, data::locate(group, failover, group.property("AutomaticFailoverEnabled")),
              "Replication group " + group.id +
@@ -49,8 +50,7 @@ void check_cache_cluster(CheckContext& ctx, const Resource& cluster,
                          const std::set<const Resource*>& adopted, bool adoption_unresolved) {
   const graph::Resolver& resolver = ctx.resolver;
   Value engine = resolver.property(cluster, "Engine");
-  Truth redis = data::scalar_is(engine, Truth::False,
-                                [](std::string_view e) { return e == "redis" || e == "valkey"; });
+  Truth redis = text_in(engine, {"redis", "valkey"});
   if (redis == Truth::True) {
     if (adoption_unresolved || adopted.count(&cluster) > 0) return;
     if (data::is_present(resolver.property(cluster, "ReplicationGroupId")) != Truth::False) return;
@@ -63,15 +63,13 @@ void check_cache_cluster(CheckContext& ctx, const Resource& cluster,
                    "AutomaticFailoverEnabled and MultiAZEnabled.");
     return;
   }
-  Truth memcached =
-      data::scalar_is(engine, Truth::False, [](std::string_view e) { return e == "memcached"; });
+  Truth memcached = text_in(engine, {"memcached"});
   if (memcached != Truth::True) return;
   Truth several_nodes = data::scalar_is(
       resolver.property(cluster, "NumCacheNodes"), Truth::False,
       [](std::string_view n) { return Value::scalar(std::string(n)).as_number().value_or(0) > 1; });
   Value az_mode = resolver.property(cluster, "AZMode");
-  Truth single_az = data::scalar_is(az_mode, Truth::True,
-                                    [](std::string_view mode) { return mode != "cross-az"; });
+  Truth single_az = !text_in(az_mode, {"cross-az"});
   if (graph::all_of(several_nodes, single_az) != Truth::True) return;
   ctx.report(cluster, data::locate(cluster, az_mode, cluster.property("AZMode")),
              "Memcached cluster " + cluster.id +

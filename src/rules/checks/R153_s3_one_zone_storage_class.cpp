@@ -2,6 +2,7 @@
 // ONEZONE_IA, where they live in a single Availability Zone.
 #include "rules/check.h"
 #include "rules/checks/data_rules.h"
+#include "rules/checks/value_tests.h"
 
 namespace stacklint::rules {
 namespace {
@@ -12,8 +13,7 @@ using graph::Value;
 void check_transition(CheckContext& ctx, const Resource& bucket, const Value& transition,
                       const std::string& rule_name) {
   Value storage_class = transition.get("StorageClass");
-  if (data::scalar_is(storage_class, Truth::False,
-                      [](std::string_view c) { return c == "ONEZONE_IA"; }) != Truth::True) {
+  if (text_in(storage_class, {"ONEZONE_IA"}) != Truth::True) {
     return;
   }
   ctx.report(bucket, data::locate(bucket, storage_class, data::written(transition, "StorageClass")),
@@ -31,8 +31,7 @@ STACKLINT_CHECK(R153) {
     Value rules = ctx.resolver.property(*bucket, "LifecycleConfiguration.Rules");
     if (rules.kind != graph::ValueKind::List) continue;
     for (const Value& rule : rules.items) {
-      if (data::scalar_is(rule.get("Status"), Truth::False,
-                          [](std::string_view s) { return s == "Enabled"; }) != Truth::True) {
+      if (text_in(rule.get("Status"), {"Enabled"}) != Truth::True) {
         continue;
       }
       Value id = rule.get("Id");

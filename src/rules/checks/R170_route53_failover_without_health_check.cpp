@@ -3,6 +3,7 @@
 // RecordSetGroup resources.
 #include "rules/check.h"
 #include "rules/checks/data_rules.h"
+#include "rules/checks/value_tests.h"
 
 namespace stacklint::rules {
 namespace {
@@ -13,12 +14,11 @@ using graph::Value;
 void check_record(CheckContext& ctx, const Resource& resource, const Value& record,
                   std::string_view path) {
   Value failover = record.get("Failover");
-  if (data::scalar_is(failover, Truth::False, [](std::string_view f) { return f == "PRIMARY"; }) !=
-      Truth::True) {
+  if (text_in(failover, {"PRIMARY"}) != Truth::True) {
     return;
   }
   Truth watched = graph::any_of(data::is_present(record.get("HealthCheckId")),
-                                data::is_true(record.at_path("AliasTarget.EvaluateTargetHealth")));
+                                is_true(record.at_path("AliasTarget.EvaluateTargetHealth")));
   if (watched != Truth::False) return;
   Value name = record.get("Name");
   std::string label = name.kind == graph::ValueKind::Scalar ? " " + name.text : "";

@@ -4,6 +4,7 @@
 #include "rules/check.h"
 #include "rules/checks/data_rules.h"
 #include "rules/checks/network_rules.h"
+#include "rules/checks/value_tests.h"
 
 namespace stacklint::rules {
 namespace {
@@ -46,12 +47,10 @@ STACKLINT_CHECK(S201) {
   for (const Resource& resource : ctx.tmpl.resources()) {
     bool cluster = resource.type == "AWS::RDS::DBCluster";
     if (!cluster && resource.type != "AWS::RDS::DBInstance") continue;
-    if (data::is_true(resolver.property(resource, "StorageEncrypted")) != Truth::False) continue;
+    if (is_true(resolver.property(resource, "StorageEncrypted")) != Truth::False) continue;
     if (cluster) {
       // Aurora Serverless v1 clusters are always encrypted.
-      Truth serverless_v1 =
-          data::scalar_is(resolver.property(resource, "EngineMode"), Truth::False,
-                          [](std::string_view mode) { return mode == "serverless"; });
+      Truth serverless_v1 = text_in(resolver.property(resource, "EngineMode"), {"serverless"});
       if (serverless_v1 != Truth::False) continue;
       if (inherits_or_implies_encryption(
               resolver, resource,

@@ -5,6 +5,7 @@
 #include "rules/check.h"
 #include "rules/checks/data_rules.h"
 #include "rules/checks/network_rules.h"
+#include "rules/checks/value_tests.h"
 
 namespace stacklint::rules {
 namespace {
@@ -17,14 +18,6 @@ struct AdminPort {
   std::string_view name;
 };
 constexpr std::array<AdminPort, 2> kAdminPorts = {{{22, "SSH"}, {3389, "RDP"}}};
-
-bool is_all_protocols(std::string_view protocol) {
-  return protocol == "-1";
-}
-
-bool is_tcp(std::string_view protocol) {
-  return protocol == "tcp" || protocol == "TCP" || protocol == "6";
-}
 
 // Whether a TCP rule's port range covers `port` (a negative FromPort is not a TCP range).
 Truth range_covers(const Value& from, const Value& to, int port) {
@@ -63,18 +56,16 @@ void check_rule(CheckContext& ctx, const Resource& resource, const Value& rule,
                 const std::string& group_name, const load::Node* group_node) {
   Value cidr4 = rule.get("CidrIp");
   Value cidr6 = rule.get("CidrIpv6");
-  Truth open4 = data::scalar_is(cidr4, Truth::False,
-                                [](std::string_view cidr) { return cidr == "0.0.0.0/0"; });
-  Truth open6 =
-      data::scalar_is(cidr6, Truth::False, [](std::string_view cidr) { return cidr == "::/0"; });
+  Truth open4 = text_in(cidr4, {"0.0.0.0/0"});
+  Truth open6 = text_in(cidr6, {"::/0"});
   if (graph::any_of(open4, open6) != Truth::True) return;
   Value protocol = rule.get("IpProtocol");
-  Truth all = data::scalar_is(protocol, Truth::Unknown, is_all_protocols);
+  Truth all = text_in(protocol, {"-1"}, Truth::Unknown);
   std::string what;
   if (all == Truth::True) {
     what = "all traffic, including SSH (22) and RDP (3389),";
   } else {
-    if (graph::any_of(all, data::scalar_is(protocol, Truth::Unknown, is_tcp)) != Truth::True) {
+    if (graph::any_of(all, text_in(protocol, {"tcp", "TCP", "6"}, Truth::Unknown)) != Truth::True) {
       return;
     }
     for (const AdminPort& admin : kAdminPorts) {

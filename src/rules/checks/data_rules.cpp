@@ -13,15 +13,6 @@ Truth is_present(const Value& value) {
   });
 }
 
-Truth is_true(const Value& value) {
-  return graph::for_all_alternatives(value, [](const Value& v) {
-    if (v.is_absent() || v.kind == ValueKind::Null) return Truth::False;
-    if (v.kind != ValueKind::Scalar) return Truth::Unknown;
-    std::optional<bool> b = v.as_bool();
-    return b && *b ? Truth::True : Truth::False;
-  });
-}
-
 Truth scalar_is(const Value& value, Truth if_absent,
                 const std::function<bool(std::string_view)>& test) {
   return graph::for_all_alternatives(value, [&](const Value& v) {

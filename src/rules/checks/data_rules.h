@@ -14,8 +14,6 @@ namespace stacklint::rules::data {
 
 // Whether a value is written (not absent, not AWS::NoValue); Unknown when not proven.
 Truth is_present(const graph::Value& value);
-// Whether a value is the boolean true ("true" in any case); absent is false.
-Truth is_true(const graph::Value& value);
 // `test` on a scalar's text; `if_absent` for an absent value; Unknown for anything else.
 Truth scalar_is(const graph::Value& value, Truth if_absent,
                 const std::function<bool(std::string_view)>& test);
