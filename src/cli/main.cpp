@@ -1,4 +1,4 @@
-// The command line: stacklint [paths] | rules | explain ID.
+// The command line: stacklint [paths] | rules | explain ID | graph FILE.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +14,7 @@
 #include "cli/catalog_output.h"
 #include "cli/config.h"
 #include "cli/driver.h"
+#include "cli/graph_command.h"
 #include "cli/walker.h"
 #include "report/report.h"
 
@@ -151,6 +152,18 @@ int main(int argc, char** argv) {
   rules_command->add_option("-f,--format", rules_format, "text, json, markdown or docs")
       ->check(CLI::IsMember({"text", "json", "markdown", "docs"}));
 
+  auto* graph_command = app.add_subcommand(
+      "graph", "Draw a template by VPC and Availability Zone, with its findings");
+  cli::GraphCommandOptions graph_options;
+  graph_command->add_option("template", graph_options.path, "The template to draw")->required();
+  graph_command->add_option("-f,--format", graph_options.format, "dot, mermaid or svg")
+      ->check(CLI::IsMember({"dot", "mermaid", "svg"}));
+  graph_command->add_option("-o,--output", graph_options.output, "Write the diagram to FILE");
+  graph_command->add_flag("--only-findings", graph_options.diagram.only_findings,
+                          "Only resources with findings and their neighbours");
+  graph_command->add_flag("--all", graph_options.diagram.all,
+                          "Also IAM and other plumbing, and parameters");
+
   auto* explain_command = app.add_subcommand("explain", "Show a rule's full documentation");
   std::string explain_id;
   explain_command->add_option("rule", explain_id, "Rule id or name, e.g. R110")->required();
@@ -205,6 +218,7 @@ int main(int argc, char** argv) {
     cli::write_catalog(catalog, rules_format, std::cout);
     return kExitClean;
   }
+  if (*graph_command) return cli::run_graph_command(graph_options, catalog);
   if (*explain_command) {
     const rules::RuleInfo* rule = catalog.find(explain_id);
     if (rule == nullptr) {
