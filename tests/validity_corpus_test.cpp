@@ -169,3 +169,16 @@ Resources:
   CHECK(maps == 1);
   CHECK(graph::pseudo_parameters().size() == 8);
 }
+
+TEST_CASE("a cycle through ten thousand resources is found once, without deep recursion") {
+  std::string text = "Resources:\n";
+  const int n = 10000;
+  for (int i = 0; i < n; ++i) {
+    text += "  Q" + std::to_string(i) + ":\n    Type: AWS::SQS::Queue\n    DependsOn: Q" +
+            std::to_string((i + 1) % n) + "\n";
+  }
+  rules::FileResult result = testing::lint_text(text, {"T020"});
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].related.size() == static_cast<size_t>(n));
+  CHECK(result.findings[0].range.begin.line == 4);  // Q0's DependsOn: Q1
+}

@@ -70,6 +70,15 @@ void literals_at(const load::Node* node, std::string_view path, Found found) {
 }  // namespace
 
 STACKLINT_CHECK(T040) {
+  // CDK synthesises zones from its context lookups: the fix belongs in the CDK app, which
+  // this template does not show.
+  for (const graph::Resource& resource : ctx.tmpl.resources()) {
+    if (resource.type == "AWS::CDK::Metadata" ||
+        (resource.metadata != nullptr && resource.metadata->is_mapping() &&
+         resource.metadata->get("aws:cdk:path") != nullptr)) {
+      return;
+    }
+  }
   for (const AzProperty& property : kAzProperties) {
     for (const graph::Resource* resource : ctx.tmpl.resources_of_type(property.type)) {
       literals_at(resource->properties, property.path, [&](const load::Node* literal) {
