@@ -157,21 +157,27 @@ Truth evaluate(const load::Node* condition, const graph::Resource& resource,
 }
 
 // The node a path names in the template as written, when every step is a literal mapping.
+// A scalar value is the most specific place; for a mapping or list value, which starts on the
+// line below its key, the key itself.
 const load::Node* written_node(const graph::Resource& resource, std::string_view path) {
-  const load::Node* node = resource.properties;
+  const load::Node* parent = resource.node;
   if (path.rfind("@", 0) == 0) {  // @DeletionPolicy: a resource attribute
-    return resource.node != nullptr && resource.node->is_mapping()
-               ? resource.node->get(path.substr(1))
-               : nullptr;
+    path.remove_prefix(1);
+  } else {
+    parent = resource.properties;
   }
-  while (node != nullptr && !path.empty()) {
+  while (parent != nullptr && parent->is_mapping() && !path.empty()) {
     size_t dot = path.find('.');
-    if (!node->is_mapping()) return nullptr;
-    node = node->get(path.substr(0, dot));
-    if (dot == std::string_view::npos) break;
+    std::string_view name = path.substr(0, dot);
+    const load::Node* value = parent->get(name);
+    if (value == nullptr) return nullptr;
+    if (dot == std::string_view::npos) {
+      return value->is_scalar() || value->is_null() ? value : parent->key_node(name);
+    }
+    parent = value;
     path.remove_prefix(dot + 1);
   }
-  return node;
+  return nullptr;
 }
 
 std::string expand_message(std::string_view text, const graph::Resource& resource) {
