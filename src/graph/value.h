@@ -37,8 +37,17 @@ class Value {
   std::vector<std::pair<std::string, Value>> fields;  // Map
   const load::Node* node = nullptr;                   // where it is written, when it is
 
-  static Value unknown(const load::Node* at = nullptr) { return make(ValueKind::Unknown, at); }
-  static Value absent(const load::Node* at = nullptr) { return make(ValueKind::Absent, at); }
+  // Declared here, defaulted after the class: `fields` holds pairs with a Value, and clang with
+  // libstdc++ cannot instantiate their destructor while Value is still incomplete.
+  Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+  ~Value();
+
+  static Value unknown(const load::Node* at = nullptr);
+  static Value absent(const load::Node* at = nullptr);
   static Value scalar(std::string text, const load::Node* at = nullptr);
   static Value resource_ref(std::string id, std::string attribute, const load::Node* at);
   static Value availability_zone(std::string region, int64_t index, const load::Node* at);
@@ -64,13 +73,28 @@ class Value {
   std::optional<std::string_view> as_string() const;
 
  private:
-  static Value make(ValueKind kind, const load::Node* at) {
-    Value v;
-    v.kind = kind;
-    v.node = at;
-    return v;
-  }
+  static Value make(ValueKind kind, const load::Node* at);
 };
+
+inline Value::Value() = default;
+inline Value::Value(const Value&) = default;
+inline Value::Value(Value&&) noexcept = default;
+inline Value& Value::operator=(const Value&) = default;
+inline Value& Value::operator=(Value&&) noexcept = default;
+inline Value::~Value() = default;
+
+inline Value Value::make(ValueKind kind, const load::Node* at) {
+  Value v;
+  v.kind = kind;
+  v.node = at;
+  return v;
+}
+inline Value Value::unknown(const load::Node* at) {
+  return make(ValueKind::Unknown, at);
+}
+inline Value Value::absent(const load::Node* at) {
+  return make(ValueKind::Absent, at);
+}
 
 // Makes a choice from alternatives: flattens nested choices, drops duplicates, and gives up
 // (Unknown) past a small bound, so that no combination of conditions costs exponential time.
