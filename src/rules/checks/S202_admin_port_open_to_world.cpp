@@ -1,5 +1,6 @@
 // S202: security group ingress from anywhere (0.0.0.0/0 or ::/0) that covers SSH (22) or RDP
 // (3389), inline in AWS::EC2::SecurityGroup or as AWS::EC2::SecurityGroupIngress.
+#include <algorithm>
 #include <array>
 
 #include "rules/check.h"
@@ -32,23 +33,30 @@ Truth range_covers(const Value& from, const Value& to, int port) {
   return graph::all_of(low, high);
 }
 
-// A group that only load balancers use: they listen on their listener ports alone, so an
-// open 22 or 3389 reaches nothing.
-bool only_load_balancers_use(const graph::Template& tmpl, const Resource& group) {
-  bool load_balancer = false;
+// A group that only managed network interfaces use: load balancers listen on their listener
+// ports alone, Lambda functions accept no inbound connections, EFS mount targets serve NFS and
+// VPC endpoints HTTPS, so an open 22 or 3389 reaches nothing.
+bool only_managed_interfaces_use(const graph::Template& tmpl, const Resource& group) {
+  static constexpr std::array<std::string_view, 6> kManaged = {
+      "AWS::ElasticLoadBalancingV2::LoadBalancer",
+      "AWS::ElasticLoadBalancing::LoadBalancer",
+      "AWS::Lambda::Function",
+      "AWS::Serverless::Function",
+      "AWS::EFS::MountTarget",
+      "AWS::EC2::VPCEndpoint"};
+  bool managed = false;
   for (uint32_t index : tmpl.edges_to(group)) {
     const graph::Edge& edge = tmpl.edges()[index];
     if (edge.from.section != graph::Section::Resource) return false;
     const std::string& type = tmpl.resources()[edge.from.index].type;
-    if (type == "AWS::ElasticLoadBalancingV2::LoadBalancer" ||
-        type == "AWS::ElasticLoadBalancing::LoadBalancer") {
-      load_balancer = true;
+    if (std::find(kManaged.begin(), kManaged.end(), type) != kManaged.end()) {
+      managed = true;
     } else if (type != "AWS::EC2::SecurityGroupIngress" &&
                type != "AWS::EC2::SecurityGroupEgress" && type != "AWS::EC2::SecurityGroup") {
       return false;
     }
   }
-  return load_balancer;
+  return managed;
 }
 
 // One ingress rule (an inline item, or a SecurityGroupIngress resource's properties).
@@ -87,6 +95,12 @@ void check_rule(CheckContext& ctx, const Resource& resource, const Value& rule,
           "(or a bastion's security group), or use Session Manager and close the port.",
       key);
   if (group_node != nullptr) note(finding, group_node, "the rule belongs to " + group_name);
+  // Through a parameter: show the default that opens it, so the user sees what to change.
+  for (const graph::Parameter& parameter : ctx.tmpl.parameters()) {
+    if (parameter.default_value != nullptr && parameter.default_value == cidr.node) {
+      note(finding, cidr.node, std::string("the default of parameter ") + parameter.id);
+    }
+  }
 }
 
 }  // namespace
@@ -96,14 +110,15 @@ STACKLINT_CHECK(S202) {
   for (const Resource* group : ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroup")) {
     // A whole list chosen by Fn::If may not be deployed: only a plain list is proven.
     Value rules = resolver.property(*group, "SecurityGroupIngress");
-    if (rules.kind != graph::ValueKind::List || only_load_balancers_use(ctx.tmpl, *group)) continue;
+    if (rules.kind != graph::ValueKind::List || only_managed_interfaces_use(ctx.tmpl, *group))
+      continue;
     for (const Value& rule : rules.items) {
       check_rule(ctx, *group, rule, "Security group " + group->id, nullptr);
     }
   }
   for (const Resource* ingress : ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroupIngress")) {
     const Resource* group = resolver.referenced_resource(resolver.property(*ingress, "GroupId"));
-    if (group != nullptr && only_load_balancers_use(ctx.tmpl, *group)) continue;
+    if (group != nullptr && only_managed_interfaces_use(ctx.tmpl, *group)) continue;
     std::string name = group != nullptr
                            ? "Ingress " + ingress->id + " of security group " + group->id
                            : "Ingress " + ingress->id;
