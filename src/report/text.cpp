@@ -58,6 +58,8 @@ std::string first_sentence(std::string_view text) {
     }
   }
   while (!paragraph.empty() && paragraph.back() == ' ') paragraph.pop_back();
+  // "Do this:" introduces an example that the one-line hint leaves out.
+  if (!paragraph.empty() && paragraph.back() == ':') paragraph.back() = '.';
   return paragraph;
 }
 
