@@ -9,6 +9,7 @@
 #include "rules/check.h"
 #include "rules/checks/load_balancing.h"
 #include "rules/checks/value_tests.h"
+#include "rules/checks/wildcard.h"
 
 namespace stacklint::rules {
 namespace {
@@ -25,29 +26,6 @@ bool iequals(std::string_view a, std::string_view b) {
       return false;
   }
   return true;
-}
-
-// IAM action matching: case-insensitive, `*` any run of characters, `?` one character.
-bool action_matches(std::string_view pattern, std::string_view action) {
-  size_t p = 0, a = 0, star = std::string_view::npos, resume = 0;
-  while (a < action.size()) {
-    if (p < pattern.size() &&
-        (pattern[p] == '?' || std::tolower(static_cast<unsigned char>(pattern[p])) ==
-                                  std::tolower(static_cast<unsigned char>(action[a])))) {
-      ++p;
-      ++a;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = a;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      a = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
 }
 
 // Any item of a scalar-or-list value satisfies `test`, in three-valued logic.
@@ -70,7 +48,9 @@ Truth any_item(const Value& value, Test test) {
 // The statement's actions include permanently deleting an object version.
 Truth covers_version_delete(const Value& action) {
   return any_item(action, [](std::string_view pattern) {
-    return action_matches(pattern, "s3:DeleteObjectVersion") ? Truth::True : Truth::False;
+    // IAM actions: case-insensitive, `*` any run of characters, `?` one character.
+    return wildcard_match(pattern, "s3:DeleteObjectVersion", {.ignore_case = true}) ? Truth::True
+                                                                                    : Truth::False;
   });
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "rules/checks/wildcard.h"
+
 namespace stacklint::rules::validity {
 
 namespace {
@@ -38,26 +40,6 @@ std::string as_glob(std::string_view key) {
     glob += key[i];
   }
   return glob;
-}
-
-// Glob match with '*' only, iteratively (no backtracking blow-up).
-bool glob_match(std::string_view glob, std::string_view text) {
-  size_t g = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (g < glob.size() && glob[g] == '*') {
-      star = g++;
-      mark = t;
-    } else if (g < glob.size() && glob[g] == text[t]) {
-      ++g, ++t;
-    } else if (star != std::string_view::npos) {
-      g = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.size() && glob[g] == '*') ++g;
-  return g == glob.size();
 }
 
 }  // namespace
@@ -177,8 +159,9 @@ bool Generated::may_be_resource(std::string_view name) const {
                name == "CodeDeployServiceRole")) {
     return true;
   }
-  return std::any_of(name_patterns_.begin(), name_patterns_.end(),
-                     [&](const std::string& glob) { return glob_match(glob, name); });
+  return std::any_of(name_patterns_.begin(), name_patterns_.end(), [&](const std::string& glob) {
+    return wildcard_match(glob, name, {.question_mark = false});
+  });
 }
 
 bool Generated::is_loop_name(std::string_view name) const {
