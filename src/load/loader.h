@@ -12,7 +12,9 @@ namespace stacklint::load {
 struct Limits {
   size_t max_bytes = 16 * 1024 * 1024;  // CloudFormation's own limit is 1 MB
   size_t max_depth = 256;
-  size_t max_nodes = 4 * 1024 * 1024;  // including nodes reached through YAML aliases
+  // Including nodes reached through YAML aliases. About 100 bytes each; a 1 MB template holds
+  // at most half a million.
+  size_t max_nodes = 1024 * 1024;
 };
 
 struct LoadError {

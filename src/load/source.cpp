@@ -16,9 +16,19 @@ Source::Source(std::string display_path, std::string bytes, size_t full_size)
     content_start_ = 3;
   }
   line_starts_.push_back(content_start_);
-  for (size_t i = content_start_; i < bytes_.size(); ++i) {
+  uint32_t code_points = 0;
+  for (size_t i = 0; i < bytes_.size(); ++i) {
+    if (i % kCheckpoint == 0) checkpoints_.push_back(code_points);
     if (bytes_[i] == '\n') line_starts_.push_back(i + 1);
+    if (starts_code_point(bytes_[i])) ++code_points;
   }
+}
+
+uint32_t Source::code_points_before(size_t offset) const {
+  size_t base = offset / kCheckpoint * kCheckpoint;
+  uint32_t count = base / kCheckpoint < checkpoints_.size() ? checkpoints_[base / kCheckpoint] : 0;
+  for (size_t i = base; i < offset; ++i) count += starts_code_point(bytes_[i]);
+  return count;
 }
 
 Position Source::position_at(size_t offset) const {
@@ -26,11 +36,7 @@ Position Source::position_at(size_t offset) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
   size_t start = line_starts_[line_index];
-  uint32_t column = 1;
-  for (size_t i = start; i < offset; ++i) {
-    // Count code points: continuation bytes do not start a new column.
-    if ((static_cast<unsigned char>(bytes_[i]) & 0xC0) != 0x80) ++column;
-  }
+  uint32_t column = 1 + code_points_before(offset) - code_points_before(start);
   return {static_cast<uint32_t>(line_index + 1), column};
 }
 
@@ -38,6 +44,24 @@ size_t Source::offset_of(Position pos) const {
   if (pos.line == 0 || pos.line > line_starts_.size()) return bytes_.size();
   size_t offset = line_starts_[pos.line - 1];
   uint32_t column = 1;
+  // On a long line, jump to the last checkpoint before the column instead of counting from the
+  // line's start: a template on one line would otherwise cost quadratic time.
+  uint32_t wanted = code_points_before(offset) + pos.column - 1;
+  size_t line_end = pos.line < line_starts_.size() ? line_starts_[pos.line] : bytes_.size();
+  size_t first = offset / kCheckpoint + 1, last = (line_end - 1) / kCheckpoint;
+  if (line_end > offset && first <= last && first < checkpoints_.size()) {
+    auto begin = checkpoints_.begin() + static_cast<std::ptrdiff_t>(first);
+    auto end =
+        checkpoints_.begin() + static_cast<std::ptrdiff_t>(std::min(last + 1, checkpoints_.size()));
+    auto it = std::upper_bound(begin, end, wanted);
+    if (it != begin) {
+      size_t jump = static_cast<size_t>(it - checkpoints_.begin() - 1) * kCheckpoint;
+      // A checkpoint inside a character: step back to the character's first byte.
+      while (jump > offset && !starts_code_point(bytes_[jump])) --jump;
+      column += code_points_before(jump) - code_points_before(offset);
+      offset = jump;
+    }
+  }
   while (offset < bytes_.size() && column < pos.column && bytes_[offset] != '\n') {
     ++offset;
     while (offset < bytes_.size() && (static_cast<unsigned char>(bytes_[offset]) & 0xC0) == 0x80) {

@@ -46,6 +46,12 @@ class Source {
   size_t content_start_ = 0;
   size_t full_size_ = 0;
   std::vector<size_t> line_starts_;
+  // Code points before every kCheckpoint-th byte, so that a column costs the same on a line of
+  // a megabyte as on a short one.
+  static constexpr size_t kCheckpoint = 256;
+  std::vector<uint32_t> checkpoints_;
+  uint32_t code_points_before(size_t offset) const;
+  static bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
 };
 
 // Offset of the first byte that is not valid UTF-8, or npos when all of it is valid.
