@@ -22,6 +22,23 @@ Truth is_http_port(const Value& port) {
   });
 }
 
+// IP targets that a custom resource looks up (typically the network interfaces of a VPC
+// endpoint, found by a Lambda function): the template does not show that an application server
+// answers there, nor that an HTTP check could probe it.
+bool targets_from_custom_resource(const graph::Resolver& resolver, const graph::Resource& group) {
+  if (text_in(resolver.property(group, "TargetType"), {"ip"}) != Truth::True) return false;
+  Value targets = resolver.property(group, "Targets");
+  if (targets.kind != ValueKind::List || targets.items.empty()) return false;
+  for (const Value& target : targets.items) {
+    const graph::Resource* source = resolver.referenced_resource(target.get("Id"));
+    if (source == nullptr || (source->type.rfind("Custom::", 0) != 0 &&
+                              source->type != "AWS::CloudFormation::CustomResource")) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string port_text(const Value& port) {
   return port.kind == ValueKind::Scalar ? port.text : "an HTTP port";
 }
@@ -38,6 +55,7 @@ STACKLINT_CHECK(R120) {
       continue;
     // An NLB target group that forwards to an ALB health-checks over HTTP(S) by definition.
     if (text_in(resolver.property(*group, "TargetType"), {"alb"}) != Truth::False) continue;
+    if (targets_from_custom_resource(resolver, *group)) continue;
     Value health_check = resolver.property(*group, "HealthCheckProtocol");
     // An NLB target group's health check defaults to TCP.
     if (text_in(health_check, {"TCP"}, Truth::True) != Truth::True) continue;
