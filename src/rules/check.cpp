@@ -17,8 +17,8 @@ Finding& CheckContext::report(const graph::Resource& resource, const load::Node*
   finding.range = range_of(resource, at);
   finding.resource = resource.id;
   finding.message = std::move(message);
-  finding.path = "Resources/" + resource.id;
-  if (!path.empty()) finding.path += "/" + std::string(path);
+  finding.path.append("Resources/").append(resource.id);
+  if (!path.empty()) finding.path.append("/").append(path);
   out_.push_back(std::move(finding));
   return out_.back();
 }
