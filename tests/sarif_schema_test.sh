@@ -4,6 +4,7 @@
 # locations, a T001 parse failure and a missing path; then what GitHub code scanning relies on.
 set -euo pipefail
 stacklint=$(realpath "$1")
+repo=$(cd "$(dirname "$0")/.." && pwd)
 schema="${SARIF_SCHEMA:-$(pwd)/../shared/sarif/sarif-schema-2.1.0.json}"
 [ -f "$schema" ] || schema=/work/shared/sarif/sarif-schema-2.1.0.json
 work=$(mktemp -d)
@@ -79,4 +80,20 @@ assert any(n.get("associatedRule", {}).get("id") == "T001" for n in notes), note
 assert any("missing.yaml" in n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
            for n in notes), notes
 print("SARIF valid against", sys.argv[1], "with", len(results), "results")
+PY
+
+# Related locations (graph edges), linked from the message: the example VPC's R101 finding.
+"$stacklint" --fail-level none --format sarif "$repo/examples/vpc-single-nat.yaml" >"$work/related.sarif"
+python3 - "$schema" "$work/related.sarif" <<'PY'
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+run = json.load(open(sys.argv[2]))["runs"][0]
+r101 = [r for r in run["results"] if r["ruleId"] == "R101"]
+assert len(r101) == 1, r101
+related = r101[0]["relatedLocations"]
+assert len(related) >= 2, related
+for i, location in enumerate(related, start=1):
+    assert location["id"] == i
+    assert "[" + location["message"]["text"] + "](" + str(i) + ")" in r101[0]["message"]["text"]
+print("SARIF related locations valid and linked from the message")
 PY
