@@ -1,6 +1,7 @@
 #include "load/source.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace stacklint::load {
 
@@ -16,11 +17,18 @@ Source::Source(std::string display_path, std::string bytes, size_t full_size)
     content_start_ = 3;
   }
   line_starts_.push_back(content_start_);
+  const char* data = bytes_.data();
+  for (const char* at = data + content_start_;
+       (at = static_cast<const char*>(std::memchr(at, '\n', bytes_.size() - (at - data))));) {
+    ++at;
+    line_starts_.push_back(static_cast<size_t>(at - data));
+  }
+  checkpoints_.reserve(bytes_.size() / kCheckpoint + 1);
   uint32_t code_points = 0;
-  for (size_t i = 0; i < bytes_.size(); ++i) {
-    if (i % kCheckpoint == 0) checkpoints_.push_back(code_points);
-    if (bytes_[i] == '\n') line_starts_.push_back(i + 1);
-    if (starts_code_point(bytes_[i])) ++code_points;
+  for (size_t block = 0; block < bytes_.size(); block += kCheckpoint) {
+    checkpoints_.push_back(code_points);
+    size_t end = std::min(block + kCheckpoint, bytes_.size());
+    for (size_t i = block; i < end; ++i) code_points += starts_code_point(bytes_[i]);
   }
 }
 
@@ -36,7 +44,12 @@ Position Source::position_at(size_t offset) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
   size_t start = line_starts_[line_index];
-  uint32_t column = 1 + code_points_before(offset) - code_points_before(start);
+  uint32_t column = 1;
+  if (offset - start <= kCheckpoint) {  // the usual short line: count directly
+    for (size_t i = start; i < offset; ++i) column += starts_code_point(bytes_[i]);
+  } else {
+    column += code_points_before(offset) - code_points_before(start);
+  }
   return {static_cast<uint32_t>(line_index + 1), column};
 }
 
