@@ -175,6 +175,11 @@ touch "$tmp/taken.json/keep"
 check "--output onto a folder is exit 2" test $? = 2
 check "... the folder is untouched and no temporary file is left" \
   bash -c "[ -e '$tmp/taken.json/keep' ] && [ -z \"\$(find '$tmp' -maxdepth 1 -name '*stacklint-tmp*')\" ]"
+cp "$tmp/db.yaml" "$tmp/input.yaml"
+before=$(sha1sum <"$tmp/input.yaml")
+"$bin" --format json --output "$tmp/./input.yaml" "$tmp/input.yaml" 2>/dev/null
+check "--output naming an input template is exit 2" test $? = 2
+check "... and the template is left as it was" test "$(sha1sum <"$tmp/input.yaml")" = "$before"
 if [ ${#as_user[@]} -gt 0 ] || [ "$(id -u)" != 0 ]; then
   mkdir "$tmp/ro"
   echo "previous report" >"$tmp/ro/report.json"

@@ -297,6 +297,13 @@ int main(int argc, char** argv) {
       return from_config.excluded(input.path) || from_flags.excluded(input.path);
     });
   }
+  for (const OutputRequest& request : requests) {
+    if (const cli::Input* input = cli::find_same_file(walk.inputs, request.file)) {
+      std::cerr << "stacklint: --output " << request.file << " is the template " << input->path
+                << "; stacklint never writes to its inputs\n";
+      return kExitUsage;
+    }
+  }
   cli::DriverResult linted = cli::lint_inputs(walk.inputs, catalog, options);
 
   report::Run run;

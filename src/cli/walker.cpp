@@ -86,6 +86,15 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
 
 }  // namespace
 
+const Input* find_same_file(const std::vector<Input>& inputs, const std::string& path) {
+  std::error_code error;
+  if (!fs::exists(path, error)) return nullptr;
+  for (const Input& input : inputs) {
+    if (input.path != "-" && fs::equivalent(input.path, path, error)) return &input;
+  }
+  return nullptr;
+}
+
 WalkResult find_inputs(const std::vector<std::string>& paths,
                        const std::vector<std::string>& excludes) {
   WalkResult result;

@@ -23,6 +23,10 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
 
 bool is_template_file_name(const std::string& name);
 
+// The input that `path` names (the same file, by any name), or nullptr: stacklint never writes
+// to the templates it reads.
+const Input* find_same_file(const std::vector<Input>& inputs, const std::string& path);
+
 // The path with each byte that is not UTF-8 replaced, for messages.
 std::string printable_path(const std::string& path);
 
