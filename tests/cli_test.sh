@@ -105,6 +105,12 @@ b=$("$bin" --format json --jobs 1 "$tmp" "$tmp/tree" 2>&1)
 c=$("$bin" --format json --jobs 2 "$tmp" "$tmp/tree" 2>&1)
 check "output is byte-identical across runs and thread counts" bash -c "[ \"\$1\" = \"\$2\" ] && [ \"\$2\" = \"\$3\" ]" _ "$a" "$b" "$c"
 
+printf 'Resources:\n  Bucket\033[31m:\n    Type: AWS::S3::Bucket # \033]0;title\007\n' >"$tmp/escapes.yaml"
+for format in text concise github; do
+  check "$format output carries no control characters from the template" \
+    bash -c "! '$bin' --format $format '$tmp/escapes.yaml' | LC_ALL=C grep -q \$'[\\x1b\\x07]'"
+done
+
 before=$(sha1sum "$tmp/db.yaml")
 "$bin" --format sarif "$tmp/db.yaml" >/dev/null
 check "templates are never written to" test "$before" = "$(sha1sum "$tmp/db.yaml")"

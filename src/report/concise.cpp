@@ -18,15 +18,15 @@ std::string_view compiler_severity(rules::Severity severity) {
 
 void write_concise(const Run& run, std::ostream& out) {
   for (const Notice& notice : run.notices) {
-    out << display_path(notice.path) << ": error: " << notice.message << "\n";
+    out << printable(display_path(notice.path)) << ": error: " << printable(notice.message) << "\n";
   }
   for (const rules::FileResult& file : run.files) {
-    std::string path = display_path(file.source->path());
+    std::string path = printable(display_path(file.source->path()));
     for (const rules::Finding& finding : file.findings) {
       if (finding.suppressed) continue;
       out << path << ":" << finding.range.begin.line << ":" << finding.range.begin.column << ": "
-          << compiler_severity(finding.severity) << ": " << one_line(finding.message) << " ["
-          << finding.rule->id << "]\n";
+          << compiler_severity(finding.severity) << ": " << printable(one_line(finding.message))
+          << " [" << finding.rule->id << "]\n";
     }
   }
 }

@@ -10,7 +10,9 @@ namespace {
 std::string escape_data(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '%') {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\r' && c != '\n') {
+      out += '?';  // no control characters for the log viewer to interpret
+    } else if (c == '%') {
       out += "%25";
     } else if (c == '\r') {
       out += "%0D";

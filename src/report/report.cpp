@@ -41,6 +41,26 @@ std::string display_path(std::string_view path) {
   return out;
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\t') {
+      out += ' ';
+    } else if (c < 0x20 || c == 0x7F) {
+      out += '?';
+    } else if (c == 0xC2 && i + 1 < text.size() &&
+               (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0x80) {
+      out += '?';  // a C1 control character (U+0080 to U+009F), such as CSI
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string fingerprint(const rules::Finding& finding, std::string_view path) {
   // FNV-1a over what identifies a finding without its line.
   uint64_t hash = 1469598103934665603ULL;

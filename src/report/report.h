@@ -49,6 +49,9 @@ std::string display_path(std::string_view path);
 std::string_view compiler_severity(rules::Severity severity);
 // Line breaks become spaces, for formats with one record per line.
 std::string one_line(std::string_view text);
+// Text for a terminal: control characters (which could move the cursor or recolour the user's
+// terminal when a template carries them) become '?', tabs a space.
+std::string printable(std::string_view text);
 // A stable fingerprint of a finding that ignores line numbers (rule, file, resource path).
 std::string fingerprint(const rules::Finding& finding, std::string_view path);
 

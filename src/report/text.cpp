@@ -66,9 +66,9 @@ std::string first_sentence(std::string_view text) {
 void write_snippet(const load::Source& source, const rules::Finding& finding, Style style,
                    std::ostream& out) {
   uint32_t line = finding.range.begin.line;
-  std::string text(source.line_text(line));
   if (line == 0 || line > source.line_count()) return;
-  std::replace(text.begin(), text.end(), '\t', ' ');
+  // One character for one: the underline stays under the range.
+  std::string text = printable(source.line_text(line));
   std::string number = std::to_string(line);
   std::string gutter(number.size(), ' ');
   size_t width = code_points(text);
@@ -87,22 +87,22 @@ void write_snippet(const load::Source& source, const rules::Finding& finding, St
 void write_text(const Run& run, std::ostream& out) {
   Style style{run.color};
   for (const Notice& notice : run.notices) {
-    out << style(kBold) << display_path(notice.path) << style(kReset) << ": " << style(kRed)
-        << "error" << style(kReset) << ": " << notice.message << "\n";
+    out << style(kBold) << printable(display_path(notice.path)) << style(kReset) << ": "
+        << style(kRed) << "error" << style(kReset) << ": " << printable(notice.message) << "\n";
   }
   for (const rules::FileResult& file : run.files) {
     for (const rules::Finding& finding : file.findings) {
       if (finding.suppressed) continue;
-      out << style(kBold) << display_path(file.source->path()) << ":" << finding.range.begin.line
-          << ":" << finding.range.begin.column << ":" << style(kReset) << " "
-          << style(severity_color(finding.severity)) << rules::to_string(finding.severity)
-          << style(kReset) << ": " << finding.message << " " << style(kDim) << "["
+      out << style(kBold) << printable(display_path(file.source->path())) << ":"
+          << finding.range.begin.line << ":" << finding.range.begin.column << ":" << style(kReset)
+          << " " << style(severity_color(finding.severity)) << rules::to_string(finding.severity)
+          << style(kReset) << ": " << printable(finding.message) << " " << style(kDim) << "["
           << finding.rule->id << " " << finding.rule->name << "]" << style(kReset) << "\n";
       write_snippet(*file.source, finding, style, out);
       for (const rules::Related& related : finding.related) {
-        out << "  " << style(kDim) << "= note:" << style(kReset) << " " << related.message << " ("
-            << display_path(file.source->path()) << ":" << related.range.begin.line << ":"
-            << related.range.begin.column << ")\n";
+        out << "  " << style(kDim) << "= note:" << style(kReset) << " "
+            << printable(related.message) << " (" << printable(display_path(file.source->path()))
+            << ":" << related.range.begin.line << ":" << related.range.begin.column << ")\n";
       }
       if (!finding.rule->docs.fix.empty()) {
         out << "  " << style(kBold) << "= help:" << style(kReset) << " "
