@@ -24,20 +24,31 @@ void check_node(CheckContext& ctx, const load::Node* node, std::vector<std::stri
     check_node(ctx, node->items[i], path);
     path.pop_back();
   }
-  std::unordered_map<std::string_view, const load::Node*> first;
-  for (const load::Pair& pair : node->pairs) {
-    auto [it, inserted] = first.emplace(pair.key->text, pair.key);
-    if (!inserted) {
+  // Most mappings are small: compare keys directly; a hash map only for large ones.
+  constexpr size_t kSmallMapping = 16;
+  std::unordered_map<std::string_view, const load::Node*> index;
+  if (node->pairs.size() > kSmallMapping) index.reserve(node->pairs.size());
+  for (size_t p = 0; p < node->pairs.size(); ++p) {
+    const load::Pair& pair = node->pairs[p];
+    const load::Node* earlier = nullptr;
+    if (node->pairs.size() <= kSmallMapping) {
+      for (size_t q = 0; q < p && earlier == nullptr; ++q) {
+        if (node->pairs[q].key->text == pair.key->text) earlier = node->pairs[q].key;
+      }
+    } else if (auto [it, inserted] = index.emplace(pair.key->text, pair.key); !inserted) {
+      earlier = it->second;
+    }
+    if (earlier != nullptr) {
       path.push_back(pair.key->text);
       std::string resource = path.size() > 1 && path[0] == "Resources" ? std::string(path[1]) : "";
       Finding& finding =
           ctx.report_at(pair.key->range,
                         "key " + pair.key->text + " is repeated in this mapping (first on line " +
-                            std::to_string(it->second->range.begin.line) +
+                            std::to_string(earlier->range.begin.line) +
                             "): CloudFormation rejects the template. Keep one " + pair.key->text +
                             " and merge or remove the other.",
                         join(path), std::move(resource));
-      finding.related.push_back({it->second->range, "first " + pair.key->text + " here"});
+      finding.related.push_back({earlier->range, "first " + pair.key->text + " here"});
       path.pop_back();
     }
     path.push_back(pair.key->text);
