@@ -36,12 +36,6 @@ Finding& CheckContext::report_at(load::Range range, std::string message, std::st
   return out_.back();
 }
 
-const graph::Network& CheckContext::network() {
-  std::optional<graph::Network>& cache = network_cache != nullptr ? *network_cache : own_network_;
-  if (!cache) cache.emplace(tmpl, resolver);
-  return *cache;
-}
-
 CheckRegistry& CheckRegistry::instance() {
   static CheckRegistry registry;
   return registry;

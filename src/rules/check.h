@@ -2,9 +2,12 @@
 // in src/rules/checks/, one file per rule, and register themselves with STACKLINT_CHECK.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <unordered_map>
 #include <vector>
 
 #include "graph/network.h"
@@ -34,14 +37,26 @@ class CheckContext {
   Finding& report_at(load::Range range, std::string message, std::string path,
                      std::string resource = {});
 
-  // The template's network (zones, routes, placements), built on first use: once per template
-  // when the engine gives every rule's context the same cache.
-  const graph::Network& network();
-  std::optional<graph::Network>* network_cache = nullptr;
+  // A fact about the template that several rules derive (its network, the names a transform
+  // may generate, ...): built on first use from `args`, then shared by every rule's context
+  // that the engine gives the same `shared_facts`, so it is computed once per template.
+  template <typename Fact, typename... Args>
+  const Fact& shared(const Args&... args) {
+    std::shared_ptr<const void>& slot = facts()[std::type_index(typeid(Fact))];
+    if (!slot) slot = std::make_shared<const Fact>(args...);
+    return *static_cast<const Fact*>(slot.get());
+  }
+  // The template's network (zones, routes, placements).
+  const graph::Network& network() { return shared<graph::Network>(tmpl, resolver); }
+
+  using SharedFacts = std::unordered_map<std::type_index, std::shared_ptr<const void>>;
+  SharedFacts* shared_facts = nullptr;
 
  private:
+  SharedFacts& facts() { return shared_facts != nullptr ? *shared_facts : own_facts_; }
+
   std::vector<Finding>& out_;
-  std::optional<graph::Network> own_network_;
+  SharedFacts own_facts_;
 };
 
 using CheckFunction = void (*)(CheckContext&);

@@ -107,12 +107,12 @@ FileResult lint(std::shared_ptr<const load::Source> source, const Catalog& catal
   result.times.graph = seconds_since(start);
 
   start = Clock::now();
-  std::optional<graph::Network> network;  // shared by the rules, built by the first that asks
+  CheckContext::SharedFacts facts;  // derived once per template, by the first rule that asks
   for (const RuleInfo* rule : catalog.rules()) {
     if (rule->implementation == "engine" || !options.selection.enabled(*rule)) continue;
     size_t first = result.findings.size();
     CheckContext ctx(*source, tmpl, resolver, *rule, result.findings);
-    ctx.network_cache = &network;
+    ctx.shared_facts = &facts;
     if (rule->implementation == "declarative") {
       run_declarative_check(ctx);
     } else if (CheckFunction check = CheckRegistry::instance().find(rule->id)) {

@@ -17,7 +17,7 @@ STACKLINT_CHECK(T003) {
                                                   "Resources",
                                                   "Outputs",
                                                   "Hooks"};
-  validity::Generated generated(ctx.tmpl);
+  const validity::Generated& generated = ctx.shared<validity::Generated>(ctx.tmpl);
   if (generated.opaque()) return;  // a macro may consume sections of its own
   for (const load::Pair& pair : ctx.tmpl.root()->pairs) {
     std::string_view name = pair.key->text;

@@ -26,7 +26,7 @@ STACKLINT_CHECK(T015) {
   validity::report_undefined(ctx, graph::EdgeKind::FindInMap, validity::ids_of(tmpl.mappings()),
                              "Fn::FindInMap reads mapping {}, which is not defined in Mappings",
                              " Define it or fix the name.");
-  validity::Generated generated(tmpl);
+  const validity::Generated& generated = ctx.shared<validity::Generated>(tmpl);
   for (const graph::Edge& edge : tmpl.edges()) {
     // A fourth argument is AWS::LanguageExtensions' DefaultValue: a missing key is allowed.
     const load::Node* arg = edge.arg;

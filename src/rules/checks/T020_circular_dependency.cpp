@@ -111,7 +111,7 @@ std::vector<uint32_t> cycle_through(const graph::Template& tmpl, const Adjacency
 
 STACKLINT_CHECK(T020) {
   const graph::Template& tmpl = ctx.tmpl;
-  validity::Generated generated(tmpl);
+  const validity::Generated& generated = ctx.shared<validity::Generated>(tmpl);
   if (generated.opaque()) return;
   const auto& resources = tmpl.resources();
   Adjacency out(resources.size());

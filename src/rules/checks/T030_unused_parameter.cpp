@@ -4,7 +4,7 @@
 namespace stacklint::rules {
 
 STACKLINT_CHECK(T030) {
-  if (!validity::uses_are_visible(ctx.tmpl)) return;
+  if (!validity::uses_are_visible(ctx)) return;
   validity::report_unused(
       ctx, ctx.tmpl.parameters(), graph::TargetKind::Parameter, "Parameters",
       [](const std::string& id) {

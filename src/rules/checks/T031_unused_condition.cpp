@@ -4,7 +4,7 @@
 namespace stacklint::rules {
 
 STACKLINT_CHECK(T031) {
-  if (!validity::uses_are_visible(ctx.tmpl)) return;
+  if (!validity::uses_are_visible(ctx)) return;
   validity::report_unused(
       ctx, ctx.tmpl.conditions(), graph::TargetKind::Condition, "Conditions",
       [](const std::string& id) {

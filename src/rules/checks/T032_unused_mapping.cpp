@@ -4,9 +4,9 @@
 namespace stacklint::rules {
 
 STACKLINT_CHECK(T032) {
-  if (!validity::uses_are_visible(ctx.tmpl)) return;
+  if (!validity::uses_are_visible(ctx)) return;
   // A computed map name may read any mapping.
-  if (validity::Generated(ctx.tmpl).dynamic_find_in_map()) return;
+  if (ctx.shared<validity::Generated>(ctx.tmpl).dynamic_find_in_map()) return;
   validity::report_unused(ctx, ctx.tmpl.mappings(), graph::TargetKind::Mapping, "Mappings",
                           [](const std::string& id) {
                             return "mapping " + id +

@@ -214,8 +214,8 @@ void report_undefined(CheckContext& ctx, graph::EdgeKind kind,
   });
 }
 
-bool uses_are_visible(const graph::Template& tmpl) {
-  return !tmpl.may_generate_names() && !Generated(tmpl).opaque();
+bool uses_are_visible(CheckContext& ctx) {
+  return !ctx.tmpl.may_generate_names() && !ctx.shared<Generated>(ctx.tmpl).opaque();
 }
 
 std::vector<std::string_view> referable_names(const graph::Template& tmpl) {

@@ -72,7 +72,7 @@ std::vector<std::string_view> ids_of(const Declarations& declarations) {
 // out those a transform or loop may define.
 template <typename Report>
 void for_each_undefined(CheckContext& ctx, graph::EdgeKind kind, Report report) {
-  Generated generated(ctx.tmpl);
+  const Generated& generated = ctx.shared<Generated>(ctx.tmpl);
   for (const graph::Edge& edge : ctx.tmpl.edges()) {
     if (edge.kind == kind && edge.target_kind == graph::TargetKind::Undefined &&
         !uncertain_target(edge, generated)) {
@@ -93,7 +93,7 @@ std::vector<std::string_view> referable_names(const graph::Template& tmpl);
 // Whether every use of a declaration is an edge of the graph. Transforms, loops and
 // preprocessors use declarations in places the graph does not follow (SAM's Globals,
 // Fn::ForEach bodies, a macro's input), so unused-declaration rules skip those templates.
-bool uses_are_visible(const graph::Template& tmpl);
+bool uses_are_visible(CheckContext& ctx);
 
 // Reports each declaration that no edge targets, at its logical id, with message(id).
 template <typename Declarations, typename Message>
