@@ -74,6 +74,13 @@ int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& 
                  "graphviz), or write DOT with --format dot and render it elsewhere.\n";
     return 2;
   }
+  std::error_code size_error;
+  uintmax_t size = std::filesystem::file_size(options.path, size_error);
+  if (!size_error && size > load::Limits{}.max_bytes) {
+    std::cerr << "stacklint: " << options.path << ": " << size / (1024 * 1024)
+              << " MB is more than stacklint reads; CloudFormation accepts at most 1 MB\n";
+    return 2;
+  }
   std::ifstream file(options.path, std::ios::binary);
   if (!file) {
     std::cerr << "stacklint: " << options.path << ": cannot open file\n";
