@@ -73,8 +73,12 @@ print(f"  cpu time by stage: load {load:.0f} ms, graph {graph:.0f} ms, rules {ru
 # One thread each, so that the overhead over parsing is not blurred by scheduling.
 parse = min(float(run([os.path.join(work, "parse_only")] + files).stdout) for _ in range(3))
 one, err, _ = timed([bin, "--fail-level", "none", "--format", "json", "--stats", "--jobs", "1", corpus], runs=3)
+documents = min(float(run([os.path.join(work, "parse_only"), "--documents"] + files).stdout)
+                for _ in range(3))
 print(f"  one thread: parse only (yaml-cpp/RapidJSON, no-op handler) {parse * 1000:.0f} ms; "
       f"stacklint {one * 1000:.0f} ms: +{(one - parse) / parse * 100:.0f}% over parsing")
+print(f"  one thread: yaml-cpp's own loader (YAML::Load; RapidJSON Document) {documents * 1000:.0f} ms; "
+      f"stacklint {one * 1000:.0f} ms: {(one - documents) / documents * 100:+.0f}%")
 
 starts = []
 for _ in range(200):
