@@ -5,18 +5,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-check() {  # check "description" command...
-  local what=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $what"
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/lib/checks.sh"
 status_of() { "$@" >/dev/null 2>&1; echo $?; }
 
 cat >"$tmp/db.yaml" <<'YAML'
@@ -115,5 +104,4 @@ before=$(sha1sum "$tmp/db.yaml")
 "$bin" --format sarif "$tmp/db.yaml" >/dev/null
 check "templates are never written to" test "$before" = "$(sha1sum "$tmp/db.yaml")"
 
-echo "$passes passed, $failures failed"
-[ "$failures" = 0 ]
+finish

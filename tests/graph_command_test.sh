@@ -5,13 +5,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+source "$(dirname "$0")/lib/checks.sh"
 example=examples/vpc-single-nat.yaml
 
 "$bin" graph "$example" --format dot >"$tmp/g.dot"
@@ -43,5 +37,4 @@ a=$("$bin" graph "$example")
 b=$("$bin" graph "$example")
 check "graph output is deterministic" test "$a" = "$b"
 
-echo "$passes passed, $failures failed"
-[ "$failures" = 0 ]
+finish

@@ -8,18 +8,7 @@ bin=$(realpath "$1")
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 trap 'chmod -R u+rwx "$tmp"; rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-check() { # check "description" command...
-  local what=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $what"
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/lib/checks.sh"
 has() { grep -q -- "$1" <<<"$2"; }
 
 cat >"$tmp/db.yaml" <<'YAML'
@@ -192,5 +181,4 @@ if [ ${#as_user[@]} -gt 0 ] || [ "$(id -u)" != 0 ]; then
   chmod 755 "$tmp/ro"
 fi
 
-echo "$passes passed, $failures failed"
-[ "$failures" = 0 ]
+finish

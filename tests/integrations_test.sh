@@ -5,15 +5,7 @@ set -u
 bin=$(realpath "$1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-check() {  # check "description" command...
-  local what=$1
-  shift
-  if ! "$@"; then
-    echo "FAIL: $what"
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/lib/checks.sh"
 status_of() { "$@" >/dev/null 2>&1; echo $?; }
 cd "$tmp"
 
@@ -262,8 +254,4 @@ check "... and it is the new one" grep -q 'Second' <<<"$out"
 echo '{"findings": 3}' >bad-baseline.json
 check "a malformed baseline is exit 2" [ "$(status_of "$bin" --baseline bad-baseline.json base.yaml)" = 2 ]
 
-if [ "$failures" -gt 0 ]; then
-  echo "$failures checks failed"
-  exit 1
-fi
-echo "integrations: all checks passed"
+finish
