@@ -63,7 +63,7 @@ class TreeBuilder {
       throw LimitExceeded{"more than " + std::to_string(limits_.max_nodes) + " JSON values", begin};
     }
     Node* node = doc_.make();
-    node->range = {source_.position_at(begin), source_.position_at(end)};
+    node->range = {source_.position_at(begin, line_hint_), source_.position_at(end, line_hint_)};
     return node;
   }
 
@@ -94,7 +94,7 @@ class TreeBuilder {
 
   bool close() {
     Node* node = stack_.back().node;
-    node->range.end = source_.position_at(here() + 1);
+    node->range.end = source_.position_at(here() + 1, line_hint_);
     stack_.pop_back();
     return attach(node);
   }
@@ -126,6 +126,7 @@ class TreeBuilder {
   const Limits& limits_;
   const rapidjson::StringStream& stream_;
   const char* base_;
+  size_t line_hint_ = 0;  // positions arrive mostly in file order
   std::vector<Frame> stack_;
   const Node* root_ = nullptr;
 };

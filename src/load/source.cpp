@@ -42,7 +42,27 @@ uint32_t Source::code_points_before(size_t offset) const {
 Position Source::position_at(size_t offset) const {
   offset = std::min(offset, bytes_.size());
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-  size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
+  return position_on_line(offset, static_cast<size_t>(it - line_starts_.begin()) - 1);
+}
+
+Position Source::position_at(size_t offset, size_t& line_hint) const {
+  offset = std::min(offset, bytes_.size());
+  size_t lines = line_starts_.size();
+  size_t line = line_hint < lines ? line_hint : 0;
+  constexpr int kSteps = 8;  // past this many lines forward, a binary search is cheaper
+  int steps = 0;
+  if (line_starts_[line] <= offset) {
+    while (steps < kSteps && line + 1 < lines && line_starts_[line + 1] <= offset) ++line, ++steps;
+  }
+  if (line_starts_[line] > offset || (line + 1 < lines && line_starts_[line + 1] <= offset)) {
+    auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+    line = static_cast<size_t>(it - line_starts_.begin()) - 1;
+  }
+  line_hint = line;
+  return position_on_line(offset, line);
+}
+
+Position Source::position_on_line(size_t offset, size_t line_index) const {
   size_t start = line_starts_[line_index];
   uint32_t column = 1;
   if (offset - start <= kCheckpoint) {  // the usual short line: count directly

@@ -35,6 +35,10 @@ class Source {
   size_t content_start() const { return content_start_; }
 
   Position position_at(size_t offset) const;
+  // The same, for offsets that mostly come in order (a loader walking the file): `line_hint`
+  // remembers the last line found, so the next lookup usually steps a line or two forward
+  // instead of searching every line start.
+  Position position_at(size_t offset, size_t& line_hint) const;
   size_t offset_of(Position pos) const;
   size_t line_count() const { return line_starts_.size(); }
   // The text of a line (1-based), without its line break.
@@ -51,6 +55,7 @@ class Source {
   static constexpr size_t kCheckpoint = 256;
   std::vector<uint32_t> checkpoints_;
   uint32_t code_points_before(size_t offset) const;
+  Position position_on_line(size_t offset, size_t line_index) const;
   static bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
 };
 

@@ -268,8 +268,8 @@ class TreeBuilder : public YAML::EventHandler {
     node->style = (tag == "?" || is_short_form(tag)) && !starts_quoted(begin) ? ScalarStyle::Plain
                                                                               : ScalarStyle::Quoted;
     // The value starts after its tag and anchor; a short form's key spans the tag.
-    node->range.begin = source_.position_at(skip_node_properties(s_, begin));
-    node->range.end = source_.position_at(scalar_end(s_, begin, value.size(), in_flow));
+    node->range.begin = source_.position_at(skip_node_properties(s_, begin), line_hint_);
+    node->range.end = source_.position_at(scalar_end(s_, begin, value.size(), in_flow), line_hint_);
     if (is_short_form(tag)) {
       Node* wrapper = wrap_short_form(tag, node, begin);
       remember_anchor(anchor, {wrapper, 3, 2});
@@ -329,7 +329,7 @@ class TreeBuilder : public YAML::EventHandler {
                           offset(mark)};
     }
     Node* node = doc_.make();
-    node->range.begin = source_.position_at(offset(mark));
+    node->range.begin = source_.position_at(offset(mark), line_hint_);
     return node;
   }
 
@@ -342,14 +342,14 @@ class TreeBuilder : public YAML::EventHandler {
     key_node->kind = NodeKind::Scalar;
     key_node->style = ScalarStyle::Quoted;
     key_node->text = key;
-    key_node->range.begin = source_.position_at(begin);
+    key_node->range.begin = source_.position_at(begin, line_hint_);
     size_t tag_end = begin;
     while (tag_end < s_.size() && s_[tag_end] == '!') ++tag_end;
     while (tag_end < s_.size() && !is_space(s_[tag_end]) && !is_break(s_[tag_end]) &&
            s_[tag_end] != '[' && s_[tag_end] != '{') {
       ++tag_end;
     }
-    key_node->range.end = source_.position_at(tag_end);
+    key_node->range.end = source_.position_at(tag_end, line_hint_);
     if (name == "GetAtt" && value->kind == NodeKind::Scalar) value = split_getatt(value);
     Node* wrapper = doc_.make();
     wrapper->kind = NodeKind::Mapping;
@@ -378,9 +378,9 @@ class TreeBuilder : public YAML::EventHandler {
       size_t begin_offset = source_.offset_of(scalar->range.begin);
       size_t text_begin = skip_node_properties(s_, begin_offset);
       if (s_.compare(text_begin, scalar->text.size(), scalar->text) == 0) {
-        resource->range.begin = source_.position_at(text_begin);
-        resource->range.end = source_.position_at(text_begin + dot);
-        attribute->range.begin = source_.position_at(text_begin + dot + 1);
+        resource->range.begin = source_.position_at(text_begin, line_hint_);
+        resource->range.end = source_.position_at(text_begin + dot, line_hint_);
+        attribute->range.begin = source_.position_at(text_begin + dot + 1, line_hint_);
       }
       list->items.push_back(attribute);
     }
@@ -424,7 +424,7 @@ class TreeBuilder : public YAML::EventHandler {
                         ? skip_node_properties(s_, frame.begin_offset) + 1
                         : source_.offset_of(last_end);
       size_t end = flow_collection_end(s_, from, closer);
-      node->range.end = end > from ? source_.position_at(end) : last_end;
+      node->range.end = end > from ? source_.position_at(end, line_hint_) : last_end;
     } else {
       node->range.end = last_end;
     }
@@ -481,6 +481,7 @@ class TreeBuilder : public YAML::EventHandler {
   Document& doc_;
   const Limits& limits_;
   const MovedTags& moved_tags_;
+  size_t line_hint_ = 0;  // positions arrive mostly in file order
   std::vector<Frame> stack_;
   std::unordered_map<YAML::anchor_t, Anchor> anchors_;
   const Node* root_ = nullptr;
