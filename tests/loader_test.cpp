@@ -173,3 +173,18 @@ TEST_CASE("aliases share their anchor's nodes") {
   REQUIRE_FALSE(doc.loaded.error);
   CHECK(at(doc.loaded.document.root, {"a"}) == at(doc.loaded.document.root, {"b"}));
 }
+
+TEST_CASE("invalid UTF-8 is found at any offset, also past runs of ASCII") {
+  for (size_t at = 0; at < 20; ++at) {
+    std::string text(24, 'a');
+    text[at] = '\xff';
+    INFO("at " << at);
+    CHECK(find_invalid_utf8(text) == at);
+    text[at] = '\xc3';  // a lead byte whose continuation is missing
+    CHECK(find_invalid_utf8(text) == at);
+  }
+  CHECK(find_invalid_utf8("plain ascii, longer than eight bytes") == std::string_view::npos);
+  CHECK(find_invalid_utf8("\xc3\xa9t\xc3\xa9 \xe2\x82\xac and more ascii text") ==
+        std::string_view::npos);
+  CHECK(find_invalid_utf8("overlong \xc0\xaf") == 9);
+}
