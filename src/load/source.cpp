@@ -30,6 +30,8 @@ Source::Source(std::string display_path, std::string bytes, size_t full_size)
     size_t end = std::min(block + kCheckpoint, bytes_.size());
     for (size_t i = block; i < end; ++i) code_points += starts_code_point(bytes_[i]);
   }
+  // Continuation bytes are the only bytes that do not start a code point.
+  single_byte_ = code_points == bytes_.size();
 }
 
 uint32_t Source::code_points_before(size_t offset) const {
@@ -65,7 +67,9 @@ Position Source::position_at(size_t offset, size_t& line_hint) const {
 Position Source::position_on_line(size_t offset, size_t line_index) const {
   size_t start = line_starts_[line_index];
   uint32_t column = 1;
-  if (offset - start <= kCheckpoint) {  // the usual short line: count directly
+  if (single_byte_) {  // the usual template: every character one byte
+    column += static_cast<uint32_t>(offset - start);
+  } else if (offset - start <= kCheckpoint) {  // the usual short line: count directly
     for (size_t i = start; i < offset; ++i) column += starts_code_point(bytes_[i]);
   } else {
     column += code_points_before(offset) - code_points_before(start);

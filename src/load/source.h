@@ -54,6 +54,7 @@ class Source {
   // a megabyte as on a short one.
   static constexpr size_t kCheckpoint = 256;
   std::vector<uint32_t> checkpoints_;
+  bool single_byte_ = false;  // no character takes more than one byte
   uint32_t code_points_before(size_t offset) const;
   Position position_on_line(size_t offset, size_t line_index) const;
   static bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
