@@ -268,7 +268,9 @@ class TreeBuilder : public YAML::EventHandler {
     node->style = (tag == "?" || is_short_form(tag)) && !starts_quoted(begin) ? ScalarStyle::Plain
                                                                               : ScalarStyle::Quoted;
     // The value starts after its tag and anchor; a short form's key spans the tag.
-    node->range.begin = source_.position_at(skip_node_properties(s_, begin), line_hint_);
+    if (size_t value_begin = skip_node_properties(s_, begin); value_begin != begin) {
+      node->range.begin = source_.position_at(value_begin, line_hint_);
+    }
     node->range.end = source_.position_at(scalar_end(s_, begin, value.size(), in_flow), line_hint_);
     if (is_short_form(tag)) {
       Node* wrapper = wrap_short_form(tag, node, begin);
