@@ -4,18 +4,6 @@
 
 namespace stacklint::report {
 
-std::string_view compiler_severity(rules::Severity severity) {
-  switch (severity) {
-    case rules::Severity::Error:
-      return "error";
-    case rules::Severity::Warning:
-      return "warning";
-    case rules::Severity::Info:
-      return "note";
-  }
-  return "note";
-}
-
 void write_concise(const Run& run, std::ostream& out) {
   for (const Notice& notice : run.notices) {
     out << printable(display_path(notice.path)) << ": error: " << printable(notice.message) << "\n";
@@ -25,8 +13,8 @@ void write_concise(const Run& run, std::ostream& out) {
     for (const rules::Finding& finding : file.findings) {
       if (finding.suppressed) continue;
       out << path << ":" << finding.range.begin.line << ":" << finding.range.begin.column << ": "
-          << compiler_severity(finding.severity) << ": " << printable(one_line(finding.message))
-          << " [" << finding.rule->id << "]\n";
+          << word_for(finding.severity, kCompilerWords) << ": "
+          << printable(one_line(finding.message)) << " [" << finding.rule->id << "]\n";
     }
   }
 }

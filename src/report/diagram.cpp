@@ -1,5 +1,7 @@
 #include "report/diagram.h"
 
+#include "report/report.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -249,28 +251,13 @@ class Builder {
   std::map<std::string, const graph::Resource*> gateway_vpcs_;
 };
 
+// Outline and fill of a resource with findings, by its worst severity.
 const char* severity_color(rules::Severity severity) {
-  switch (severity) {
-    case rules::Severity::Error:
-      return "#d62728";
-    case rules::Severity::Warning:
-      return "#ff7f0e";
-    case rules::Severity::Info:
-      return "#1f77b4";
-  }
-  return "#000000";
+  return word_for(severity, {"#d62728", "#ff7f0e", "#1f77b4"});
 }
 
 const char* severity_fill(rules::Severity severity) {
-  switch (severity) {
-    case rules::Severity::Error:
-      return "#fde0e0";
-    case rules::Severity::Warning:
-      return "#fff0dc";
-    case rules::Severity::Info:
-      return "#e1efff";
-  }
-  return "#ffffff";
+  return word_for(severity, {"#fde0e0", "#fff0dc", "#e1efff"});
 }
 
 std::string node_label(const DiagramNode& node, std::string_view separator) {

@@ -39,16 +39,9 @@ std::string escape_property(std::string_view text) {
   return out;
 }
 
+// The workflow commands that make annotations.
 std::string_view command_of(rules::Severity severity) {
-  switch (severity) {
-    case rules::Severity::Error:
-      return "error";
-    case rules::Severity::Warning:
-      return "warning";
-    case rules::Severity::Info:
-      return "notice";
-  }
-  return "notice";
+  return word_for(severity, {"error", "warning", "notice"});
 }
 
 }  // namespace

@@ -14,15 +14,7 @@ namespace {
 // GitLab's scale is info, minor, major, critical, blocker; stacklint's three levels take the
 // lower three, so that "critical" stays free for what would stop a deployment outright.
 std::string_view gitlab_severity(rules::Severity severity) {
-  switch (severity) {
-    case rules::Severity::Error:
-      return "major";
-    case rules::Severity::Warning:
-      return "minor";
-    case rules::Severity::Info:
-      return "info";
-  }
-  return "info";
+  return word_for(severity, {"major", "minor", "info"});
 }
 
 }  // namespace

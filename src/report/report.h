@@ -46,7 +46,25 @@ std::vector<std::string_view> format_names();
 // Path as shown in reports and SARIF uris: relative, forward slashes, no leading "./".
 std::string display_path(std::string_view path);
 // "error", "warning" or "note", as compilers print them.
-std::string_view compiler_severity(rules::Severity severity);
+// A format's own word for each severity: {for errors, for warnings, for infos}.
+struct SeverityWords {
+  const char* error;
+  const char* warning;
+  const char* info;
+};
+constexpr const char* word_for(rules::Severity severity, const SeverityWords& words) {
+  switch (severity) {
+    case rules::Severity::Error:
+      return words.error;
+    case rules::Severity::Warning:
+      return words.warning;
+    case rules::Severity::Info:
+      return words.info;
+  }
+  return words.info;
+}
+// Compilers' words (error, warning, note), which editors' problem matchers and SARIF share.
+constexpr SeverityWords kCompilerWords{"error", "warning", "note"};
 // Line breaks become spaces, for formats with one record per line.
 std::string one_line(std::string_view text);
 // Text for a terminal: control characters (which could move the cursor or recolour the user's

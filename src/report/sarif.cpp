@@ -10,16 +10,9 @@ namespace {
 
 using JsonWriter = rapidjson::PrettyWriter<rapidjson::OStreamWrapper>;
 
+// SARIF's levels are the compilers' words.
 const char* sarif_level(rules::Severity severity) {
-  switch (severity) {
-    case rules::Severity::Error:
-      return "error";
-    case rules::Severity::Warning:
-      return "warning";
-    case rules::Severity::Info:
-      return "note";
-  }
-  return "none";
+  return word_for(severity, kCompilerWords);
 }
 
 // A relative path as a URI reference: percent-encode what is not allowed in a path segment.
