@@ -37,12 +37,44 @@ PresentProperty first_present(const graph::Resource& resource,
   return {};
 }
 
+namespace {
+
+// The placement group name in the launch template a group or instance launches from, when the
+// template proves which version: its latest or default one, whose data the template holds. A
+// literal version number may name an older version with other data.
+const load::Node* launch_template_group_name(const graph::Resolver& resolver,
+                                             const graph::Resource& resource) {
+  graph::Value spec = resolver.property(resource, "LaunchTemplate");
+  if (spec.is_absent()) {
+    spec = resolver.property(resource,
+                             "MixedInstancesPolicy.LaunchTemplate."
+                             "LaunchTemplateSpecification");
+  }
+  const graph::Resource* launch_template =
+      resolver.referenced_resource(spec.get("LaunchTemplateId"));
+  if (launch_template == nullptr || launch_template->type != "AWS::EC2::LaunchTemplate") {
+    return nullptr;
+  }
+  graph::Value version = spec.get("Version");
+  if (version.kind != graph::ValueKind::ResourceRef || version.text != launch_template->id ||
+      (version.attribute != "LatestVersionNumber" && version.attribute != "DefaultVersionNumber")) {
+    return nullptr;
+  }
+  const load::Node* data = launch_template->property("LaunchTemplateData");
+  const load::Node* placement =
+      data != nullptr && data->is_mapping() ? data->get("Placement") : nullptr;
+  return placement != nullptr && placement->is_mapping() ? placement->get("GroupName") : nullptr;
+}
+
+}  // namespace
+
 PlacementGroupOf placement_group_of(const graph::Resolver& resolver,
                                     const graph::Resource& resource) {
   PlacementGroupOf result;
   const load::Node* named = resource.type == "AWS::AutoScaling::AutoScalingGroup"
                                 ? resource.property("PlacementGroup")
                                 : resource.property("PlacementGroupName");
+  if (named == nullptr) named = launch_template_group_name(resolver, resource);
   if (named == nullptr) return result;
   const graph::Resource* group = resolver.referenced_resource(resolver.resolve(named));
   if (group == nullptr || group->type != "AWS::EC2::PlacementGroup") return result;
