@@ -100,6 +100,10 @@ for format in text concise github; do
     bash -c "! '$bin' --format $format '$tmp/escapes.yaml' | LC_ALL=C grep -q \$'[\\x1b\\x07]'"
 done
 
+mkdir -p "$tmp/nothing-here"
+check "a folder without templates says so" \
+  bash -c "'$bin' '$tmp/nothing-here' | grep -q 'No CloudFormation templates found'"
+
 before=$(sha1sum "$tmp/db.yaml")
 "$bin" --format sarif "$tmp/db.yaml" >/dev/null
 check "templates are never written to" test "$before" = "$(sha1sum "$tmp/db.yaml")"

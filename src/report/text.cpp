@@ -116,7 +116,10 @@ void write_text(const Run& run, std::ostream& out) {
   auto plural = [](size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
-  if (counts.findings == 0) {
+  if (counts.files == 0 && run.notices.empty()) {
+    // Most likely the wrong folder, or templates with other extensions: say so plainly.
+    out << "No CloudFormation templates found (looked for *.yaml, *.yml, *.json, *.template)";
+  } else if (counts.findings == 0) {
     out << "No problems found in " << plural(counts.files, "file");
   } else {
     out << style(kBold) << "Found " << plural(counts.findings, "problem") << style(kReset) << " ("
