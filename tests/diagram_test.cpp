@@ -4,10 +4,6 @@
 
 #include <sstream>
 
-#include "graph/network.h"
-#include "graph/resolver.h"
-#include "graph/template.h"
-#include "load/loader.h"
 #include "report/diagram.h"
 #include "test_support.h"
 
@@ -21,15 +17,11 @@ struct Drawn {
 };
 
 Drawn draw(const std::string& text, report::DiagramOptions options = {}) {
-  auto source = std::make_shared<const load::Source>("t.yaml", text);
+  testing::GraphedTemplate graphed(text);
   Drawn drawn;
-  drawn.linted = rules::lint(source, rules::Catalog::builtin(), {});
-  load::Loaded loaded = load::load(*source);
-  REQUIRE_FALSE(loaded.error);
-  graph::Template tmpl(loaded.document.root);
-  graph::Resolver resolver(tmpl);
-  graph::Network network(tmpl, resolver);
-  drawn.diagram = report::build_diagram(tmpl, network, drawn.linted.findings, options);
+  drawn.linted = rules::lint_loaded(graphed.source, graphed.loaded, rules::Catalog::builtin(), {});
+  drawn.diagram =
+      report::build_diagram(*graphed.tmpl, *graphed.network, drawn.linted.findings, options);
   return drawn;
 }
 

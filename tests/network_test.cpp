@@ -2,8 +2,7 @@
 // answer is unknown when the template does not prove it.
 #include <doctest/doctest.h>
 
-#include "graph/network.h"
-#include "load/loader.h"
+#include "test_support.h"
 
 using namespace stacklint;
 using graph::Egress;
@@ -12,21 +11,8 @@ using graph::Zone;
 
 namespace {
 
-struct Net {
-  std::unique_ptr<load::Source> source;
-  load::Loaded loaded;
-  std::unique_ptr<graph::Template> tmpl;
-  std::unique_ptr<graph::Resolver> resolver;
-  std::unique_ptr<graph::Network> network;
-
-  explicit Net(const std::string& text) {
-    source = std::make_unique<load::Source>("t.yaml", text);
-    loaded = load::load(*source);
-    REQUIRE_FALSE(loaded.error);
-    tmpl = std::make_unique<graph::Template>(loaded.document.root);
-    resolver = std::make_unique<graph::Resolver>(*tmpl);
-    network = std::make_unique<graph::Network>(*tmpl, *resolver);
-  }
+struct Net : testing::GraphedTemplate {
+  using GraphedTemplate::GraphedTemplate;
 
   const graph::Resource& at(std::string_view id) {
     const graph::Resource* r = tmpl->resource(id);

@@ -1,9 +1,7 @@
 // The graph stage: declarations, edges with positions, and what the resolver proves.
 #include <doctest/doctest.h>
 
-#include "graph/resolver.h"
-#include "graph/template.h"
-#include "load/loader.h"
+#include "test_support.h"
 
 using namespace stacklint;
 using graph::Value;
@@ -11,19 +9,8 @@ using graph::ValueKind;
 
 namespace {
 
-struct Fixture {
-  std::unique_ptr<load::Source> source;
-  load::Loaded loaded;
-  std::unique_ptr<graph::Template> tmpl;
-  std::unique_ptr<graph::Resolver> resolver;
-
-  explicit Fixture(const std::string& text) {
-    source = std::make_unique<load::Source>("t.yaml", text);
-    loaded = load::load(*source);
-    REQUIRE_FALSE(loaded.error);
-    tmpl = std::make_unique<graph::Template>(loaded.document.root);
-    resolver = std::make_unique<graph::Resolver>(*tmpl);
-  }
+struct Fixture : testing::GraphedTemplate {
+  using GraphedTemplate::GraphedTemplate;
 
   Value prop(std::string_view resource, std::string_view path) {
     const graph::Resource* r = tmpl->resource(resource);

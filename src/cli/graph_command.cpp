@@ -90,8 +90,8 @@ int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& 
   bytes << file.rdbuf();
   auto source = std::make_shared<const load::Source>(options.path, bytes.str());
 
-  rules::FileResult linted = rules::lint(source, catalog, {});
   load::Loaded loaded = load::load(*source);
+  rules::FileResult linted = rules::lint_loaded(source, loaded, catalog, {});
   const load::Node* root = loaded.document.root;
   if (loaded.error || root == nullptr || !root->is_mapping()) {
     std::cerr << "stacklint: " << options.path << ": not a readable template"

@@ -53,6 +53,16 @@ void sort_findings(std::vector<Finding>& findings) {
 
 FileResult lint(std::shared_ptr<const load::Source> source, const Catalog& catalog,
                 const LintOptions& options) {
+  Clock::time_point start = Clock::now();
+  load::Loaded loaded = load::load(*source, options.limits);
+  double load_time = seconds_since(start);
+  FileResult result = lint_loaded(std::move(source), loaded, catalog, options);
+  result.times.load = load_time;
+  return result;
+}
+
+FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::Loaded& loaded,
+                       const Catalog& catalog, const LintOptions& options) {
   FileResult result;
   result.source = source;
   const RuleInfo* unreadable = catalog.find("T001");
@@ -67,9 +77,6 @@ FileResult lint(std::shared_ptr<const load::Source> source, const Catalog& catal
     result.findings.push_back(std::move(finding));
   };
 
-  Clock::time_point start = Clock::now();
-  load::Loaded loaded = load::load(*source, options.limits);
-  result.times.load = seconds_since(start);
   if (loaded.error) {
     if (options.skip_non_templates && !mentions_cloudformation(source->bytes())) {
       result.skipped = true;
@@ -101,7 +108,7 @@ FileResult lint(std::shared_ptr<const load::Source> source, const Catalog& catal
     return result;
   }
 
-  start = Clock::now();
+  Clock::time_point start = Clock::now();
   graph::Template tmpl(root);
   graph::Resolver resolver(tmpl);
   result.times.graph = seconds_since(start);

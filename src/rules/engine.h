@@ -45,6 +45,10 @@ struct LintOptions {
 
 FileResult lint(std::shared_ptr<const load::Source> source, const Catalog& catalog,
                 const LintOptions& options);
+// The same for a file already loaded from `source` (for callers that keep the tree, such as
+// `stacklint graph`); times.load is left at zero.
+FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::Loaded& loaded,
+                       const Catalog& catalog, const LintOptions& options);
 
 // Orders findings by line, column, rule id, then message: the order of every output.
 void sort_findings(std::vector<Finding>& findings);
