@@ -6,16 +6,8 @@ bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/lib/checks.sh"
-status_of() { "$@" >/dev/null 2>&1; echo $?; }
 
-cat >"$tmp/db.yaml" <<'YAML'
-Resources:
-  Database:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      Engine: postgres
-      MultiAZ: false
-YAML
+cp "$single_az_database" "$tmp/db.yaml"
 cat >"$tmp/clean.yaml" <<'YAML'
 Resources:
   Topic:

@@ -11,14 +11,7 @@ trap 'chmod -R u+rwx "$tmp"; rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/lib/checks.sh"
 has() { grep -q -- "$1" <<<"$2"; }
 
-cat >"$tmp/db.yaml" <<'YAML'
-Resources:
-  Database:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      Engine: postgres
-      MultiAZ: false
-YAML
+cp "$single_az_database" "$tmp/db.yaml"
 
 # A 100 MB file is refused from its size, without being read.
 {

@@ -6,17 +6,9 @@ bin=$(realpath "$1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/lib/checks.sh"
-status_of() { "$@" >/dev/null 2>&1; echo $?; }
 cd "$tmp"
 
-cat >db.yaml <<'YAML'
-Resources:
-  Database:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      Engine: postgres
-      MultiAZ: false
-YAML
+cp "$single_az_database" db.yaml
 cat >suppressed.yaml <<'YAML'
 Resources:
   Development:

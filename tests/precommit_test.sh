@@ -40,14 +40,7 @@ git add .pre-commit-config.yaml .stacklint.yaml
 git commit -qm config
 pre-commit install >/dev/null
 
-cat > database.yaml <<'YAML'
-Resources:
-  Database:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      Engine: postgres
-      MultiAZ: false
-YAML
+cp "$source_dir/tests/lib/single-az-database.yaml" database.yaml
 # Not CloudFormation: skipped, even though it is named by pre-commit.
 printf 'name: ci\non: push\n' > workflow.yml
 mkdir -p cdk.out

@@ -1,5 +1,8 @@
 # The assertions shared by the shell tests. Source it, call `check "what" command...` for each
 # assertion, and end with `finish`, which prints the count and sets the exit status.
+# A template with one finding, R110 at line 6, column 16: tests/lib/single-az-database.yaml.
+single_az_database="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/single-az-database.yaml"
+
 failures=0
 passes=0
 
@@ -12,6 +15,12 @@ check() {
     echo "FAIL: $what"
     failures=$((failures + 1))
   fi
+}
+
+# The exit status of a command, its output discarded.
+status_of() {
+  "$@" >/dev/null 2>&1
+  echo $?
 }
 
 finish() {
