@@ -50,6 +50,10 @@ class Document {
   Node* make() { return &nodes_.emplace_back(); }
   const Node* root = nullptr;
   size_t node_count() const { return nodes_.size(); }
+  // Where the YAML text uses an alias (`*name`, also as `<<: *name`), in file order. The
+  // CloudFormation service rejects such a template; `aws cloudformation package` and SAM expand
+  // the aliases first (rule T004).
+  std::vector<Range> yaml_aliases;
 
  private:
   std::deque<Node> nodes_;

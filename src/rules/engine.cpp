@@ -128,6 +128,26 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
     Severity severity = options.selection.severity_of(*rule);
     for (size_t i = first; i < result.findings.size(); ++i) result.findings[i].severity = severity;
   }
+  // T004 from what the loader saw: the tree itself no longer tells an alias from a copy.
+  const RuleInfo* alias_rule = catalog.find("T004");
+  if (const std::vector<load::Range>& aliases = loaded.document.yaml_aliases;
+      !aliases.empty() && alias_rule != nullptr && options.selection.enabled(*alias_rule)) {
+    Finding finding;
+    finding.rule = alias_rule;
+    finding.severity = options.selection.severity_of(*alias_rule);
+    finding.range = aliases[0];
+    finding.message =
+        "the template uses YAML aliases (" + std::to_string(aliases.size()) +
+        (aliases.size() == 1 ? " alias" : " aliases") +
+        "): the CloudFormation service rejects it (\"YAML aliases are not allowed in "
+        "CloudFormation templates\"); it deploys only after `aws cloudformation package` or SAM "
+        "expands them. stacklint reads it as expanded.";
+    constexpr size_t kShown = 5;  // the rest are the same finding
+    for (size_t i = 1; i < aliases.size() && i <= kShown; ++i) {
+      finding.related.push_back({aliases[i], "another alias"});
+    }
+    result.findings.push_back(std::move(finding));
+  }
   // Suppressions are read from the same tree, so this runs while the tree is still loaded.
   apply_suppressions(*source, tmpl, catalog, options, result.findings);
   result.times.rules = seconds_since(start);
