@@ -43,6 +43,14 @@ bool named_json(const Source& source) {
   return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
 }
 
+// After the opening `{` or `[`, a quoted string: JSON's way, rarely YAML flow style's.
+bool looks_like_json(const std::string& s, size_t from) {
+  size_t i = s.find_first_not_of(" \t\r\n", from);
+  if (i == std::string::npos || (s[i] != '{' && s[i] != '[')) return false;
+  i = s.find_first_not_of(" \t\r\n", i + 1);
+  return i != std::string::npos && s[i] == '"';
+}
+
 Loaded failure(const Source& source, size_t offset, std::string message) {
   Loaded loaded;
   Position at = source.position_at(offset);
@@ -81,7 +89,8 @@ Loaded load(const Source& source, const Limits& limits) {
   // superset of JSON): read it as YAML, unless its name says JSON.
   if (loaded.error && detect_format(source) == Format::Json && !named_json(source)) {
     Loaded yaml = load_yaml(source, limits);
-    if (!yaml.error) return yaml;
+    // Neither: YAML's error, unless the text looks like JSON (a quoted first key or item).
+    if (!yaml.error || !looks_like_json(s, source.content_start())) return yaml;
   }
   if (!loaded.error && loaded.document.root == nullptr) {
     return failure(source, source.content_start(),

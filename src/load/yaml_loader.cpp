@@ -712,26 +712,28 @@ LoadError describe(const YAML::Exception& e, const Source& source, const std::st
     message = "nesting too deep";
   } else if (indented_with_tab(s, offset)) {
     message += " (YAML does not allow tabs for indentation)";
-  } else if (e.msg == YAML::ErrorMsg::MAP_VALUE) {
-    if (std::optional<std::string> long_key = long_key_message(s, offset)) {
+  } else if (e.msg == YAML::ErrorMsg::MAP_VALUE || e.msg == YAML::ErrorMsg::END_OF_MAP) {
+    bool map_value = e.msg == YAML::ErrorMsg::MAP_VALUE;
+    size_t line = previous_content_line(s, offset);
+    size_t colon = line == std::string::npos ? line : colon_without_space(s, line);
+    if (std::optional<std::string> long_key =
+            map_value ? long_key_message(s, offset) : std::nullopt) {
       Position at = source.position_at(offset);
       return LoadError{*long_key, {at, at}};
-    } else if (size_t first = s.find(": ", line_start(s, offset)); first < offset) {
+    } else if (size_t first = s.find(": ", line_start(s, offset)); map_value && first < offset) {
       message =
           "a second `key:` on this line, after a value: start a new, indented line for it, or "
           "quote the value if the colon is part of it";
-    } else if (size_t line = previous_content_line(s, offset); line != std::string::npos) {
-      if (size_t colon = colon_without_space(s, line); colon != std::string::npos) {
-        size_t word = colon;
-        while (word < s.size() && !is_space(s[word]) && !is_break(s[word])) ++word;
-        std::string written = s.substr(line_start(s, colon), word - line_start(s, colon));
-        written.erase(0, written.find_first_not_of(" \t-"));
-        std::string key = written.substr(0, written.find(':'));
-        message = "no space after the colon in `" + written + "`: YAML reads it as one piece of " +
-                  "text, not as the key " + key + " and a value. Write `" + key + ": " +
-                  written.substr(key.size() + 1) + "`.";
-        offset = colon;
-      }
+    } else if (colon != std::string::npos) {
+      size_t word = colon;
+      while (word < s.size() && !is_space(s[word]) && !is_break(s[word])) ++word;
+      std::string written = s.substr(line_start(s, colon), word - line_start(s, colon));
+      written.erase(0, written.find_first_not_of(" \t-"));
+      std::string key = written.substr(0, written.find(':'));
+      message = "no space after the colon in `" + written + "`: YAML reads it as one piece of " +
+                "text, not as the key " + key + " and a value. Write `" + key + ": " +
+                written.substr(key.size() + 1) + "`.";
+      offset = colon;
     }
   }
   if (e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
