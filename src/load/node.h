@@ -26,6 +26,9 @@ struct Pair {
 struct Node {
   NodeKind kind = NodeKind::Null;
   ScalarStyle style = ScalarStyle::Plain;
+  // Reached from more than one place: a YAML alias refers to it, or a merge key copied its pair.
+  // A walker that must report each written place once visits such a node once.
+  bool shared = false;
   std::string text;  // the scalar's value
   std::vector<const Node*> items;
   std::vector<Pair> pairs;  // in source order, duplicates kept

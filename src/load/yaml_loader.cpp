@@ -396,7 +396,9 @@ class TreeBuilder : public YAML::EventHandler {
     Range written{source_.position_at(begin, line_hint_),
                   source_.position_at(name_end, line_hint_)};
     doc_.yaml_aliases.push_back(written);
-    // Shared, not copied: the tree is read-only from here on.
+    // Shared, not copied: the tree is read-only from here on. The builder made every node,
+    // so marking one is no write to a const object.
+    const_cast<Node*>(target.node)->shared = true;
     attach(target.node, target.size, target.height, {name_end, written.end}, begin);
   }
 
@@ -410,7 +412,8 @@ class TreeBuilder : public YAML::EventHandler {
     bool quoted = value_begin < s_.size() && (s_[value_begin] == '"' || s_[value_begin] == '\'');
     // yaml-cpp 0.7 reads an unclosed quote to the end of the file without a word, so that the
     // rest of the template silently becomes one string.
-    if (quoted && quoted_end(s_, value_begin) == std::string::npos) {
+    size_t closed = quoted ? quoted_end(s_, value_begin) : 0;
+    if (closed == std::string::npos) {
       throw LimitExceeded{std::string("this ") + (s_[value_begin] == '"' ? "double" : "single") +
                               " quote is never closed: YAML would read everything after it, to "
                               "the end of the file, as one string. Close the quote.",
@@ -423,7 +426,7 @@ class TreeBuilder : public YAML::EventHandler {
         (tag == "?" || is_short_form(tag)) && !quoted ? ScalarStyle::Plain : ScalarStyle::Quoted;
     // The value starts after its tag and anchor; a short form's key spans the tag.
     if (value_begin != begin) node->range.begin = source_.position_at(value_begin, line_hint_);
-    size_t end = scalar_end(s_, begin, value.size(), in_flow);
+    size_t end = quoted ? closed : scalar_end(s_, begin, value.size(), in_flow);
     node->range.end = source_.position_at(end, line_hint_);
     if (is_short_form(tag)) {
       Node* wrapper = wrap_short_form(tag, node, begin);
@@ -628,7 +631,10 @@ class TreeBuilder : public YAML::EventHandler {
     std::vector<Pair> merged;
     for (const Node* source : sources) {
       for (const Pair& pair : source->pairs) {
-        if (seen.insert(pair.key->text).second) merged.push_back(pair);
+        if (seen.insert(pair.key->text).second) {
+          const_cast<Node*>(pair.value)->shared = true;  // now also a value of this mapping
+          merged.push_back(pair);
+        }
       }
     }
     written.insert(written.begin() + static_cast<std::ptrdiff_t>(insert_at), merged.begin(),

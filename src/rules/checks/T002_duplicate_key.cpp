@@ -1,6 +1,6 @@
 // T002 duplicate-key: a mapping that repeats a key. The loader keeps every pair in source
 // order, so the repeat is still there to point at. A YAML alias shares its anchor's nodes, so
-// each mapping is checked once however often it is aliased: one finding per written key.
+// each shared mapping is checked once however often it is aliased: one finding per written key.
 #include <unordered_map>
 #include <unordered_set>
 
@@ -23,7 +23,7 @@ std::string join(const std::vector<std::string_view>& path) {
 void check_node(CheckContext& ctx, const load::Node* node, std::vector<std::string_view>& path,
                 std::unordered_set<const load::Node*>& checked) {
   if (node->items.empty() && node->pairs.empty()) return;
-  if (!checked.insert(node).second) return;  // an alias of a collection already checked
+  if (node->shared && !checked.insert(node).second) return;  // aliased, and already checked
   for (size_t i = 0; i < node->items.size(); ++i) {
     path.push_back("*");
     check_node(ctx, node->items[i], path, checked);
