@@ -380,6 +380,13 @@ TEST_CASE("UTF-16 and UTF-32 files, with or without a BOM, are T001s that name t
       CAPTURE(bom);
       expect_t001(encoded, std::string(e.name) + (bom ? ", with a byte order mark)" : ")"), 1, 1);
       expect_t001(encoded, "save it as UTF-8", 1, 1);
+      // Met in a folder walk, it is still recognised as a template, and reported.
+      rules::LintOptions walk;
+      walk.skip_non_templates = true;
+      rules::FileResult walked = rules::lint(
+          std::make_shared<const load::Source>("t.yaml", encoded), rules::Catalog::builtin(), walk);
+      CHECK_FALSE(walked.skipped);
+      CHECK(walked.findings.size() == 1);
     }
   }
   expect_t001(

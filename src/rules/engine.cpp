@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string_view>
 
 #include "graph/resolver.h"
 #include "graph/template.h"
@@ -19,9 +20,27 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// "Resources" spelt in UTF-16 or UTF-32 (either byte order): a template saved in the wrong
+// encoding is still a template, and its T001 says which encoding it is.
+bool mentions_resources_wide(const std::string& bytes) {
+  for (size_t width : {2, 4}) {
+    for (bool big_endian : {false, true}) {
+      std::string wide;
+      for (char c : std::string_view("Resources")) {
+        std::string unit(width, '\0');
+        unit[big_endian ? width - 1 : 0] = c;
+        wide += unit;
+      }
+      if (bytes.find(wide) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
 bool mentions_cloudformation(const std::string& bytes) {
   return bytes.find("Resources") != std::string::npos ||
-         bytes.find("AWSTemplateFormatVersion") != std::string::npos;
+         bytes.find("AWSTemplateFormatVersion") != std::string::npos ||
+         (bytes.find('\0') != std::string::npos && mentions_resources_wide(bytes));
 }
 
 }  // namespace
