@@ -439,6 +439,17 @@ TEST_CASE("a missing space after a colon is reported on its own line") {
               "BucketName:logs", 5, 17);
   // A second key on a line is said so, on that line.
   expect_t001(head + "    Properties: BucketName: x\n", "a second `key:` on this line", 4, 27);
+  // Not taken for a key: a value that holds colons, whatever goes wrong after it.
+  for (const char* item : {"- arn:aws:s3:::logs", "- s3:GetObject", "- Key:a"}) {
+    CAPTURE(item);
+    rules::FileResult result =
+        lint_text(head + "    Properties:\n      List:\n        " + item + "\n      Bad: [\n");
+    REQUIRE(find_rule(result, "T001") != nullptr);
+    CHECK(find_rule(result, "T001")->message.find("no space after") == std::string::npos);
+  }
+  expect_t001(
+      head + "    Properties:\n      List:\n        - arn:aws:s3:::logs\n          Effect: x\n",
+      "a `:` where YAML does not expect a key", 7, 17);
   // Colons without a space that YAML reads as text are fine where nothing follows.
   expect_no_t001(head + "    Properties:\n      BucketName: a:b\n      WebsiteURL: http://x\n");
 }

@@ -246,21 +246,27 @@ size_t previous_content_line(const std::string& s, size_t offset) {
 }
 
 // `Key:value` (no space after the colon) is one plain scalar in YAML, so the parser only
-// notices on a later line. The colon of such a key on the line at `line`, else npos.
-size_t colon_without_space(const std::string& s, size_t line) {
+// notices on a later line, which continues that scalar at the key's indentation. The colon of
+// such a key on the line at `line`, when the line at `error` continues it; else npos. Keys are
+// CloudFormation's (a capital first), so that `- arn:aws:...` or `http://` are not taken for one.
+size_t colon_without_space(const std::string& s, size_t line, size_t error) {
   size_t i = line;
   while (i < s.size() &&
-         (is_space(s[i]) || (s[i] == '-' && i + 1 < s.size() && is_space(s[i + 1]))))
+         (is_space(s[i]) || (s[i] == '-' && i + 1 < s.size() && is_space(s[i + 1])))) {
     ++i;
+  }
   size_t key = i;
+  if (key >= s.size() || s[key] < 'A' || s[key] > 'Z') return std::string::npos;
   while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' ||
                           s[i] == '-' || s[i] == '.')) {
     ++i;
   }
-  if (i == key || i + 1 >= s.size() || s[i] != ':') return std::string::npos;
+  if (i + 1 >= s.size() || s[i] != ':') return std::string::npos;
   char next = s[i + 1];
   if (is_space(next) || is_break(next) || next == ':' || next == '/') return std::string::npos;
-  return i;
+  size_t error_line = line_start(s, error), indent = error_line;
+  while (indent < s.size() && s[indent] == ' ') ++indent;
+  return indent - error_line == key - line ? i : std::string::npos;
 }
 
 // yaml-cpp's terse messages in plain words.
@@ -721,7 +727,7 @@ LoadError describe(const YAML::Exception& e, const Source& source, const std::st
   } else if (e.msg == YAML::ErrorMsg::MAP_VALUE || e.msg == YAML::ErrorMsg::END_OF_MAP) {
     bool map_value = e.msg == YAML::ErrorMsg::MAP_VALUE;
     size_t line = previous_content_line(s, offset);
-    size_t colon = line == std::string::npos ? line : colon_without_space(s, line);
+    size_t colon = line == std::string::npos ? line : colon_without_space(s, line, offset);
     if (std::optional<std::string> long_key =
             map_value ? long_key_message(s, offset) : std::nullopt) {
       Position at = source.position_at(offset);
