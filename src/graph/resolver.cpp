@@ -86,6 +86,7 @@ Resolver::Resolver(const Template& tmpl)
     : template_(tmpl), budget_(kBudgetBase + kBudgetPerUnit * tree_size(tmpl.root())) {}
 
 bool Resolver::charge(size_t steps) const {
+  if (steps_ > budget_) return false;  // spent: count no more, so steps() shows the work done
   steps_ += steps;
   return steps_ <= budget_;
 }
