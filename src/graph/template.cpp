@@ -99,6 +99,8 @@ void Template::collect_declarations() {
         if (const Node* def = pair.value; def->is_mapping()) {
           if (const Node* type = def->get("Type"); type != nullptr && type->is_scalar()) {
             resource.type = type->text;
+          } else if (type != nullptr && type->is_mapping()) {
+            has_computed_type_ = true;
           }
           resource.properties = def->get("Properties");
           resource.condition = def->get("Condition");
@@ -366,6 +368,14 @@ void Template::resolve_targets() {
       edges_to_resource_[edge.target_index].push_back(e);
     if (edge.from.section == Section::Resource) edges_from_resource_[edge.from.index].push_back(e);
   }
+}
+
+bool Template::may_add_resources() const {
+  for (const std::string& transform : transforms_) {
+    if (transform != "AWS::Serverless-2016-10-31" && transform != "AWS::LanguageExtensions")
+      return true;
+  }
+  return has_inline_macro_ || has_computed_type_;
 }
 
 const Resource* Template::resource(std::string_view id) const {

@@ -107,6 +107,11 @@ class Template {
   bool has_transform() const { return !transforms_.empty(); }
   // Fn::Transform or Fn::ForEach somewhere, or a Transform section: names may be generated.
   bool may_generate_names() const { return has_transform() || has_inline_macro_; }
+  // A macro (a Transform other than SAM and AWS::LanguageExtensions, Fn::Transform), a
+  // Fn::ForEach loop or a preprocessor's computed Type may add resources of any type. The SAM
+  // transform adds only what its own resources expand to (functions, APIs, roles, ...): never DB
+  // instances, NAT gateways or routes.
+  bool may_add_resources() const;
 
  private:
   void collect_declarations();
@@ -125,6 +130,7 @@ class Template {
   std::vector<Edge> edges_;
   std::vector<std::string> transforms_;
   bool has_inline_macro_ = false;
+  bool has_computed_type_ = false;
   std::unordered_map<std::string_view, uint32_t> resource_index_;
   std::unordered_map<std::string_view, uint32_t> parameter_index_;
   std::unordered_map<std::string_view, uint32_t> condition_index_;

@@ -112,9 +112,6 @@ Generated::Generated(const graph::Template& tmpl) {
         resource.type.ends_with("::MODULE")) {
       generating_ids_.push_back(resource.id);
     }
-    // A computed Type is a preprocessor's (Rain's modules): it expands to unknown resources.
-    const load::Node* type = resource.node->is_mapping() ? resource.node->get("Type") : nullptr;
-    if (type != nullptr && !type->is_scalar()) opaque_ = true;
   }
   // One pass over the tree for what the graph does not record: loops, inline macros and
   // computed map names.
