@@ -119,6 +119,9 @@ class Template {
   void walk(const Node* node, Owner owner, const Node* sub_variables);
   void add_edge(EdgeKind kind, Owner owner, std::string target, std::string attribute,
                 const Node* at, Range range);
+  // Ref edges for a Rules function that names parameters by name (Fn::ValueOf) or by type
+  // (Fn::RefAll, Fn::ValueOfAll).
+  void add_rule_edges(Owner owner, const Node* name, bool by_name);
   void resolve_targets();
 
   const Node* root_;
@@ -133,6 +136,7 @@ class Template {
   bool has_computed_type_ = false;
   std::unordered_map<std::string_view, uint32_t> resource_index_;
   std::unordered_map<std::string_view, uint32_t> parameter_index_;
+  std::unordered_map<std::string, std::vector<uint32_t>> parameters_by_type_;
   std::unordered_map<std::string_view, uint32_t> condition_index_;
   std::unordered_map<std::string_view, uint32_t> mapping_index_;
   std::vector<std::vector<uint32_t>> edges_to_resource_;
