@@ -16,10 +16,12 @@ struct StatefulType {
   bool snapshot;  // supports DeletionPolicy: Snapshot
 };
 
-constexpr std::array<StatefulType, 6> kStatefulTypes = {{
+constexpr std::array<StatefulType, 7> kStatefulTypes = {{
     {"AWS::RDS::DBCluster", "DB cluster", true},
     {"AWS::RDS::DBInstance", "DB instance", true},
     {"AWS::DynamoDB::Table", "DynamoDB table", false},
+    // SAM makes it an AWS::DynamoDB::Table and copies DeletionPolicy to it.
+    {"AWS::Serverless::SimpleTable", "DynamoDB table (SAM SimpleTable)", false},
     {"AWS::EFS::FileSystem", "EFS file system", false},
     {"AWS::EC2::Volume", "EBS volume", true},
     {"AWS::ElastiCache::ReplicationGroup", "ElastiCache replication group", true},

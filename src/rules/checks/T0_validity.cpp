@@ -110,12 +110,10 @@ Generated::Generated(const graph::Template& tmpl) {
     bool embedded_connectors = resource.node->is_mapping() && resource.node->get("Connectors");
     if ((sam_ && (starts_with(resource.type, "AWS::Serverless::") || embedded_connectors)) ||
         resource.type.ends_with("::MODULE")) {
-      generating_ids_.push_back(resource.id);
+      generators_.push_back({resource.id});
     }
-    // A computed Type is a preprocessor's (Rain's modules): it expands to unknown resources.
-    const load::Node* type = resource.node->is_mapping() ? resource.node->get("Type") : nullptr;
-    if (type != nullptr && !type->is_scalar()) opaque_ = true;
   }
+  if (sam_) read_sam(tmpl);
   // One pass over the tree for what the graph does not record: loops, inline macros and
   // computed map names.
   std::vector<const load::Node*> pending{tmpl.root()};
@@ -130,6 +128,8 @@ Generated::Generated(const graph::Template& tmpl) {
       // Fn::Transform runs a macro; Fn::Rain::* (!Rain::Module, ...) is a preprocessor's.
       if (key == "Fn::Transform" || starts_with(key, "Fn::Rain::") || starts_with(key, "Rain::"))
         opaque_ = true;
+      if ((key == "QueueLogicalId" || key == "QueuePolicyLogicalId") && value->is_scalar())
+        named_ids_.push_back(value->text);
       if (key == "Fn::FindInMap" && value->is_sequence() && !value->items.empty() &&
           !value->items[0]->is_scalar()) {
         dynamic_find_in_map_ = true;
@@ -148,16 +148,114 @@ Generated::Generated(const graph::Template& tmpl) {
   }
 }
 
+namespace {
+
+bool is_function_node(const load::Node* node) {
+  std::string_view key = node != nullptr ? node->single_key() : std::string_view();
+  return key == "Ref" || starts_with(key, "Fn::");
+}
+
+// Whether a SAM property is certainly written: present, and not a Fn::If that may leave it out.
+bool written(const load::Node* map, std::string_view key) {
+  const load::Node* value = map != nullptr && map->is_mapping() ? map->get(key) : nullptr;
+  return value != nullptr && !value->is_null() && value->single_key() != "Fn::If";
+}
+
+// A SAM property, or nullptr: absent, or `map` is not a literal mapping.
+const load::Node* sam_property(const load::Node* map, std::string_view key) {
+  return map != nullptr && map->is_mapping() && !is_function_node(map) ? map->get(key) : nullptr;
+}
+
+}  // namespace
+
+void Generated::read_sam(const graph::Template& tmpl) {
+  const load::Node* globals = tmpl.root()->get("Globals");
+  const load::Node* global_function = sam_property(globals, "Function");
+  bool global_alias = sam_property(global_function, "AutoPublishAlias") != nullptr;
+  code_deploy_ = sam_property(global_function, "DeploymentPreference") != nullptr;
+  usage_plan_ = sam_property(sam_property(globals, "Api"), "Auth") != nullptr;
+  for (Generator& generator : generators_) {
+    const graph::Resource& resource = *tmpl.resource(generator.id);
+    const load::Node* properties = resource.properties;
+    bool literal =
+        properties == nullptr || (properties->is_mapping() && !is_function_node(properties));
+    if (resource.type == "AWS::Serverless::Api") {
+      usage_plan_ = usage_plan_ || !literal || sam_property(properties, "Auth") != nullptr;
+    }
+    bool function = resource.type == "AWS::Serverless::Function";
+    if (!function && resource.type != "AWS::Serverless::StateMachine") continue;
+    if (!literal) {
+      implicit_rest_api_ = implicit_http_api_ = code_deploy_ = true;
+      continue;
+    }
+    generator.may_publish_alias =
+        !function || global_alias || sam_property(properties, "AutoPublishAlias") != nullptr;
+    code_deploy_ = code_deploy_ || (function && sam_property(properties, "DeploymentPreference"));
+    generator.role_written = written(properties, "Role");
+    // The implicit APIs serve Api and HttpApi events that name no API of their own.
+    const load::Node* events = sam_property(properties, "Events");
+    if (events == nullptr) continue;
+    if (!events->is_mapping() || is_function_node(events)) {
+      // Computed events: any event id, so any name after the resource's.
+      implicit_rest_api_ = implicit_http_api_ = true;
+      generator.role_written = false;
+      continue;
+    }
+    for (const load::Pair& event : events->pairs) {
+      generator.events.push_back(event.key->text);
+      const load::Node* type = sam_property(event.value, "Type");
+      if (type == nullptr || !type->is_scalar()) {
+        implicit_rest_api_ = implicit_http_api_ = true;
+        continue;
+      }
+      const load::Node* event_properties = sam_property(event.value, "Properties");
+      bool literal_event = event_properties != nullptr && event_properties->is_mapping() &&
+                           !is_function_node(event_properties);
+      if (type->text == "Api" && !(literal_event && written(event_properties, "RestApiId")))
+        implicit_rest_api_ = true;
+      if (type->text == "HttpApi" && !(literal_event && written(event_properties, "ApiId")))
+        implicit_http_api_ = true;
+    }
+  }
+}
+
+bool Generated::may_name(const Generator& generator, std::string_view name) const {
+  std::string_view suffix = name.substr(generator.id.size());
+  // <Function>Role exists only when the function names no role of its own (an event whose id
+  // starts with "Role" still names things <Function>Role...).
+  if (suffix == "Role" && generator.role_written) {
+    return std::any_of(generator.events.begin(), generator.events.end(),
+                       [&](std::string_view event) { return starts_with(suffix, event); });
+  }
+  // !Ref Function.Version / Function.Alias resolve only with AutoPublishAlias.
+  if (suffix == ".Version" || suffix == ".Alias") return generator.may_publish_alias;
+  return true;
+}
+
 bool Generated::may_be_resource(std::string_view name) const {
   if (opaque_ || has_placeholder(name)) return true;
   // SAM names what it generates after the resource it expands (FunctionRole, ApiProdStage,
-  // Function.Version), or with fixed prefixes for implicit APIs, CodeDeploy and custom domains.
-  for (std::string_view id : generating_ids_) {
-    if (starts_with(name, id)) return true;
+  // Function.Version), or with fixed prefixes for implicit APIs, CodeDeploy, usage plans and
+  // custom domains.
+  for (const Generator& generator : generators_) {
+    if (starts_with(name, generator.id) && may_name(generator, name)) return true;
   }
-  if (sam_ && (starts_with(name, "Serverless") || starts_with(name, "ApiGatewayDomainName") ||
-               name == "CodeDeployServiceRole")) {
-    return true;
+  if (sam_) {
+    if (std::find(named_ids_.begin(), named_ids_.end(), name) != named_ids_.end()) return true;
+    if ((starts_with(name, "ServerlessRestApi") && implicit_rest_api_) ||
+        (starts_with(name, "ServerlessHttpApi") && implicit_http_api_) ||
+        ((name == "ServerlessDeploymentApplication" || name == "CodeDeployServiceRole") &&
+         code_deploy_) ||
+        ((name == "ServerlessUsagePlan" || name == "ServerlessUsagePlanKey" ||
+          name == "ServerlessApiKey") &&
+         usage_plan_)) {
+      return true;
+    }
+    // Custom domains: names with a hash of the domain.
+    if (starts_with(name, "ApiGatewayDomainName") || starts_with(name, "RecordSetGroup") ||
+        starts_with(name, "DomainNameAccessAssociation")) {
+      return true;
+    }
   }
   return std::any_of(name_patterns_.begin(), name_patterns_.end(), [&](const std::string& glob) {
     return wildcard_match(glob, name, {.question_mark = false});
