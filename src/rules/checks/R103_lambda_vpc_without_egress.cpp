@@ -1,6 +1,10 @@
 // R103: a Lambda function attached to a VPC whose subnets have no default route to a NAT
 // gateway or NAT instance: it cannot reach the internet or public AWS endpoints.
+#include <optional>
+#include <vector>
+
 #include "rules/check.h"
+#include "rules/checks/data_rules.h"
 #include "rules/checks/network_rules.h"
 
 namespace stacklint::rules {
@@ -13,6 +17,82 @@ bool different_vpcs(const graph::Value& a, const graph::Value& b) {
   if (a.kind != b.kind || a.is_choice()) return false;
   if (a.kind == graph::ValueKind::ResourceRef) return a.text != b.text;
   return a.kind == graph::ValueKind::Scalar && a.text != b.text;
+}
+
+// Whether one egress rule's destination is proven off the internet: a private range (RFC 1918,
+// RFC 6598, link-local, loopback, IPv6 unique local), a range inside the VPC's own blocks, or
+// another security group. A prefix list may hold public ranges: unknown.
+Truth private_destination(const graph::Value& rule, const std::vector<graph::Cidr>& vpc_blocks) {
+  if (data::is_present(rule.get("DestinationSecurityGroupId")) == Truth::True) return Truth::True;
+  if (data::is_present(rule.get("DestinationPrefixListId")) != Truth::False) return Truth::Unknown;
+  Truth result = Truth::True;
+  bool any = false;
+  for (const char* key : {"CidrIp", "CidrIpv6"}) {
+    graph::Value cidr = rule.get(key);
+    if (cidr.is_absent()) continue;
+    any = true;
+    result = graph::all_of(result, graph::for_all_alternatives(cidr, [&](const graph::Value& v) {
+                             if (v.kind != graph::ValueKind::Scalar) return Truth::Unknown;
+                             std::optional<graph::Cidr> parsed = graph::parse_cidr(v.text);
+                             if (!parsed) return Truth::Unknown;
+                             if (parsed->is_private()) return Truth::True;
+                             for (const graph::Cidr& block : vpc_blocks) {
+                               if (block.contains(*parsed)) return Truth::True;
+                             }
+                             return Truth::False;
+                           }));
+  }
+  return any ? result : Truth::Unknown;
+}
+
+// Whether every security group of the function lets traffic out only to private destinations
+// (peered VPCs, a transit gateway's networks, VPC endpoints): then a NAT gateway would carry
+// nothing, and no route to one is missing. A group the template does not define, or one
+// without SecurityGroupEgress (EC2 then adds "all traffic to 0.0.0.0/0"), is taken as open,
+// as the rule did before it looked at groups.
+Truth egress_only_private(CheckContext& ctx, const graph::Resource& function,
+                          const std::vector<graph::Cidr>& vpc_blocks) {
+  const graph::Resolver& resolver = ctx.resolver;
+  graph::Value groups = resolver.property(function, "VpcConfig.SecurityGroupIds");
+  if (groups.kind != graph::ValueKind::List || groups.items.empty()) return Truth::False;
+  Truth all = Truth::True;
+  for (const graph::Value& item : groups.items) {
+    const graph::Resource* group = resolver.referenced_resource(item);
+    if (group == nullptr || group->type != "AWS::EC2::SecurityGroup") return Truth::False;
+    graph::Value egress = resolver.property(*group, "SecurityGroupEgress");
+    all = graph::all_of(all, graph::for_all_alternatives(egress, [&](const graph::Value& list) {
+                          if (list.is_absent()) return Truth::False;
+                          if (list.kind != graph::ValueKind::List) return Truth::Unknown;
+                          if (list.items.empty()) return Truth::False;
+                          Truth rules = Truth::True;
+                          for (const graph::Value& rule : list.items) {
+                            rules = graph::all_of(rules, private_destination(rule, vpc_blocks));
+                          }
+                          return rules;
+                        }));
+    // Standalone egress rules that name the group, or may.
+    for (const graph::Resource* extra :
+         ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroupEgress")) {
+      const graph::Resource* target =
+          resolver.referenced_resource(resolver.property(*extra, "GroupId"));
+      if (target != nullptr && target != group) continue;
+      Truth rule = private_destination(resolver.resolve(extra->properties), vpc_blocks);
+      all = graph::all_of(all, target == group ? rule : graph::any_of(rule, Truth::Unknown));
+    }
+    if (all == Truth::False) return all;
+  }
+  return all;
+}
+
+// The SubnetIds key under VpcConfig, as the docs promise; else where the value is written.
+const load::Node* subnet_ids_key(const graph::Resource& function, const load::Node* fallback) {
+  const load::Node* config = function.property("VpcConfig");
+  if (config != nullptr && config->is_mapping()) {
+    for (const load::Pair& pair : config->pairs) {
+      if (pair.key->text == "SubnetIds") return pair.key;
+    }
+  }
+  return fallback;
 }
 
 }  // namespace
@@ -52,9 +132,18 @@ STACKLINT_CHECK(R103) {
       routes.push_back(route);
     }
     if (!proven) continue;
+    // Egress limited to private destinations needs no NAT.
+    std::vector<graph::Cidr> vpc_blocks;
+    if (const graph::Resource* vpc = network.vpc_of(*(*placements)[0].subnet)) {
+      for (const graph::VpcBlock& block : network.vpc_blocks(*vpc)) {
+        if (std::optional<graph::Cidr> cidr = graph::ipv4_cidr(block.cidr))
+          vpc_blocks.push_back(*cidr);
+      }
+    }
+    if (egress_only_private(ctx, function, vpc_blocks) != Truth::False) continue;
     graph::Value subnet_ids = ctx.resolver.property(function, "VpcConfig.SubnetIds");
     Finding& finding = ctx.report(
-        function, subnet_ids.node,
+        function, subnet_ids_key(function, subnet_ids.node),
         "Lambda function " + function.id +
             " runs in VPC subnets with no route for 0.0.0.0/0 through a NAT gateway or NAT "
             "instance: it cannot reach the internet or public AWS APIs (an internet gateway does "
