@@ -145,8 +145,9 @@ STACKLINT_CHECK(R103) {
     Finding& finding = ctx.report(
         function, subnet_ids_key(function, subnet_ids.node),
         "Lambda function " + function.id +
-            " runs in VPC subnets with no route for 0.0.0.0/0 through a NAT gateway or NAT "
-            "instance: it cannot reach the internet or public AWS APIs (an internet gateway does "
+            (routes.size() == 1 ? " runs in a VPC subnet" : " runs in VPC subnets") +
+            " with no route for 0.0.0.0/0 through a NAT gateway or NAT instance: it cannot reach "
+            "the internet or public AWS APIs (an internet gateway does "
             "not help, the function gets no public IP). Place it in private subnets that route "
             "0.0.0.0/0 to a NAT gateway, or add VPC endpoints for every service it calls.",
         "Properties/VpcConfig/SubnetIds");
