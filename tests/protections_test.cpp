@@ -143,3 +143,107 @@ TEST_CASE("h56: many template-level suppressions against many findings") {
 }
 
 }  // namespace stacklint
+
+namespace stacklint {
+namespace {
+
+// The message of the only finding of `rule`, or "" (and a failed check) when there is not one.
+std::string only_message(const std::string& text, const std::string& rule) {
+  rules::FileResult result = testing::lint_text(text, {rule});
+  std::vector<std::string> messages;
+  for (const rules::Finding& f : result.findings) {
+    if (f.rule->id == rule && !f.suppressed) messages.push_back(f.message);
+  }
+  REQUIRE(messages.size() == 1);
+  return messages[0];
+}
+
+}  // namespace
+
+TEST_CASE("S202 names the source, the whole port range and the condition") {
+  std::string message = only_message(R"(
+Conditions:
+  Debug: !Equals [!Ref "AWS::StackName", debug]
+Resources:
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Condition: Debug
+    Properties:
+      GroupDescription: g
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 0, ToPort: 65535, CidrIpv6: "0:0:0:0:0:0:0:0/0"}
+)",
+                                     "S202");
+  CHECK(message.find("TCP ports 0-65535 (SSH (22) and RDP (3389) among them)") !=
+        std::string::npos);
+  CHECK(message.find("from ::/0 (written 0:0:0:0:0:0:0:0/0)") != std::string::npos);
+  CHECK(message.find("when condition Debug holds") != std::string::npos);
+
+  message = only_message(R"(
+Resources:
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: g
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 192.168.1.0/0}
+)",
+                         "S202");
+  CHECK(message.find("TCP port 3389 (RDP) from 0.0.0.0/0 (written 192.168.1.0/0)") !=
+        std::string::npos);
+  CHECK(message.find("condition") == std::string::npos);
+}
+
+TEST_CASE("R120 names the protocol and says when a listener's port is the only sign of HTTP") {
+  std::string message = only_message(R"(
+Resources:
+  Balancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Type: network, Subnets: [subnet-1, subnet-2]}
+  Targets:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties: {Protocol: TLS, Port: 9000, VpcId: vpc-1}
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Balancer
+      Protocol: TLS
+      Port: 443
+      DefaultActions: [{Type: forward, TargetGroupArn: !Ref Targets}]
+)",
+                                     "R120");
+  CHECK(message.find("forwards TLS") != std::string::npos);
+  CHECK(message.find("the only sign of HTTPS is listener Listener's port 443") !=
+        std::string::npos);
+}
+
+TEST_CASE("messages agree in number: one subnet, several subnets") {
+  std::string network = R"(
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}}
+  B: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24}}
+  Table: {Type: AWS::EC2::RouteTable, Properties: {VpcId: !Ref Vpc}}
+  AssocA: {Type: AWS::EC2::SubnetRouteTableAssociation, Properties: {SubnetId: !Ref A, RouteTableId: !Ref Table}}
+  AssocB: {Type: AWS::EC2::SubnetRouteTableAssociation, Properties: {SubnetId: !Ref B, RouteTableId: !Ref Table}}
+)";
+  auto function = [](const std::string& subnets) {
+    return "  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+           "      Handler: i.h\n      Role: arn:aws:iam::1:role/r\n      Code: {ZipFile: x}\n"
+           "      VpcConfig: {SecurityGroupIds: [sg-1], SubnetIds: [" +
+           subnets + "]}\n";
+  };
+  CHECK(only_message(network + function("!Ref A"), "R103").find("runs in a VPC subnet with") !=
+        std::string::npos);
+  CHECK(
+      only_message(network + function("!Ref A, !Ref B"), "R103").find("runs in VPC subnets with") !=
+      std::string::npos);
+  std::string overlap = network +
+                        "  C: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, "
+                        "CidrBlock: 10.0.0.0/23}}\n";
+  CHECK(
+      only_message(overlap, "N302").find("overlaps subnets A (10.0.0.0/24) and B (10.0.1.0/24)") !=
+      std::string::npos);
+}
+
+}  // namespace stacklint
