@@ -247,3 +247,33 @@ Resources:
 }
 
 }  // namespace stacklint
+
+namespace stacklint {
+
+TEST_CASE("N303 variant of h55: many blocks and many peerings cost no pairs") {
+  // Two VPCs with 2,000 secondary blocks each, joined by 2,000 peering connections.
+  const int n = 2000;
+  std::string text = "Resources:\n";
+  for (const char* vpc : {"A", "B"}) {
+    text +=
+        std::string("  ") + vpc + ": {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n";
+    for (int i = 0; i < n; ++i) {
+      text += std::string("  ") + vpc + std::to_string(i) +
+              ": {Type: AWS::EC2::VPCCidrBlock, Properties: {VpcId: !Ref " + vpc +
+              ", CidrBlock: 10." + std::to_string(1 + i / 250) + "." + std::to_string(i % 250) +
+              ".0/24}}\n";
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    text += "  P" + std::to_string(i) +
+            ": {Type: AWS::EC2::VPCPeeringConnection, Properties: {VpcId: !Ref A, PeerVpcId: !Ref "
+            "B}}\n";
+  }
+  auto start = std::chrono::steady_clock::now();
+  rules::FileResult result = testing::lint_text(text, {"N303"});
+  CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 20);
+  CHECK(result.findings.size() == static_cast<size_t>(n));
+  for (const rules::Finding& f : result.findings) CHECK(f.related.size() == 2);
+}
+
+}  // namespace stacklint
