@@ -128,9 +128,21 @@ void check_rule(CheckContext& ctx, const Resource& resource, const Value& rule,
   const Value& cidr = v4 ? cidr4 : cidr6;
   const char* key = v4 ? "CidrIp" : "CidrIpv6";
   std::string source = v4 ? "0.0.0.0/0" : "::/0";
-  std::string source_text = source + (cidr.kind == graph::ValueKind::Scalar && cidr.text != source
-                                          ? " (written " + cidr.text + ")"
-                                          : "");
+  // Through a parameter: say so, and show the default that opens it, so the user sees what
+  // to change.
+  const graph::Parameter* from_default = nullptr;
+  for (const graph::Parameter& parameter : ctx.tmpl.parameters()) {
+    if (parameter.default_value != nullptr && parameter.default_value == cidr.node) {
+      from_default = &parameter;
+    }
+  }
+  std::string written_as =
+      cidr.kind == graph::ValueKind::Scalar && cidr.text != source ? "written " + cidr.text : "";
+  if (from_default != nullptr) {
+    written_as = (written_as.empty() ? "" : written_as + ", ") + "the default of parameter " +
+                 from_default->id;
+  }
+  std::string source_text = source + (written_as.empty() ? "" : " (" + written_as + ")");
   std::string when;
   if (resource.condition != nullptr && resource.condition->is_scalar()) {
     when = " when condition " + resource.condition->text + " holds";
@@ -143,11 +155,8 @@ void check_rule(CheckContext& ctx, const Resource& resource, const Value& rule,
       key);
   if (group_node != nullptr) note(finding, group_node, "the rule belongs to " + group_name);
   if (!when.empty()) note(finding, resource.condition, "the resource exists only" + when);
-  // Through a parameter: show the default that opens it, so the user sees what to change.
-  for (const graph::Parameter& parameter : ctx.tmpl.parameters()) {
-    if (parameter.default_value != nullptr && parameter.default_value == cidr.node) {
-      note(finding, cidr.node, std::string("the default of parameter ") + parameter.id);
-    }
+  if (from_default != nullptr) {
+    note(finding, cidr.node, std::string("the default of parameter ") + from_default->id);
   }
 }
 
