@@ -94,10 +94,7 @@ uint64_t letter_mask(std::string_view name) {
 }  // namespace
 
 Suggestions::Suggestions(std::vector<std::string_view> candidates)
-    : candidates_(std::move(candidates)) {
-  masks_.reserve(candidates_.size());
-  for (std::string_view candidate : candidates_) masks_.push_back(letter_mask(candidate));
-}
+    : candidates_(std::move(candidates)) {}
 
 std::string_view Suggestions::closest(std::string_view name) const {
   // A third of the name may be wrong: "Resource" -> "Resources", "VPCID" -> "VpcId".
@@ -112,6 +109,11 @@ std::string_view Suggestions::closest(std::string_view name) const {
   for (size_t i = 0; i < candidates_.size(); ++i) {
     std::string_view candidate = candidates_[i];
     if (++work > kSuggestionWork) break;
+    // Letter masks are computed on first use and kept for the next name (within the bound).
+    if (i == masks_.size()) {
+      work += candidate.size();
+      masks_.push_back(letter_mask(candidate));
+    }
     size_t length_gap = candidate.size() > name.size() ? candidate.size() - name.size()
                                                        : name.size() - candidate.size();
     if (length_gap >= best_distance || candidate == name) continue;
@@ -263,11 +265,12 @@ std::string owner_path(const graph::Template& tmpl, const graph::Owner& owner) {
 void report_undefined(CheckContext& ctx, graph::EdgeKind kind,
                       const std::vector<std::string_view>& candidates, std::string_view problem,
                       std::string_view otherwise) {
+  const Suggestions suggestions(candidates);  // one index for every finding
   for_each_undefined(ctx, kind, [&](const graph::Edge& edge) {
     std::string message(problem);
     message.replace(message.find("{}"), 2, edge.target);
     message += ", so CloudFormation rejects the template.";
-    message += suggest_or(edge.target, candidates, std::string(otherwise));
+    message += suggest_or(edge.target, suggestions, std::string(otherwise));
     report_edge(ctx, edge, std::move(message));
   });
 }

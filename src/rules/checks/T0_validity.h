@@ -32,7 +32,7 @@ class Suggestions {
 
  private:
   std::vector<std::string_view> candidates_;
-  std::vector<uint64_t> masks_;
+  mutable std::vector<uint64_t> masks_;  // of the first candidates, filled as they are looked at
 };
 
 // Suggestions(candidates).closest(name), for a one-off question.
