@@ -1,6 +1,7 @@
 // R103: a Lambda function attached to a VPC whose subnets have no default route to a NAT
 // gateway or NAT instance: it cannot reach the internet or public AWS endpoints.
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "rules/check.h"
@@ -50,12 +51,22 @@ Truth private_destination(const graph::Value& rule, const std::vector<graph::Cid
 // nothing, and no route to one is missing. A group the template does not define, or one
 // without SecurityGroupEgress (EC2 then adds "all traffic to 0.0.0.0/0"), is taken as open,
 // as the rule did before it looked at groups.
-Truth egress_only_private(CheckContext& ctx, const graph::Resource& function,
+// Standalone AWS::EC2::SecurityGroupEgress rules by the group they name (template index), and
+// those whose group the template does not resolve (they may name any group).
+struct StandaloneEgress {
+  std::unordered_map<uint32_t, std::vector<const graph::Resource*>> by_group;
+  std::vector<const graph::Resource*> unresolved;
+};
+
+// `unresolved` is what the standalone rules of unknown groups allow (True: only private
+// destinations; Unknown otherwise, as they may name another group).
+Truth egress_only_private(CheckContext& ctx, const StandaloneEgress& standalone, Truth unresolved,
+                          const graph::Resource& function,
                           const std::vector<graph::Cidr>& vpc_blocks) {
   const graph::Resolver& resolver = ctx.resolver;
   graph::Value groups = resolver.property(function, "VpcConfig.SecurityGroupIds");
   if (groups.kind != graph::ValueKind::List || groups.items.empty()) return Truth::False;
-  Truth all = Truth::True;
+  Truth all = unresolved;
   for (const graph::Value& item : groups.items) {
     const graph::Resource* group = resolver.referenced_resource(item);
     if (group == nullptr || group->type != "AWS::EC2::SecurityGroup") return Truth::False;
@@ -71,13 +82,12 @@ Truth egress_only_private(CheckContext& ctx, const graph::Resource& function,
                           return rules;
                         }));
     // Standalone egress rules that name the group, or may.
-    for (const graph::Resource* extra :
-         ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroupEgress")) {
-      const graph::Resource* target =
-          resolver.referenced_resource(resolver.property(*extra, "GroupId"));
-      if (target != nullptr && target != group) continue;
-      Truth rule = private_destination(resolver.resolve(extra->properties), vpc_blocks);
-      all = graph::all_of(all, target == group ? rule : graph::any_of(rule, Truth::Unknown));
+    auto named = standalone.by_group.find(ctx.tmpl.index_of(*group));
+    if (named != standalone.by_group.end()) {
+      for (const graph::Resource* extra : named->second) {
+        all = graph::all_of(all,
+                            private_destination(resolver.resolve(extra->properties), vpc_blocks));
+      }
     }
     if (all == Truth::False) return all;
   }
@@ -104,6 +114,17 @@ STACKLINT_CHECK(R103) {
   std::vector<graph::Value> endpoint_vpcs;
   for (const graph::Resource* endpoint : ctx.tmpl.resources_of_type("AWS::EC2::VPCEndpoint")) {
     endpoint_vpcs.push_back(ctx.resolver.property(*endpoint, "VpcId"));
+  }
+  StandaloneEgress standalone;
+  std::unordered_map<const graph::Resource*, Truth> unresolved_by_vpc;
+  for (const graph::Resource* extra : ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroupEgress")) {
+    const graph::Resource* target =
+        ctx.resolver.referenced_resource(ctx.resolver.property(*extra, "GroupId"));
+    if (target == nullptr) {
+      standalone.unresolved.push_back(extra);
+    } else {
+      standalone.by_group[ctx.tmpl.index_of(*target)].push_back(extra);
+    }
   }
   for (const graph::Resource& function : ctx.tmpl.resources()) {
     if (function.type != "AWS::Lambda::Function" && function.type != "AWS::Serverless::Function") {
@@ -134,13 +155,26 @@ STACKLINT_CHECK(R103) {
     if (!proven) continue;
     // Egress limited to private destinations needs no NAT.
     std::vector<graph::Cidr> vpc_blocks;
-    if (const graph::Resource* vpc = network.vpc_of(*(*placements)[0].subnet)) {
+    const graph::Resource* vpc = network.vpc_of(*(*placements)[0].subnet);
+    if (vpc != nullptr) {
       for (const graph::VpcBlock& block : network.vpc_blocks(*vpc)) {
         if (std::optional<graph::Cidr> cidr = graph::ipv4_cidr(block.cidr))
           vpc_blocks.push_back(*cidr);
       }
     }
-    if (egress_only_private(ctx, function, vpc_blocks) != Truth::False) continue;
+    // Standalone rules of unknown groups, once per VPC.
+    auto cached = unresolved_by_vpc.find(vpc);
+    if (cached == unresolved_by_vpc.end()) {
+      Truth unresolved = Truth::True;
+      for (const graph::Resource* extra : standalone.unresolved) {
+        Truth rule = private_destination(ctx.resolver.resolve(extra->properties), vpc_blocks);
+        unresolved = graph::all_of(unresolved, graph::any_of(rule, Truth::Unknown));
+        if (unresolved != Truth::True) break;  // Unknown stays Unknown
+      }
+      cached = unresolved_by_vpc.emplace(vpc, unresolved).first;
+    }
+    if (egress_only_private(ctx, standalone, cached->second, function, vpc_blocks) != Truth::False)
+      continue;
     graph::Value subnet_ids = ctx.resolver.property(function, "VpcConfig.SubnetIds");
     Finding& finding = ctx.report(
         function, subnet_ids_key(function, subnet_ids.node),
