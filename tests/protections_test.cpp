@@ -277,3 +277,35 @@ TEST_CASE("N303 variant of h55: many blocks and many peerings cost no pairs") {
 }
 
 }  // namespace stacklint
+
+namespace stacklint {
+
+TEST_CASE("N301 variant of h55: many VPC blocks and many subnets give bounded findings") {
+  const int n = 2000;
+  std::string text =
+      "Resources:\n  V: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n";
+  for (int i = 0; i < n; ++i) {
+    text += "  B" + std::to_string(i) +
+            ": {Type: AWS::EC2::VPCCidrBlock, Properties: {VpcId: !Ref V, CidrBlock: 10." +
+            std::to_string(1 + i / 250) + "." + std::to_string(i % 250) + ".0/24}}\n";
+  }
+  for (int i = 0; i < n; ++i) {
+    text += "  S" + std::to_string(i) +
+            ": {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref V, CidrBlock: 172.16." +
+            std::to_string(i % 250) + "." + std::to_string((i / 250) * 16) + "/28}}\n";
+  }
+  // One more subnet inside a secondary block: not reported.
+  text +=
+      "  Inside: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref V, CidrBlock: 10.8.1.16/28}}\n";
+  auto start = std::chrono::steady_clock::now();
+  rules::FileResult result = testing::lint_text(text, {"N301"});
+  CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 20);
+  REQUIRE(result.findings.size() == static_cast<size_t>(n));
+  for (const rules::Finding& f : result.findings) {
+    CHECK(f.related.size() <= 5);
+    CHECK(f.message.size() < 600);
+  }
+  CHECK(result.findings[0].message.find("and 1996 others") != std::string::npos);
+}
+
+}  // namespace stacklint
