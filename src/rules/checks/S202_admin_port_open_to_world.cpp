@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "rules/check.h"
@@ -164,18 +165,27 @@ void check_rule(CheckContext& ctx, const Resource& resource, const Value& rule,
 
 STACKLINT_CHECK(S202) {
   const graph::Resolver& resolver = ctx.resolver;
+  // Per group, computed once: thousands of ingress resources of one group do not walk its
+  // edges again each.
+  std::unordered_map<const Resource*, bool> managed;
+  auto only_managed = [&](const Resource& group) {
+    auto found = managed.find(&group);
+    if (found == managed.end()) {
+      found = managed.emplace(&group, only_managed_interfaces_use(ctx.tmpl, group)).first;
+    }
+    return found->second;
+  };
   for (const Resource* group : ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroup")) {
     // A whole list chosen by Fn::If may not be deployed: only a plain list is proven.
     Value rules = resolver.property(*group, "SecurityGroupIngress");
-    if (rules.kind != graph::ValueKind::List || only_managed_interfaces_use(ctx.tmpl, *group))
-      continue;
+    if (rules.kind != graph::ValueKind::List || only_managed(*group)) continue;
     for (const Value& rule : rules.items) {
       check_rule(ctx, *group, rule, "Security group " + group->id, nullptr);
     }
   }
   for (const Resource* ingress : ctx.tmpl.resources_of_type("AWS::EC2::SecurityGroupIngress")) {
     const Resource* group = resolver.referenced_resource(resolver.property(*ingress, "GroupId"));
-    if (group != nullptr && only_managed_interfaces_use(ctx.tmpl, *group)) continue;
+    if (group != nullptr && only_managed(*group)) continue;
     std::string name = group != nullptr
                            ? "Ingress " + ingress->id + " of security group " + group->id
                            : "Ingress " + ingress->id;
