@@ -146,7 +146,13 @@ Truth Safeguards::item_names(const Selection& selection, const Value& item,
                              const Resource& resource) const {
   return graph::for_all_alternatives(item, [&](const Value& v) {
     if (v.kind == ValueKind::ResourceRef) {
-      return resolver_.referenced_resource(v) == &resource ? Truth::True : Truth::False;
+      if (resolver_.referenced_resource(v) != &resource) return Truth::False;
+      // Its ARN (or its Ref); another attribute (a stream ARN, an endpoint) is not the resource.
+      const std::string& attribute = v.attribute;
+      return attribute.empty() || attribute == "Arn" || attribute == "DBInstanceArn" ||
+                     attribute == "DBClusterArn"
+                 ? Truth::True
+                 : Truth::Unknown;
     }
     if (v.kind == ValueKind::Scalar) {
       if (v.text == "*") return Truth::True;
