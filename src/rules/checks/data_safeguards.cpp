@@ -17,7 +17,8 @@ using graph::ValueKind;
 // The ARN service of each type AWS Backup can protect; empty when it cannot (ElastiCache).
 // Source: AWS Backup Developer Guide, "Supported AWS resources and third-party applications".
 std::string_view backup_service(std::string_view type) {
-  if (type == "AWS::DynamoDB::Table") return "dynamodb";
+  // A SAM SimpleTable becomes an AWS::DynamoDB::Table (same ARN, same Fn::GetAtt Arn).
+  if (type == "AWS::DynamoDB::Table" || type == "AWS::Serverless::SimpleTable") return "dynamodb";
   if (type == "AWS::EFS::FileSystem") return "elasticfilesystem";
   if (type == "AWS::RDS::DBCluster" || type == "AWS::RDS::DBInstance") return "rds";
   if (type == "AWS::EC2::Volume") return "ec2";
@@ -27,13 +28,20 @@ std::string_view backup_service(std::string_view type) {
 constexpr std::string_view kResourceTag = "aws:ResourceTag/";
 constexpr size_t kMaxGeneralItems = 4096;
 
-// The value of the resource's tag `key` (Tags, or FileSystemTags for EFS): Absent when the
-// template proves it has none by that key. Stack-level tags are not in the template.
+// The value of the resource's tag `key` (Tags as a list of Key/Value, or SAM's map; EFS's
+// FileSystemTags): Absent when the template proves it has none by that key. Stack-level tags
+// are not in the template.
 Value tag_value(const graph::Resolver& resolver, const Resource& resource, std::string_view key) {
   Value tags = resolver.property(
       resource, resource.type == "AWS::EFS::FileSystem" ? "FileSystemTags" : "Tags");
   if (tags.is_choice() || tags.is_unknown()) return Value::unknown(tags.node);
   if (tags.is_absent()) return Value::absent();
+  if (tags.kind == ValueKind::Map) {  // SAM's form: {key: value}
+    for (const auto& [name, value] : tags.fields) {
+      if (name == key) return value;
+    }
+    return Value::absent();
+  }
   if (tags.kind != ValueKind::List) return Value::unknown(tags.node);
   for (const Value& tag : tags.items) {
     Value name = tag.get("Key");
