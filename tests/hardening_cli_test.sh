@@ -358,7 +358,7 @@ scan() {
 import re, sys
 text = sys.stdin.buffer.read().decode("utf-8")
 bad = re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]", text)
-sys.exit(1 if bad or len(text) < 100 else 0)'
+sys.exit(1 if bad or len(text) < int(sys.argv[1]) else 0)' "${1:-100}"
 }
 export -f scan
 for input in hostile.json hostile.yaml; do
@@ -373,6 +373,14 @@ for input in hostile.json hostile.yaml; do
 done
 check "github: the message cannot start a workflow command of its own" \
   bash -c "! '$bin' -f github hostile.json | grep -v '^::' | grep -q ."
+# Standard error quotes the repository's own files too (settings, rule files): escaped as well.
+printf '"bad\e[31mkey\u202e": 1\n' >escape-cfg.yaml
+mkdir -p "rd-esc" && printf 'id: [unclosed\n' >"rd-esc/$(printf 'r\033[1mule.yaml')"
+printf 'rule-directories: [rd-esc]\n' >escape-rd.yaml
+for config in escape-cfg.yaml escape-rd.yaml; do
+  check "stderr for a hostile $config carries no control or bidi character" \
+    bash -c "'$bin' --config $config t.yaml 2>&1 >/dev/null | scan 40"
+done
 printf '{"Resources": {"NonChar\xef\xbf\xbe\xef\xbf\xbf": {"Type": "AWS::S3::Bucket"}}}' >h60.json
 check "h60 U+FFFE/U+FFFF in a resource name: junit is well-formed XML" \
   bash -c "'$bin' -f junit h60.json | python3 -c 'import sys, xml.dom.minidom as m; m.parseString(sys.stdin.buffer.read())'"
