@@ -186,6 +186,24 @@ done
 out=$(cd rep && "$bin" -f concise . 2>&1)
 check "... and a later plain run lints only the template" test "$(grep -c ': warning:\|: error:' <<<"$out")" = 1
 
+# Every format written under a template's name (out-FORMAT.yaml) in the walked folder, twice,
+# beside a broken template (a T001 that must stay): reports are recognised, templates are not.
+mkdir -p named && cp t.yaml named/t.yaml && printf 'Resources:\n  B: [unclosed\n' >named/broken.yaml
+codes=
+for format in text concise github junit json sarif gitlab; do
+  for run in 1 2; do
+    (cd named && "$bin" -f "$format" -o "out-$format.yaml" . >/dev/null 2>&1)
+    codes+="$?"
+  done
+done
+check "each format written as out-FORMAT.yaml in the walked folder, run twice: never refused" \
+  test "$codes" = 11111111111111
+out=$(cd named && "$bin" -f concise . 2>&1)
+check "... a later run reports the two templates only (T001 for the broken one)" \
+  bash -c "[ \"\$(grep -c . <<<\"\$1\")\" = 2 ] && grep -q '^broken.yaml:2:.*T001' <<<\"\$1\" && grep -q '^t.yaml:1:13' <<<\"\$1\"" _ "$out"
+check "... and a report named on the command line is still linted (T001)" \
+  has "T001" "$(cd named && "$bin" -f concise out-text.yaml 2>&1)"
+
 # --- kind 4: every read bounded, nothing blocks -------------------------------------------------
 # A regression that reads /dev/zero whole must die of a memory limit, not take the machine: a 2 GB
 # address-space limit where the binary runs under one (a sanitizer build does not: it reserves
