@@ -288,6 +288,13 @@ if [ ${#as_nobody[@]} -gt 0 ] || [ "$(id -u)" != 0 ]; then
   out=$("${as_nobody[@]}" "$bin" -f json locked/secret.yaml locked/clean.yaml 2>/dev/null)
   check "... in json too: the error listed, exit 2" \
     bash -c "python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"errors\"])==1' <<<\"\$1\"" _ "$out"
+  mkdir -p locked/folder && cp t.yaml locked/folder/t.yaml && chmod 000 locked/folder
+  out=$("${as_nobody[@]}" "$bin" locked/folder locked/clean.yaml 2>&1)
+  code=$?
+  check "an unreadable named folder next to a clean template: exit 2 (status $code)" test $code = 2
+  check "... the folder is named, the template reported" \
+    bash -c "grep -q 'folder: error: cannot read folder' <<<\"\$1\" && grep -q 'No problems found in 1 file' <<<\"\$1\"" _ "$out"
+  chmod 755 locked/folder
   chmod 644 locked/secret.yaml
 else
   echo "SKIP: h69 needs a user other than root (setpriv is missing)"
