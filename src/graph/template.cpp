@@ -89,6 +89,7 @@ void Template::collect_declarations() {
           parameter.default_value = pair.value->get("Default");
         }
         parameter_index_.emplace(pair.key->text, static_cast<uint32_t>(parameters_.size()));
+        parameters_by_type_[parameter.type].push_back(static_cast<uint32_t>(parameters_.size()));
         parameters_.push_back(std::move(parameter));
       } else if (name == "Resources") {
         if (id.rfind("Fn::ForEach::", 0) == 0) {
@@ -100,6 +101,8 @@ void Template::collect_declarations() {
         if (const Node* def = pair.value; def->is_mapping()) {
           if (const Node* type = def->get("Type"); type != nullptr && type->is_scalar()) {
             resource.type = type->text;
+          } else if (type != nullptr && type->is_mapping()) {
+            has_computed_type_ = true;
           }
           resource.properties = def->get("Properties");
           resource.condition = def->get("Condition");
@@ -297,6 +300,20 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
       }
       return;
     }
+    // The Rules section's own functions name parameters as plain text: Fn::ValueOf by name,
+    // Fn::RefAll and Fn::ValueOfAll by type (every parameter of that type). Each is a use.
+    if (fn == "Fn::ValueOf" || fn == "Fn::RefAll" || fn == "Fn::ValueOfAll") {
+      const Node* name = arg->is_sequence() && !arg->items.empty() ? arg->items[0] : arg;
+      if (name->is_scalar()) {
+        add_rule_edges(owner, name, fn == "Fn::ValueOf");
+      } else {
+        walk(name, owner, sub_variables);
+      }
+      if (arg->is_sequence()) {
+        for (size_t i = 1; i < arg->items.size(); ++i) walk(arg->items[i], owner, sub_variables);
+      }
+      return;
+    }
     if (fn == "Condition" && arg->is_scalar() && owner.section == Section::Condition) {
       add_edge(EdgeKind::Condition, owner, arg->text, "", arg, arg->range);
       return;
@@ -306,6 +323,20 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
   for (const load::Pair& pair : node->pairs) {
     if (pair.key->text.rfind("Fn::ForEach::", 0) == 0) has_inline_macro_ = true;
     walk(pair.value, owner, sub_variables);
+  }
+}
+
+void Template::add_rule_edges(Owner owner, const Node* name, bool by_name) {
+  // Only declared parameters get an edge: whether CloudFormation accepts a name or type that
+  // matches none is not documented, so it is not reported as undefined.
+  if (by_name) {
+    if (parameter_index_.count(name->text) != 0)
+      add_edge(EdgeKind::Ref, owner, name->text, "", name, name->range);
+    return;
+  }
+  if (auto it = parameters_by_type_.find(name->text); it != parameters_by_type_.end()) {
+    for (uint32_t index : it->second)
+      add_edge(EdgeKind::Ref, owner, parameters_[index].id, "", name, name->range);
   }
 }
 
@@ -392,6 +423,14 @@ void Template::resolve_targets() {
       edges_to_resource_[edge.target_index].push_back(e);
     if (edge.from.section == Section::Resource) edges_from_resource_[edge.from.index].push_back(e);
   }
+}
+
+bool Template::may_add_resources() const {
+  for (const std::string& transform : transforms_) {
+    if (transform != "AWS::Serverless-2016-10-31" && transform != "AWS::LanguageExtensions")
+      return true;
+  }
+  return has_inline_macro_ || has_computed_type_;
 }
 
 const Resource* Template::resource(std::string_view id) const {

@@ -107,6 +107,11 @@ class Template {
   bool has_transform() const { return !transforms_.empty(); }
   // Fn::Transform or Fn::ForEach somewhere, or a Transform section: names may be generated.
   bool may_generate_names() const { return has_transform() || has_inline_macro_; }
+  // A macro (a Transform other than SAM and AWS::LanguageExtensions, Fn::Transform), a
+  // Fn::ForEach loop or a preprocessor's computed Type may add resources of any type. The SAM
+  // transform adds only what its own resources expand to (functions, APIs, roles, ...): never DB
+  // instances, NAT gateways or routes.
+  bool may_add_resources() const;
 
  private:
   void collect_declarations();
@@ -114,6 +119,9 @@ class Template {
   void walk(const Node* node, Owner owner, const Node* sub_variables);
   void add_edge(EdgeKind kind, Owner owner, std::string target, std::string attribute,
                 const Node* at, Range range);
+  // Ref edges for a Rules function that names parameters by name (Fn::ValueOf) or by type
+  // (Fn::RefAll, Fn::ValueOfAll).
+  void add_rule_edges(Owner owner, const Node* name, bool by_name);
   void resolve_targets();
 
   const Node* root_;
@@ -125,8 +133,10 @@ class Template {
   std::vector<Edge> edges_;
   std::vector<std::string> transforms_;
   bool has_inline_macro_ = false;
+  bool has_computed_type_ = false;
   std::unordered_map<std::string_view, uint32_t> resource_index_;
   std::unordered_map<std::string_view, uint32_t> parameter_index_;
+  std::unordered_map<std::string, std::vector<uint32_t>> parameters_by_type_;
   std::unordered_map<std::string_view, uint32_t> condition_index_;
   std::unordered_map<std::string_view, uint32_t> mapping_index_;
   std::vector<std::vector<uint32_t>> edges_to_resource_;

@@ -9,8 +9,9 @@ STACKLINT_CHECK(T030) {
       ctx, ctx.tmpl.parameters(), graph::TargetKind::Parameter, "Parameters",
       [](const std::string& id) {
         return "parameter " + id +
-               " is not used: nothing refers to it with Ref or Fn::Sub, so the value people "
-               "enter changes nothing. Use it where it was meant to go, or remove it.";
+               " is not used: nothing refers to it (Ref, Fn::Sub, or a Rules function), so "
+               "the value people enter changes nothing. Use it where it was meant to go, or "
+               "remove it.";
       });
 }
 

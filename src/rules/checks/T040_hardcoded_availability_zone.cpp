@@ -1,7 +1,14 @@
-// T040 hardcoded-availability-zone: a literal AZ name in a property that places a resource.
+// T040 hardcoded-availability-zone: an AZ written by name (literally, as the region and a letter
+// through Fn::Sub or Fn::Join, or in a mapping that Fn::FindInMap reads) in a property that
+// places a resource.
 #include <re2/re2.h>
 
+#include <cstdlib>
+#include <optional>
+#include <set>
+
 #include "rules/checks/T0_validity.h"
+#include "rules/checks/network_rules.h"
 
 namespace stacklint::rules {
 
@@ -44,26 +51,199 @@ const RE2& az_name() {
   return re;
 }
 
-// Calls found(scalar) for each literal at `path` under `node`, through both branches of Fn::If.
+// A zone written by name: the text that names it, and how ("us-east-1a", "${AWS::Region}a").
+struct NamedZone {
+  const load::Node* at;  // the literal that carries the zone's name or letter
+  std::string name;      // as CloudFormation will see it, the region written ${AWS::Region}
+  const load::Node* find_in_map = nullptr;  // the Fn::FindInMap that reads it, if any
+};
+
+// A piece of a string a function builds: literal text, or the stack's region.
+struct Piece {
+  bool region = false;
+  std::string text;
+  const load::Node* at = nullptr;
+};
+
+// The intrinsic function a node is ("Ref", "Fn::Sub", ...), or empty.
+std::string_view function_of(const load::Node* node) {
+  std::string_view key = node->is_mapping() ? node->single_key() : std::string_view();
+  return key == "Ref" || key.starts_with("Fn::") ? key : std::string_view();
+}
+
+bool is_region_ref(const load::Node* node) {
+  if (node == nullptr || node->single_key() != "Ref") return false;
+  const load::Node* arg = node->pairs[0].value;
+  return arg->is_scalar() && arg->text == "AWS::Region";
+}
+
+// The pieces of a string written literally, as {Ref: AWS::Region}, or built from those by
+// Fn::Sub and Fn::Join; false when any piece is something else (a parameter, an import, ...):
+// a parameter's value is chosen by whoever deploys, so it is not written by name here.
+bool pieces_of(const load::Node* node, std::vector<Piece>& out, int depth = 0) {
+  if (node == nullptr || depth > 8) return false;
+  if (node->is_scalar()) {
+    out.push_back({false, node->text, node});
+    return true;
+  }
+  if (is_region_ref(node)) {
+    out.push_back({true, "", node});
+    return true;
+  }
+  std::string_view fn = function_of(node);
+  const load::Node* arg = fn.empty() ? nullptr : node->pairs[0].value;
+  if (fn == "Fn::Join") {
+    if (!arg->is_sequence() || arg->items.size() != 2 || !arg->items[0]->is_scalar() ||
+        !arg->items[1]->is_sequence()) {
+      return false;
+    }
+    const load::Node* delimiter = arg->items[0];
+    for (size_t i = 0; i < arg->items[1]->items.size(); ++i) {
+      if (i > 0 && !delimiter->text.empty()) out.push_back({false, delimiter->text, delimiter});
+      if (!pieces_of(arg->items[1]->items[i], out, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (fn == "Fn::Sub") {
+    const load::Node* text = arg;
+    const load::Node* variables = nullptr;
+    if (arg->is_sequence() && !arg->items.empty()) {
+      text = arg->items[0];
+      if (arg->items.size() > 1) variables = arg->items[1];
+    }
+    if (!text->is_scalar()) return false;
+    std::string_view s = text->text;
+    size_t i = 0;
+    while (i < s.size()) {
+      size_t open = s.find("${", i);
+      size_t close = open == std::string_view::npos ? open : s.find('}', open + 2);
+      if (close == std::string_view::npos) {
+        out.push_back({false, std::string(s.substr(i)), text});
+        break;
+      }
+      if (open > i) out.push_back({false, std::string(s.substr(i, open - i)), text});
+      std::string_view name = s.substr(open + 2, close - open - 2);
+      name.remove_prefix(std::min(name.find_first_not_of(" \t"), name.size()));
+      name.remove_suffix(name.size() - std::min(name.find_last_not_of(" \t") + 1, name.size()));
+      const load::Node* local =
+          variables != nullptr && variables->is_mapping() ? variables->get(name) : nullptr;
+      if (!name.empty() && name[0] == '!') {
+        out.push_back({false, "${" + std::string(name.substr(1)) + "}", text});
+      } else if (local != nullptr) {
+        if (!pieces_of(local, out, depth + 1)) return false;
+      } else if (name == "AWS::Region") {
+        out.push_back({true, "", text});
+      } else {
+        return false;
+      }
+      i = close + 1;
+    }
+    return true;
+  }
+  return false;
+}
+
+// Whether a string built of pieces names a zone: a zone name written whole, or the stack's
+// region followed by a zone letter (or a Local Zone's suffix such as "-lax-1a").
+std::optional<NamedZone> zone_of(const std::vector<Piece>& pieces) {
+  std::vector<Piece> merged;
+  for (const Piece& piece : pieces) {
+    if (!piece.region && piece.text.empty()) continue;
+    if (!piece.region && !merged.empty() && !merged.back().region) {
+      merged.back().text += piece.text;
+      merged.back().at = piece.at;  // the text that ends the name carries the letter
+    } else {
+      merged.push_back(piece);
+    }
+  }
+  static const RE2 suffix("(-[a-z]+-[0-9]+)?[a-z]");
+  if (merged.size() == 1 && !merged[0].region && RE2::FullMatch(merged[0].text, az_name())) {
+    return NamedZone{merged[0].at, merged[0].text};
+  }
+  if (merged.size() == 2 && merged[0].region && !merged[1].region &&
+      RE2::FullMatch(merged[1].text, suffix)) {
+    return NamedZone{merged[1].at, "${AWS::Region}" + merged[1].text};
+  }
+  return std::nullopt;
+}
+
+// The values a Fn::FindInMap may return: the leaves at its keys, every key where a key is not
+// written literally (the region, a parameter). Empty when the map is not a literal mapping.
+std::vector<const load::Node*> map_leaves(const graph::Template& tmpl, const load::Node* arg) {
+  std::vector<const load::Node*> leaves;
+  if (!arg->is_sequence() || arg->items.size() < 3 || !arg->items[0]->is_scalar()) return leaves;
+  const graph::Declaration* mapping = tmpl.mapping(arg->items[0]->text);
+  if (mapping == nullptr) return leaves;
+  std::vector<const load::Node*> level{mapping->node};
+  for (size_t k = 1; k < 3; ++k) {
+    const load::Node* key = arg->items[k];
+    std::vector<const load::Node*> next;
+    for (const load::Node* map : level) {
+      if (!map->is_mapping()) continue;
+      if (key->is_scalar()) {
+        if (const load::Node* value = map->get(key->text)) next.push_back(value);
+      } else {
+        for (const load::Pair& pair : map->pairs) next.push_back(pair.value);
+      }
+    }
+    level = std::move(next);
+  }
+  return level;
+}
+
+// Calls found(zone) for each zone written by name at `path` under `node`: through both branches
+// of Fn::If, into the mapping leaves a Fn::FindInMap reads, and the items Fn::Select picks.
 template <typename Found>
-void literals_at(const load::Node* node, std::string_view path, Found found) {
+void zones_at(const graph::Template& tmpl, const load::Node* node, std::string_view path,
+              Found found, const load::Node* find_in_map = nullptr) {
   if (node == nullptr) return;
-  if (node->is_mapping() && node->single_key() == "Fn::If") {
-    const load::Node* arg = node->pairs[0].value;
-    for (size_t i = 1; i < arg->items.size() && i < 3; ++i) literals_at(arg->items[i], path, found);
+  std::string_view fn = function_of(node);
+  const load::Node* arg = fn.empty() ? nullptr : node->pairs[0].value;
+  if (fn == "Fn::If") {
+    for (size_t i = 1; i < arg->items.size() && i < 3; ++i)
+      zones_at(tmpl, arg->items[i], path, found, find_in_map);
+    return;
+  }
+  if (fn == "Fn::FindInMap") {
+    for (const load::Node* leaf : map_leaves(tmpl, arg)) zones_at(tmpl, leaf, path, found, node);
+    return;
+  }
+  if (fn == "Fn::Select" && arg->is_sequence() && arg->items.size() == 2) {
+    // The item a literal index picks (any item, when the index is not literal), from a list
+    // written here or from the lists of zones a Fn::FindInMap reads.
+    const load::Node* index = arg->items[0];
+    char* end = nullptr;
+    size_t i = index->is_scalar() ? std::strtoul(index->text.c_str(), &end, 10) : 0;
+    bool literal = end != nullptr && *end == '\0' && !index->text.empty();
+    std::vector<const load::Node*> lists{arg->items[1]};
+    const load::Node* reader = find_in_map;
+    if (function_of(arg->items[1]) == "Fn::FindInMap") {
+      reader = arg->items[1];
+      lists = map_leaves(tmpl, reader->pairs[0].value);
+    }
+    for (const load::Node* list : lists) {
+      for (size_t k = 0; k < list->items.size(); ++k) {
+        if (!literal || k == i) zones_at(tmpl, list->items[k], path, found, reader);
+      }
+    }
     return;
   }
   if (path.empty()) {
-    if (node->is_scalar()) found(node);
+    std::vector<Piece> pieces;
+    if (!pieces_of(node, pieces)) return;
+    if (std::optional<NamedZone> zone = zone_of(pieces)) {
+      zone->find_in_map = find_in_map;
+      found(*zone);
+    }
     return;
   }
   size_t dot = path.find('.');
   std::string_view segment = path.substr(0, dot);
   std::string_view rest = dot == std::string_view::npos ? "" : path.substr(dot + 1);
   if (segment == "*") {
-    for (const load::Node* item : node->items) literals_at(item, rest, found);
-  } else if (node->is_mapping()) {
-    literals_at(node->get(segment), rest, found);
+    for (const load::Node* item : node->items) zones_at(tmpl, item, rest, found, find_in_map);
+  } else if (node->is_mapping() && fn.empty()) {
+    zones_at(tmpl, node->get(segment), rest, found, find_in_map);
   }
 }
 
@@ -79,21 +259,31 @@ STACKLINT_CHECK(T040) {
       return;
     }
   }
+  std::set<const load::Node*> reported;
   for (const AzProperty& property : kAzProperties) {
     for (const graph::Resource* resource : ctx.tmpl.resources_of_type(property.type)) {
-      literals_at(resource->properties, property.path, [&](const load::Node* literal) {
-        if (!RE2::FullMatch(literal->text, az_name())) return;
+      zones_at(ctx.tmpl, resource->properties, property.path, [&](const NamedZone& zone) {
+        // A mapping's zone may be read by several resources: one finding, at the mapping.
+        if (!reported.insert(zone.at).second) return;
         // The property as people write it: lists have no "*".
         std::string name(property.path);
         for (size_t star; (star = name.find(".*")) != std::string::npos;) name.erase(star, 2);
-        ctx.report(*resource, literal,
-                   "Availability Zone " + literal->text + " is hard-coded in " + resource->id +
-                       "." + name +
-                       ": the template only works in that zone's region and hides how the "
-                       "stack spreads over zones (and zone letters differ between accounts). "
-                       "Use !Select [N, !GetAZs \"\"] or a parameter of type "
-                       "AWS::EC2::AvailabilityZone::Name.",
-                   "Properties/" + name);
+        bool by_letter = zone.name.starts_with("${");
+        std::string where = resource->id + "." + name;
+        if (zone.find_in_map != nullptr) where += " (through Fn::FindInMap)";
+        Finding& finding = ctx.report(
+            *resource, zone.at,
+            "Availability Zone " + zone.name + " is hard-coded in " + where +
+                (by_letter ? ": zone letters differ between accounts, not every region has that "
+                             "letter, and the template hides how the stack spreads over zones. "
+                           : ": the template only works in that zone's region and hides how "
+                             "the stack spreads over zones (and zone letters differ between "
+                             "accounts). ") +
+                "Use !Select [N, !GetAZs \"\"] or a parameter of type "
+                "AWS::EC2::AvailabilityZone::Name.",
+            "Properties/" + name);
+        if (zone.find_in_map != nullptr)
+          note(finding, zone.find_in_map, resource->id + "." + name + " reads it here");
       });
     }
   }

@@ -1,7 +1,9 @@
 #include "rules/checks/T0_validity.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
+#include <cstdint>
 
 #include "rules/checks/wildcard.h"
 
@@ -13,8 +15,9 @@ constexpr std::string_view kSam = "AWS::Serverless-2016-10-31";
 constexpr std::string_view kLanguageExtensions = "AWS::LanguageExtensions";
 constexpr std::string_view kForEach = "Fn::ForEach::";
 
+// ASCII case folding (logical ids are ASCII alphanumerics); no locale call per character.
 char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {
@@ -45,12 +48,21 @@ std::string as_glob(std::string_view key) {
 }  // namespace
 
 size_t edit_distance(std::string_view a, std::string_view b) {
+  return edit_distance_within(a, b, std::max(a.size(), b.size()));
+}
+
+size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit) {
   // Optimal string alignment: insertions, deletions, substitutions and swaps of neighbours
-  // ("Vcp" -> "Vpc") each cost one. Three rows suffice.
-  std::vector<size_t> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+  // ("Vcp" -> "Vpc") each cost one. Three rows suffice; a row whose every cell is past
+  // `limit` ends the search, since the distance can only grow from there.
+  thread_local std::vector<size_t> before, previous, row;  // reused: no allocation per pair
+  before.assign(b.size() + 1, 0);
+  previous.assign(b.size() + 1, 0);
+  row.assign(b.size() + 1, 0);
   for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     row[0] = i;
+    size_t smallest = row[0];
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
       row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
@@ -58,31 +70,79 @@ size_t edit_distance(std::string_view a, std::string_view b) {
           lower(a[i - 2]) == lower(b[j - 1])) {
         row[j] = std::min(row[j], before[j - 2] + 1);
       }
+      smallest = std::min(smallest, row[j]);
     }
+    // A swap reaches back two rows, so both must be past the limit.
+    if (smallest > limit && i > 1 && *std::min_element(previous.begin(), previous.end()) > limit)
+      return limit + 1;
     std::swap(before, previous);
     std::swap(previous, row);
   }
   return previous[b.size()];
 }
 
-std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates) {
+namespace {
+
+// Which letters (folded to 64 bits) a name has. An edit adds or removes at most two letters,
+// so half the differing bits bound the distance from below.
+uint64_t letter_mask(std::string_view name) {
+  uint64_t mask = 0;
+  for (char c : name) mask |= uint64_t{1} << (static_cast<unsigned char>(lower(c)) % 64);
+  return mask;
+}
+
+}  // namespace
+
+Suggestions::Suggestions(std::vector<std::string_view> candidates)
+    : candidates_(std::move(candidates)) {}
+
+std::string_view Suggestions::closest(std::string_view name) const {
   // A third of the name may be wrong: "Resource" -> "Resources", "VPCID" -> "VpcId".
   size_t limit = std::max<size_t>(1, name.size() / 3);
   std::string_view best;
   size_t best_distance = limit + 1;
-  for (std::string_view candidate : candidates) {
+  uint64_t mask = letter_mask(name);
+  // Work is bounded per name (kSuggestionWork: one unit per candidate looked at, one per cell
+  // of an edit-distance table), so thousands of undefined names against thousands of
+  // candidates stay linear. Deterministic; on a huge template a suggestion may be missed.
+  size_t work = 0;
+  for (size_t i = 0; i < candidates_.size(); ++i) {
+    std::string_view candidate = candidates_[i];
+    if (++work > kSuggestionWork) break;
+    // Letter masks are computed on first use and kept for the next name (within the bound).
+    if (i == masks_.size()) {
+      work += candidate.size();
+      masks_.push_back(letter_mask(candidate));
+    }
     size_t length_gap = candidate.size() > name.size() ? candidate.size() - name.size()
                                                        : name.size() - candidate.size();
     if (length_gap >= best_distance || candidate == name) continue;
-    size_t d = edit_distance(name, candidate);
+    if ((static_cast<size_t>(std::popcount(mask ^ masks_[i])) + 1) / 2 >= best_distance) continue;
+    work += name.size() * candidate.size();
+    if (work > kSuggestionWork) break;
+    size_t d = edit_distance_within(name, candidate, best_distance - 1);
     if (d < best_distance) best = candidate, best_distance = d;
   }
   return best;
 }
 
-std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates) {
-  std::string_view best = closest(name, candidates);
+std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates) {
+  return Suggestions(candidates).closest(name);
+}
+
+std::string did_you_mean(std::string_view name, const Suggestions& candidates) {
+  std::string_view best = candidates.closest(name);
   return best.empty() ? std::string() : " Did you mean " + std::string(best) + "?";
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates) {
+  return did_you_mean(name, Suggestions(candidates));
+}
+
+std::string suggest_or(std::string_view name, const Suggestions& candidates,
+                       std::string otherwise) {
+  std::string suggestion = did_you_mean(name, candidates);
+  return suggestion.empty() ? otherwise : suggestion;
 }
 
 std::string suggest_or(std::string_view name, const std::vector<std::string_view>& candidates,
@@ -110,12 +170,10 @@ Generated::Generated(const graph::Template& tmpl) {
     bool embedded_connectors = resource.node->is_mapping() && resource.node->get("Connectors");
     if ((sam_ && (starts_with(resource.type, "AWS::Serverless::") || embedded_connectors)) ||
         resource.type.ends_with("::MODULE")) {
-      generating_ids_.push_back(resource.id);
+      generators_.push_back({resource.id});
     }
-    // A computed Type is a preprocessor's (Rain's modules): it expands to unknown resources.
-    const load::Node* type = resource.node->is_mapping() ? resource.node->get("Type") : nullptr;
-    if (type != nullptr && !type->is_scalar()) opaque_ = true;
   }
+  if (sam_) read_sam(tmpl);
   // One pass over the tree for what the graph does not record: loops, inline macros and
   // computed map names.
   std::vector<const load::Node*> pending{tmpl.root()};
@@ -130,6 +188,8 @@ Generated::Generated(const graph::Template& tmpl) {
       // Fn::Transform runs a macro; Fn::Rain::* (!Rain::Module, ...) is a preprocessor's.
       if (key == "Fn::Transform" || starts_with(key, "Fn::Rain::") || starts_with(key, "Rain::"))
         opaque_ = true;
+      if ((key == "QueueLogicalId" || key == "QueuePolicyLogicalId") && value->is_scalar())
+        named_ids_.push_back(value->text);
       if (key == "Fn::FindInMap" && value->is_sequence() && !value->items.empty() &&
           !value->items[0]->is_scalar()) {
         dynamic_find_in_map_ = true;
@@ -148,16 +208,114 @@ Generated::Generated(const graph::Template& tmpl) {
   }
 }
 
+namespace {
+
+bool is_function_node(const load::Node* node) {
+  std::string_view key = node != nullptr ? node->single_key() : std::string_view();
+  return key == "Ref" || starts_with(key, "Fn::");
+}
+
+// Whether a SAM property is certainly written: present, and not a Fn::If that may leave it out.
+bool written(const load::Node* map, std::string_view key) {
+  const load::Node* value = map != nullptr && map->is_mapping() ? map->get(key) : nullptr;
+  return value != nullptr && !value->is_null() && value->single_key() != "Fn::If";
+}
+
+// A SAM property, or nullptr: absent, or `map` is not a literal mapping.
+const load::Node* sam_property(const load::Node* map, std::string_view key) {
+  return map != nullptr && map->is_mapping() && !is_function_node(map) ? map->get(key) : nullptr;
+}
+
+}  // namespace
+
+void Generated::read_sam(const graph::Template& tmpl) {
+  const load::Node* globals = tmpl.root()->get("Globals");
+  const load::Node* global_function = sam_property(globals, "Function");
+  bool global_alias = sam_property(global_function, "AutoPublishAlias") != nullptr;
+  code_deploy_ = sam_property(global_function, "DeploymentPreference") != nullptr;
+  usage_plan_ = sam_property(sam_property(globals, "Api"), "Auth") != nullptr;
+  for (Generator& generator : generators_) {
+    const graph::Resource& resource = *tmpl.resource(generator.id);
+    const load::Node* properties = resource.properties;
+    bool literal =
+        properties == nullptr || (properties->is_mapping() && !is_function_node(properties));
+    if (resource.type == "AWS::Serverless::Api") {
+      usage_plan_ = usage_plan_ || !literal || sam_property(properties, "Auth") != nullptr;
+    }
+    bool function = resource.type == "AWS::Serverless::Function";
+    if (!function && resource.type != "AWS::Serverless::StateMachine") continue;
+    if (!literal) {
+      implicit_rest_api_ = implicit_http_api_ = code_deploy_ = true;
+      continue;
+    }
+    generator.may_publish_alias =
+        !function || global_alias || sam_property(properties, "AutoPublishAlias") != nullptr;
+    code_deploy_ = code_deploy_ || (function && sam_property(properties, "DeploymentPreference"));
+    generator.role_written = written(properties, "Role");
+    // The implicit APIs serve Api and HttpApi events that name no API of their own.
+    const load::Node* events = sam_property(properties, "Events");
+    if (events == nullptr) continue;
+    if (!events->is_mapping() || is_function_node(events)) {
+      // Computed events: any event id, so any name after the resource's.
+      implicit_rest_api_ = implicit_http_api_ = true;
+      generator.role_written = false;
+      continue;
+    }
+    for (const load::Pair& event : events->pairs) {
+      generator.events.push_back(event.key->text);
+      const load::Node* type = sam_property(event.value, "Type");
+      if (type == nullptr || !type->is_scalar()) {
+        implicit_rest_api_ = implicit_http_api_ = true;
+        continue;
+      }
+      const load::Node* event_properties = sam_property(event.value, "Properties");
+      bool literal_event = event_properties != nullptr && event_properties->is_mapping() &&
+                           !is_function_node(event_properties);
+      if (type->text == "Api" && !(literal_event && written(event_properties, "RestApiId")))
+        implicit_rest_api_ = true;
+      if (type->text == "HttpApi" && !(literal_event && written(event_properties, "ApiId")))
+        implicit_http_api_ = true;
+    }
+  }
+}
+
+bool Generated::may_name(const Generator& generator, std::string_view name) const {
+  std::string_view suffix = name.substr(generator.id.size());
+  // <Function>Role exists only when the function names no role of its own (an event whose id
+  // starts with "Role" still names things <Function>Role...).
+  if (suffix == "Role" && generator.role_written) {
+    return std::any_of(generator.events.begin(), generator.events.end(),
+                       [&](std::string_view event) { return starts_with(suffix, event); });
+  }
+  // !Ref Function.Version / Function.Alias resolve only with AutoPublishAlias.
+  if (suffix == ".Version" || suffix == ".Alias") return generator.may_publish_alias;
+  return true;
+}
+
 bool Generated::may_be_resource(std::string_view name) const {
   if (opaque_ || has_placeholder(name)) return true;
   // SAM names what it generates after the resource it expands (FunctionRole, ApiProdStage,
-  // Function.Version), or with fixed prefixes for implicit APIs, CodeDeploy and custom domains.
-  for (std::string_view id : generating_ids_) {
-    if (starts_with(name, id)) return true;
+  // Function.Version), or with fixed prefixes for implicit APIs, CodeDeploy, usage plans and
+  // custom domains.
+  for (const Generator& generator : generators_) {
+    if (starts_with(name, generator.id) && may_name(generator, name)) return true;
   }
-  if (sam_ && (starts_with(name, "Serverless") || starts_with(name, "ApiGatewayDomainName") ||
-               name == "CodeDeployServiceRole")) {
-    return true;
+  if (sam_) {
+    if (std::find(named_ids_.begin(), named_ids_.end(), name) != named_ids_.end()) return true;
+    if ((starts_with(name, "ServerlessRestApi") && implicit_rest_api_) ||
+        (starts_with(name, "ServerlessHttpApi") && implicit_http_api_) ||
+        ((name == "ServerlessDeploymentApplication" || name == "CodeDeployServiceRole") &&
+         code_deploy_) ||
+        ((name == "ServerlessUsagePlan" || name == "ServerlessUsagePlanKey" ||
+          name == "ServerlessApiKey") &&
+         usage_plan_)) {
+      return true;
+    }
+    // Custom domains: names with a hash of the domain.
+    if (starts_with(name, "ApiGatewayDomainName") || starts_with(name, "RecordSetGroup") ||
+        starts_with(name, "DomainNameAccessAssociation")) {
+      return true;
+    }
   }
   return std::any_of(name_patterns_.begin(), name_patterns_.end(), [&](const std::string& glob) {
     return wildcard_match(glob, name, {.question_mark = false});
@@ -205,11 +363,12 @@ std::string owner_path(const graph::Template& tmpl, const graph::Owner& owner) {
 void report_undefined(CheckContext& ctx, graph::EdgeKind kind,
                       const std::vector<std::string_view>& candidates, std::string_view problem,
                       std::string_view otherwise) {
+  const Suggestions suggestions(candidates);  // one index for every finding
   for_each_undefined(ctx, kind, [&](const graph::Edge& edge) {
     std::string message(problem);
     message.replace(message.find("{}"), 2, edge.target);
     message += ", so CloudFormation rejects the template.";
-    message += suggest_or(edge.target, candidates, std::string(otherwise));
+    message += suggest_or(edge.target, suggestions, std::string(otherwise));
     report_edge(ctx, edge, std::move(message));
   });
 }

@@ -2,6 +2,8 @@
 // create, and "did you mean" suggestions for names that are not defined.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,16 +15,37 @@ namespace stacklint::rules::validity {
 
 // Levenshtein distance, ignoring case (a wrong case is the most common typo in logical ids).
 size_t edit_distance(std::string_view a, std::string_view b);
+// The distance when it is at most `limit`, else limit + 1 (found early, without the whole
+// table).
+size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit);
 
-// The candidate closest to `name` when it is close enough to be a likely typo, else empty.
+// The characters closest() may look at for one name: its bound on work per suggestion.
+constexpr size_t kSuggestionWork = size_t{1} << 14;
+
+// Candidate names indexed once (each one's letters), for many "did you mean" questions.
+class Suggestions {
+ public:
+  explicit Suggestions(std::vector<std::string_view> candidates);
+  // The candidate closest to `name` when it is close enough to be a likely typo, else empty.
+  // Bounded: it looks at candidates (in their order) until kSuggestionWork is spent.
+  std::string_view closest(std::string_view name) const;
+
+ private:
+  std::vector<std::string_view> candidates_;
+  mutable std::vector<uint64_t> masks_;  // of the first candidates, filled as they are looked at
+};
+
+// Suggestions(candidates).closest(name), for a one-off question.
 std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates);
 
 // " Did you mean X?" or an empty string.
 std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates);
+std::string did_you_mean(std::string_view name, const Suggestions& candidates);
 
 // did_you_mean(), or `otherwise` when no candidate is close.
 std::string suggest_or(std::string_view name, const std::vector<std::string_view>& candidates,
                        std::string otherwise);
+std::string suggest_or(std::string_view name, const Suggestions& candidates, std::string otherwise);
 
 // What the template's transforms and language extensions may add to it.
 class Generated {
@@ -39,6 +62,12 @@ class Generated {
   bool dynamic_find_in_map() const { return dynamic_find_in_map_; }
 
   // A logical id that SAM or a Fn::ForEach may generate (or, for an opaque template, anything).
+  // SAM's names follow sam-translator (checked against its output on the corpus): a SAM
+  // resource's own prefix (FunctionRole only without a Role, Function.Version and .Alias only
+  // with AutoPublishAlias), ServerlessRestApi* / ServerlessHttpApi* only when some event needs
+  // the implicit API, CodeDeploy and usage-plan names only when something asks for them, and
+  // the ids written in QueueLogicalId / QueuePolicyLogicalId. Where the template does not show
+  // the answer (computed events, a condition), the name may be generated.
   bool may_be_resource(std::string_view name) const;
   // A name that a Fn::ForEach loop defines (its identifier), or one that contains a loop
   // placeholder (${Name}, &{Name}) and so is only known after expansion.
@@ -48,7 +77,24 @@ class Generated {
   bool opaque_ = false;
   bool sam_ = false;
   bool dynamic_find_in_map_ = false;
-  std::vector<std::string_view> generating_ids_;    // SAM resources and modules
+  // A resource whose logical id prefixes the names generated from it (SAM resources, modules,
+  // resources with embedded connectors).
+  struct Generator {
+    std::string_view id;
+    bool role_written = false;             // a Function or StateMachine with its own Role
+    bool may_publish_alias = true;         // Function: AutoPublishAlias here or in Globals
+    std::vector<std::string_view> events;  // its events' ids, when Role is written
+  };
+  // Whether `generator` may create `name`, which starts with its id.
+  bool may_name(const Generator& generator, std::string_view name) const;
+  void read_sam(const graph::Template& tmpl);
+
+  std::vector<Generator> generators_;
+  std::vector<std::string_view> named_ids_;         // QueueLogicalId, QueuePolicyLogicalId values
+  bool implicit_rest_api_ = false;                  // some event may need ServerlessRestApi
+  bool implicit_http_api_ = false;                  // ... ServerlessHttpApi
+  bool code_deploy_ = false;                        // some function may have a DeploymentPreference
+  bool usage_plan_ = false;                         // some API may have Auth (a shared usage plan)
   std::vector<std::string_view> loop_identifiers_;  // Fn::ForEach identifiers
   std::vector<std::string> name_patterns_;          // Fn::ForEach output keys, as globs
 };

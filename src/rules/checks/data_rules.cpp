@@ -67,7 +67,7 @@ const std::vector<ClusterMember>& ClusterMembership::members(const Resource& clu
 
 bool ClusterMembership::may_have_hidden_members(const Resource& cluster) const {
   const graph::Template& tmpl = resolver_.tmpl();
-  if (unresolved_instance_ || tmpl.may_generate_names()) return true;
+  if (unresolved_instance_ || tmpl.may_add_resources()) return true;
   for (uint32_t index : tmpl.edges_to(cluster)) {
     const graph::Edge& edge = tmpl.edges()[index];
     // Only the cluster's identifier (a Ref) lets another stack attach instances to it.

@@ -39,7 +39,7 @@ class ClusterMembership {
   explicit ClusterMembership(const graph::Resolver& resolver);
   const std::vector<ClusterMember>& members(const graph::Resource& cluster) const;
   // Whether the cluster may have instances this template does not show: an instance names a
-  // cluster the template does not resolve, a transform or macro may add resources, or the
+  // cluster the template does not resolve, a macro may add resources (SAM adds none), or the
   // cluster's identifier is handed to a nested stack, a custom resource or an output.
   bool may_have_hidden_members(const graph::Resource& cluster) const;
 
