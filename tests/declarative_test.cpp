@@ -94,3 +94,93 @@ TEST_CASE("numeric comparisons and regular expressions") {
                        "    Properties: {BackupRetentionPeriod: 0, Engine: mysql}\n")
             .findings.empty());
 }
+
+namespace {
+
+const char* kMultiAzCheck =
+    "check:\n"
+    "  resource-types: [AWS::RDS::DBInstance]\n"
+    "  when: {not: {property: MultiAZ, equals: true}}\n"
+    "  report-at: [MultiAZ]\n"
+    "  message: '{resource} is single-AZ.'\n";
+
+size_t findings_for(const std::string& multi_az) {
+  return lint_with_rule(kMultiAzCheck,
+                        "Resources:\n  D:\n    Type: AWS::RDS::DBInstance\n"
+                        "    Properties:\n      MultiAZ: " +
+                            multi_az + "\n")
+      .findings.size();
+}
+
+}  // namespace
+
+TEST_CASE("equals true: YAML 1.1 words, strings and invalid values") {
+  for (const char* yes :
+       {"Yes", "YES", "on", "On", "ON", "true", "True", "TRUE", "'true'", "\"True\"", "[x]"}) {
+    CAPTURE(yes);
+    // A list is never equal to true, so [x] fires.
+    CHECK(findings_for(yes) == (std::string(yes) == "[x]" ? 1u : 0u));
+  }
+  for (const char* no : {"No", "no", "NO", "off", "Off", "OFF", "false", "FALSE", "'false'"}) {
+    CAPTURE(no);
+    CHECK(findings_for(no) == 1);
+  }
+  // Strings no boolean property accepts: CloudFormation rejects them, nothing is proven.
+  for (const char* invalid : {"'Yes'", "\"on\"", "y", "n", "enabled", "'{{resolve:ssm:/a}}'"}) {
+    CAPTURE(invalid);
+    CHECK(findings_for(invalid) == 0);
+  }
+}
+
+TEST_CASE("exists: false in a rule file is read as the template's booleans are") {
+  const char* check =
+      "check:\n"
+      "  resource-types: [AWS::RDS::DBInstance]\n"
+      "  when: {property: KmsKeyId, exists: off}\n"
+      "  message: m\n";
+  CHECK(
+      lint_with_rule(check, "Resources:\n  D:\n    Type: AWS::RDS::DBInstance\n").findings.size() ==
+      1);
+  CHECK(lint_with_rule(check,
+                       "Resources:\n  D:\n    Type: AWS::RDS::DBInstance\n"
+                       "    Properties: {KmsKeyId: k}\n")
+            .findings.empty());
+}
+
+TEST_CASE("a finding decided by a parameter's default points at the Ref and says so") {
+  auto result = lint_with_rule(kMultiAzCheck,
+                               "Parameters:\n"
+                               "  MultiAZParam:\n"
+                               "    Type: String\n"
+                               "    Default: \"false\"\n"
+                               "Resources:\n"
+                               "  D:\n"
+                               "    Type: AWS::RDS::DBInstance\n"
+                               "    Properties:\n"
+                               "      MultiAZ: !Ref MultiAZParam\n");
+  REQUIRE(result.findings.size() == 1);
+  const rules::Finding& finding = result.findings[0];
+  CHECK(finding.range.begin.line == 9);
+  CHECK(finding.range.begin.column == 16);  // the !Ref
+  CHECK(finding.message ==
+        "D is single-AZ. MultiAZ is false (the default of parameter MultiAZParam).");
+  REQUIRE(finding.related.size() == 1);
+  CHECK(finding.related[0].range.begin.line == 4);
+  CHECK(finding.related[0].range.begin.column == 14);
+  CHECK(finding.related[0].message == "the default of parameter MultiAZParam");
+  // A plain No in the default is false too, and named as CloudFormation reads it.
+  auto plain = lint_with_rule(kMultiAzCheck,
+                              "Parameters: {P: {Type: String, Default: No}}\n"
+                              "Resources:\n  D:\n    Type: AWS::RDS::DBInstance\n"
+                              "    Properties: {MultiAZ: !Ref P}\n");
+  REQUIRE(plain.findings.size() == 1);
+  CHECK(plain.findings[0].message ==
+        "D is single-AZ. MultiAZ is false (the default of parameter P).");
+  // Written in the resource itself: no such note.
+  auto literal = lint_with_rule(kMultiAzCheck,
+                                "Resources:\n  D:\n    Type: AWS::RDS::DBInstance\n"
+                                "    Properties: {MultiAZ: false}\n");
+  REQUIRE(literal.findings.size() == 1);
+  CHECK(literal.findings[0].related.empty());
+  CHECK(literal.findings[0].message == "D is single-AZ.");
+}

@@ -3,7 +3,10 @@
 // unreadable files) are in tests/hostile_cli_test.sh.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 
 #include "fuzz/pipeline.h"
 #include "load/loader.h"
@@ -308,4 +311,235 @@ TEST_CASE("columns and offsets agree across multi-byte characters on long lines"
   }
   CHECK(source.offset_of({1, 4 + 700}) == 3 + 1400);
   CHECK(source.position_at(line.size() + 3 + 1400 + 3 * 299) == load::Position{2, 4 + 999});
+}
+
+// Issue 11, kind 6: the loader says what YAML says.
+
+TEST_CASE("an unclosed quote is a T001 at the quote, and swallows nothing after it") {
+  const std::string head = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n";
+  const std::string rest =
+      "  C:\n    Type: AWS::RDS::DBInstance\n    Properties: {MultiAZ: false}\n";
+  expect_t001(head + "      BucketName: 'abc\n" + rest, "single quote is never closed", 5, 19);
+  expect_t001(head + "      BucketName: \"abc\n" + rest, "double quote is never closed", 5, 19);
+  expect_t001(head + "      BucketName: \"a\\\"b\n" + rest, "double quote is never closed", 5, 19);
+  expect_t001(head + "      BucketName: 'it''s\n" + rest, "single quote is never closed", 5, 19);
+  expect_t001(head + "      Tags: ['abc, x]\n" + rest, "single quote is never closed", 5, 14);
+  expect_t001(head + "      Tags: [{Key: \"a, Value: b}]\n" + rest, "double quote is never closed",
+              5, 20);
+  expect_t001(head + "      BucketName: !Sub 'abc-${AWS::Region}\n" + rest,
+              "single quote is never closed", 5, 24);
+  expect_t001(head.substr(0, 13) + "'B:\n    Type: AWS::S3::Bucket\n" + rest,
+              "single quote is never closed", 2, 3);
+  // Closed on a later line: one string over several lines, which is valid YAML.
+  expect_no_t001(head + "      BucketName: 'abc\n        def'\n" + rest);
+  expect_t001(
+      testing::read_file(testing::source_dir() + "/testdata/hardening/h24-unterminated-quote.yaml"),
+      "never closed", 5, 19);
+}
+
+TEST_CASE("a .yaml file in flow style is YAML, not broken JSON") {
+  rules::FileResult flow =
+      lint_text("{Resources: {B: {Type: AWS::S3::Bucket}}}\n", {"R150", "T001"});
+  REQUIRE(flow.findings.size() == 1);
+  CHECK(flow.findings[0].rule->id == "R150");
+  CHECK(flow.findings[0].range.begin == load::Position{1, 14});
+  expect_no_t001(
+      "{Resources: {B: {Type: AWS::SNS::Topic, Properties: {TopicName: !Ref N}}}}\n"
+      "# a comment\n");
+  expect_no_t001("{\"Resources\": {\"B\": {\"Type\": \"AWS::SNS::Topic\", 'Metadata': x}}}\n");
+  expect_no_t001(
+      testing::read_file(testing::source_dir() + "/testdata/hardening/h37-flow-style.yaml"));
+  // Named .json, it is judged as JSON; broken both ways, the error of the language it looks like.
+  expect_t001("{Resources: {B: {Type: AWS::S3::Bucket}}}\n", "invalid JSON", 1, 2, "t.json");
+  expect_t001("{Resources: [unclosed\n", "this [ is never closed", 1, 13);
+  expect_t001("{\"Resources\": {]\n", "invalid JSON", 1, 16);
+}
+
+TEST_CASE("UTF-16 and UTF-32 files, with or without a BOM, are T001s that name the encoding") {
+  const std::string text = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n";
+  struct Encoding {
+    const char* name;
+    size_t width;
+    bool big_endian;
+  };
+  for (Encoding e : {Encoding{"UTF-16 (little-endian", 2, false},
+                     {"UTF-16 (big-endian", 2, true},
+                     {"UTF-32 (little-endian", 4, false},
+                     {"UTF-32 (big-endian", 4, true}}) {
+    for (bool bom : {true, false}) {
+      std::string encoded;
+      auto put = [&](uint32_t c) {
+        for (size_t i = 0; i < e.width; ++i) {
+          size_t shift = 8 * (e.big_endian ? e.width - 1 - i : i);
+          encoded += static_cast<char>((c >> shift) & 0xFF);
+        }
+      };
+      if (bom) put(0xFEFF);
+      for (char c : text) put(static_cast<unsigned char>(c));
+      CAPTURE(e.name);
+      CAPTURE(bom);
+      expect_t001(encoded, std::string(e.name) + (bom ? ", with a byte order mark)" : ")"), 1, 1);
+      expect_t001(encoded, "save it as UTF-8", 1, 1);
+      // Met in a folder walk, it is still recognised as a template, and reported.
+      rules::LintOptions walk;
+      walk.skip_non_templates = true;
+      rules::FileResult walked = rules::lint(
+          std::make_shared<const load::Source>("t.yaml", encoded), rules::Catalog::builtin(), walk);
+      CHECK_FALSE(walked.skipped);
+      CHECK(walked.findings.size() == 1);
+    }
+  }
+  expect_t001(
+      testing::read_file(testing::source_dir() + "/testdata/hardening/h16-utf16le-bom.yaml"),
+      "UTF-16 (little-endian, with a byte order mark)", 1, 1);
+}
+
+TEST_CASE("lone CR line breaks are counted as YAML counts them") {
+  std::string lf =
+      "Resources:\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n"
+      "      MultiAZ: false\n      Tags: [{Key: a, Value: b}]\n      DBName: |\n        x\n";
+  std::string cr = lf;
+  std::replace(cr.begin(), cr.end(), '\n', '\r');
+  CHECK(ranges_of("t.yaml", cr) == ranges_of("t.yaml", lf));
+  CHECK(testing::finding_keys(lint_text(cr)) == testing::finding_keys(lint_text(lf)));
+  rules::FileResult h22 = lint_text(
+      testing::read_file(testing::source_dir() + "/testdata/hardening/h22-lone-cr.yaml"), {"R110"});
+  REQUIRE(h22.findings.size() == 1);
+  CHECK(h22.findings[0].range.begin == load::Position{6, 16});
+  // An error after lone CRs is on its own line too.
+  expect_t001("Resources:\r  B:\r    Type: 'x\r", "never closed", 3, 11);
+}
+
+TEST_CASE("a key longer than YAML's 1024-character limit is a T001 that names the limit") {
+  std::string key(1100, 'B');
+  expect_t001("Resources:\n  " + key + ":\n    Type: AWS::S3::Bucket\n", "1024 characters", 2);
+  expect_t001("Resources: {" + key + ": {Type: AWS::S3::Bucket}}\n", "1024 characters", 1, 13);
+  expect_t001("Resources: {\"" + key + "\": {Type: AWS::S3::Bucket}}\n", "1024 characters", 1, 13);
+  // Within the limit in characters, over it in bytes: said as it is.
+  expect_t001("Resources:\n  \"" + repeat("\xc3\xa9", 600) + "\":\n    Type: AWS::S3::Bucket\n",
+              "counts bytes", 2);
+  expect_t001(
+      testing::read_file(testing::source_dir() + "/testdata/hardening/h27-long-flow-key.yaml"),
+      "limit of 1024 characters", 4, 18);
+  // An explicit key has no limit.
+  expect_no_t001("Resources: {? \"" + key + "\" : {Type: AWS::S3::Bucket}}\n");
+}
+
+// Issue 10, kind 10: a YAML syntax error on the line the mistake is on, in plain words.
+TEST_CASE("a missing space after a colon is reported on its own line") {
+  const std::string head = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n";
+  expect_t001(head + "    Properties:\n      BucketName:logs\n      Tags: []\n",
+              "no space after the colon in `BucketName:logs`", 5, 17);
+  expect_t001("Resources:\n  B:\n    Type:AWS::S3::Bucket\n    Properties: {}\n",
+              "Write `Type: AWS::S3::Bucket`", 3, 9);
+  expect_t001(head + "    Properties:\n      Tags:\n        - Key:a\n          Value: b\n",
+              "no space after the colon in `Key:a`", 6, 14);
+  // With comments and blank lines between the mistake and where the parser notices.
+  expect_t001(head + "    Properties:\n      BucketName:logs\n\n      # c\n      Tags: []\n",
+              "BucketName:logs", 5, 17);
+  // A second key on a line is said so, on that line.
+  expect_t001(head + "    Properties: BucketName: x\n", "a second `key:` on this line", 4, 27);
+  // Not taken for a key: a value that holds colons, whatever goes wrong after it.
+  for (const char* item : {"- arn:aws:s3:::logs", "- s3:GetObject", "- Key:a"}) {
+    CAPTURE(item);
+    rules::FileResult result =
+        lint_text(head + "    Properties:\n      List:\n        " + item + "\n      Bad: [\n");
+    REQUIRE(find_rule(result, "T001") != nullptr);
+    CHECK(find_rule(result, "T001")->message.find("no space after") == std::string::npos);
+  }
+  expect_t001(
+      head + "    Properties:\n      List:\n        - arn:aws:s3:::logs\n          Effect: x\n",
+      "a `:` where YAML does not expect a key", 7, 17);
+  // Colons without a space that YAML reads as text are fine where nothing follows.
+  expect_no_t001(head + "    Properties:\n      BucketName: a:b\n      WebsiteURL: http://x\n");
+}
+
+// Issue 11, kinds 1 and 2, for aliases: work and output bounded by the text, not by the
+// expansion. Wall-clock ceilings are generous: they only catch a hang.
+
+namespace {
+
+double seconds_for(const std::function<void()>& work) {
+  auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_CASE("h53: many flow collections that end in an alias: no rescan from the anchor") {
+  // The generator's shape at 50,000 collections (839 KB), which took 56 s when each `]` was
+  // searched for from the anchor onwards; and flow mappings and nested lists likewise.
+  constexpr size_t kCollections = 50000;
+  for (const std::string& shape :
+       {std::string("[*x]"), std::string("{k: *x}"), std::string("[[a, *x], *x]")}) {
+    CAPTURE(shape);
+    std::string text = "Metadata:\n  a: &x foo\n  l:\n";
+    for (size_t i = 0; i < kCollections; ++i)
+      text += "    k" + std::to_string(i) + ": " + shape + "\n";
+    text += "Resources:\n  B:\n    Type: AWS::S3::Bucket\n";
+    load::Source source("t.yaml", text);
+    load::Loaded loaded;
+    double seconds = seconds_for([&] { loaded = load::load(source); });
+    REQUIRE_MESSAGE(!loaded.error, loaded.error->message);
+    CHECK(seconds < 20);
+    // Work: nodes in proportion to the text; each alias recorded once, where it is written.
+    CHECK(loaded.document.node_count() <= 6 * kCollections + 20);
+    size_t per_line = shape == "[[a, *x], *x]" ? 2 : 1;
+    CHECK(loaded.document.yaml_aliases.size() == per_line * kCollections);
+    // Each collection ends on its own line, at its own bracket.
+    const load::Node* list = loaded.document.root->get("Metadata")->get("l");
+    REQUIRE(list->pairs.size() == kCollections);
+    for (size_t i : {size_t{0}, kCollections / 2, kCollections - 1}) {
+      const load::Node* value = list->pairs[i].value;
+      CHECK(value->range.begin.line == i + 4);
+      CHECK(value->range.end.line == i + 4);
+      CHECK(value->range.end.column == value->range.begin.column + shape.size());
+    }
+  }
+}
+
+TEST_CASE("h54: repeated keys in an anchor aliased 500 times: one T002 per written key") {
+  // The generator's shape: 1,000 repeats of one key, aliased 500 times (8 KB). Reported once per
+  // expansion, it made 500,000 findings and 4.7 GB of text.
+  auto shape = [](size_t keys, size_t aliases, bool merge) {
+    std::string text = "Metadata:\n  a: &a {" + repeat("k: 1, ", keys - 1) + "k: 1}\n";
+    if (merge) {  // the same through merge keys, into mappings of their own
+      text += "  b:\n";
+      for (size_t i = 0; i < aliases; ++i) text += "    m" + std::to_string(i) + ": {<<: *a}\n";
+    } else {
+      text += "  b: [" + repeat("*a, ", aliases - 1) + "*a]\n";
+    }
+    return text + "Resources:\n  B: {Type: AWS::SNS::Topic}\n";
+  };
+  for (bool merge : {false, true}) {
+    for (auto [keys, aliases] : {std::pair<size_t, size_t>{1000, 500}, {200, 2000}}) {
+      CAPTURE(merge);
+      CAPTURE(aliases);
+      std::string text = shape(keys, aliases, merge);
+      testing::PipelineResult result;
+      double seconds = seconds_for([&] { result = testing::run_pipeline("t.yaml", text); });
+      CHECK(seconds < 30);
+      size_t t002 = 0;
+      for (const rules::Finding& finding : result.file.findings) t002 += finding.rule->id == "T002";
+      CHECK(t002 == keys - 1);
+      // Output: a fixed amount per finding (every format together, the text format's source
+      // line included) plus a small multiple of the input.
+      CHECK(result.output_bytes <= 64 * text.size() + 24 * 1024 * result.file.findings.size());
+    }
+  }
+}
+
+TEST_CASE("merge keys keep the alias bounds: a merge bomb is refused, not expanded") {
+  std::string bomb = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Metadata:\n";
+  bomb += "      a0: &a0 {" + repeat("x: 1, ", 9) + "x: 1}\n";
+  for (int i = 1; i < 10; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    bomb += "      a" + std::to_string(i) + ": &a" + std::to_string(i) + " {<<: [" +
+            repeat(prev + ", ", 9) + prev + "], k" + std::to_string(i) + ": [" +
+            repeat(prev + ", ", 9) + prev + "]}\n";
+  }
+  std::string text = bomb;
+  double seconds = seconds_for([&] { expect_t001(text, "alias bomb", 9); });
+  CHECK(seconds < 10);
 }

@@ -188,3 +188,97 @@ TEST_CASE("invalid UTF-8 is found at any offset, also past runs of ASCII") {
         std::string_view::npos);
   CHECK(find_invalid_utf8("overlong \xc0\xaf") == 9);
 }
+
+namespace {
+
+std::vector<std::string> keys_of(const Node* mapping) {
+  std::vector<std::string> keys;
+  for (const Pair& pair : mapping->pairs) keys.push_back(pair.key->text);
+  return keys;
+}
+
+}  // namespace
+
+TEST_CASE("merge keys: written keys win, the first mapping of a list wins, a later << wins") {
+  auto doc = load_text(
+      "a: &a {k: a1, x: a2}\n"
+      "b: &b {k: b1, y: b2, x: b3}\n"
+      "one:\n  <<: *a\n  k: own\n"
+      "list:\n  <<: [*a, *b]\n"
+      "reversed: {<<: [*b, *a]}\n"
+      "before:\n  k: own\n  <<: *b\n"
+      "two:\n  <<: *a\n  <<: *b\n"
+      "inline:\n  <<: {k: i1, z: i2}\n  z: own\n"
+      "quoted:\n  \"<<\": *a\n");
+  REQUIRE_MESSAGE(!doc.loaded.error, doc.loaded.error->message);
+  const Node* root = doc.loaded.document.root;
+  CHECK(keys_of(at(root, {"one"})) == std::vector<std::string>{"x", "k"});
+  CHECK(at(root, {"one", "k"})->text == "own");
+  CHECK(at(root, {"one", "x"})->text == "a2");
+  CHECK(keys_of(at(root, {"list"})) == std::vector<std::string>{"k", "x", "y"});
+  CHECK(at(root, {"list", "k"})->text == "a1");
+  CHECK(at(root, {"list", "x"})->text == "a2");
+  CHECK(at(root, {"reversed", "k"})->text == "b1");
+  CHECK(at(root, {"reversed", "x"})->text == "b3");
+  CHECK(at(root, {"before", "k"})->text == "own");
+  CHECK(at(root, {"before", "y"})->text == "b2");
+  CHECK(at(root, {"two", "k"})->text == "b1");  // as PyYAML (the AWS CLI, SAM) reads it
+  CHECK(at(root, {"inline", "k"})->text == "i1");
+  CHECK(at(root, {"inline", "z"})->text == "own");
+  CHECK(keys_of(at(root, {"quoted"})) == std::vector<std::string>{"<<"});  // quoted: a plain key
+  // Merged pairs are the anchored text's own nodes, with its positions.
+  CHECK(at(root, {"list", "y"}) == at(root, {"b", "y"}));
+  CHECK(range_text(at(root, {"one", "x"})->range) == "1:18-1:20");
+  // Each alias is recorded where it is written, merge keys' included; `"<<": *a` too.
+  std::vector<std::string> aliases;
+  for (const Range& range : doc.loaded.document.yaml_aliases) aliases.push_back(range_text(range));
+  CHECK(aliases == std::vector<std::string>{"4:7-4:9", "7:8-7:10", "7:12-7:14", "8:17-8:19",
+                                            "8:21-8:23", "11:7-11:9", "13:7-13:9", "14:7-14:9",
+                                            "19:9-19:11"});
+}
+
+TEST_CASE("a merged mapping that merges keeps its own merge") {
+  auto doc = load_text("a: &a {k: 1}\nb: &b {<<: *a, j: 2}\nc: {<<: *b}\n");
+  REQUIRE_FALSE(doc.loaded.error);
+  CHECK(keys_of(at(doc.loaded.document.root, {"c"})) == std::vector<std::string>{"k", "j"});
+}
+
+TEST_CASE("a merge key takes a mapping or a list of mappings") {
+  for (const char* text :
+       {"a: &a x\nb:\n  <<: *a\n", "b:\n  <<: [{k: 1}, x]\n", "b:\n  <<:\n", "b:\n  <<: x\n"}) {
+    CAPTURE(text);
+    auto doc = load_text(text);
+    REQUIRE(doc.loaded.error);
+    CHECK(doc.loaded.error->message.find("merge key (<<) takes a mapping") != std::string::npos);
+    CHECK(doc.loaded.error->range.begin.line == (text[0] == 'a' ? 3 : 2));
+    CHECK(doc.loaded.error->range.begin.column == 3);
+  }
+  auto empty = load_text("b:\n  <<: []\n  k: 1\n");
+  REQUIRE_FALSE(empty.loaded.error);
+  CHECK(keys_of(at(empty.loaded.document.root, {"b"})) == std::vector<std::string>{"k"});
+}
+
+TEST_CASE("a collection that ends with an alias ends at the alias, not at its anchor") {
+  auto doc = load_text("a: &x foo\nl:\n  k: *x\nf: [1, *x]\nm: {k: *x}\n");
+  REQUIRE_FALSE(doc.loaded.error);
+  const Node* root = doc.loaded.document.root;
+  CHECK(range_text(at(root, {"l"})->range) == "3:3-3:8");
+  CHECK(range_text(at(root, {"f"})->range) == "4:4-4:11");
+  CHECK(range_text(at(root, {"m"})->range) == "5:4-5:11");
+  CHECK(range_text(root->range) == "1:1-5:11");
+}
+
+TEST_CASE("a lone CR is a line break, as in YAML") {
+  auto lf = load_text("a: 1\nb:\n  c: [x, y]\n  d: |\n    text\n");
+  auto cr = load_text("a: 1\rb:\r  c: [x, y]\r  d: |\r    text\r");
+  auto mixed = load_text("a: 1\r\nb:\r  c: [x, y]\n  d: |\r\n    text\r");
+  for (auto* doc : {&lf, &cr, &mixed}) {
+    REQUIRE_MESSAGE(!doc->loaded.error, doc->loaded.error->message);
+    const Node* root = doc->loaded.document.root;
+    CHECK(range_text(at(root, {"b", "c"})->items[1]->range) == "3:10-3:11");
+    CHECK(at(root, {"b", "d"})->text == "text\n");
+    CHECK(doc->source->line_text(5) == "    text");
+    CHECK(doc->source->bytes()[doc->source->offset_of({3, 10})] == 'y');
+  }
+  CHECK(cr.source->line_count() == 6);
+}

@@ -147,3 +147,157 @@ TEST_CASE("resolver: alternatives are bounded, never exponential") {
   // 2^40 combinations would never finish; past the bound the value is simply unknown.
   CHECK(f.prop("R", "Name").is_unknown());
 }
+
+TEST_CASE("resolver: scalars typed as CloudFormation types them (YAML 1.1 booleans)") {
+  Fixture f(
+      "Resources:\n"
+      "  R:\n"
+      "    Type: Custom::X\n"
+      "    Properties:\n"
+      "      PlainYes: Yes\n"
+      "      PlainOn: ON\n"
+      "      PlainOff: off\n"
+      "      PlainNo: NO\n"
+      "      PlainTrue: True\n"
+      "      QuotedYes: 'Yes'\n"
+      "      QuotedTrue: \"TRUE\"\n"
+      "      StringFalse: 'false'\n"
+      "      LetterY: y\n"
+      "      LetterN: N\n"
+      "      Joined: !Join ['-', [Yes, 'no', off]]\n"
+      "      Octal: 010\n"
+      "      Hex: 0x1F\n"
+      "      Separated: 1_000\n"
+      "      Sexagesimal: 10:30\n"
+      "      QuotedOctal: '010'\n"
+      "      Decimal: -2.5e3\n"
+      "      Address: 10.0.0.0/16\n");
+  auto is = [&](std::string_view name, std::optional<bool> expected) {
+    CAPTURE(name);
+    CHECK(f.prop("R", name).as_bool() == expected);
+  };
+  is("PlainYes", true);
+  is("PlainOn", true);
+  is("PlainOff", false);
+  is("PlainNo", false);
+  is("PlainTrue", true);
+  is("QuotedYes", std::nullopt);  // a string, which no boolean property accepts
+  is("QuotedTrue", true);         // CloudFormation takes the strings "true"/"false"
+  is("StringFalse", false);
+  is("LetterY", std::nullopt);  // y and n are text to CloudFormation
+  is("LetterN", std::nullopt);
+  CHECK(f.prop("R", "PlainYes").text == "true");  // as CloudFormation writes it into strings
+  CHECK(f.prop("R", "QuotedYes").text == "Yes");
+  CHECK(f.prop("R", "LetterY").text == "y");
+  CHECK(f.prop("R", "Joined").text == "true-no-false");
+  // Numbers in notations only YAML 1.1 has are not taken as proven.
+  CHECK(f.prop("R", "Octal").is_unknown());
+  CHECK(f.prop("R", "Hex").is_unknown());
+  CHECK(f.prop("R", "Separated").is_unknown());
+  CHECK(f.prop("R", "Sexagesimal").is_unknown());
+  CHECK(f.prop("R", "QuotedOctal").as_number() == 10.0);
+  CHECK(f.prop("R", "Decimal").as_number() == -2500.0);
+  CHECK(f.prop("R", "Address").text == "10.0.0.0/16");
+  CHECK_FALSE(f.prop("R", "Address").as_number());
+}
+
+TEST_CASE("resolver: JSON booleans and numeric strings") {
+  Fixture f(
+      "{\"Resources\": {\"R\": {\"Type\": \"Custom::X\", \"Properties\": {\"B\": true, \"S\": "
+      "\"Yes\", \"F\": \"False\", \"N\": \"20\", \"Bad\": \" 20\", \"Inf\": \"inf\", \"Hex\": "
+      "\"0x10\"}}}}");
+  CHECK(f.prop("R", "B").as_bool() == true);
+  CHECK(f.prop("R", "S").as_bool() == std::nullopt);
+  CHECK(f.prop("R", "F").as_bool() == false);
+  CHECK(f.prop("R", "N").as_number() == 20.0);
+  CHECK_FALSE(f.prop("R", "Bad").as_number());
+  CHECK_FALSE(f.prop("R", "Inf").as_number());
+  CHECK_FALSE(f.prop("R", "Hex").as_number());
+}
+
+TEST_CASE("resolver: a dynamic reference anywhere in a string is unknown") {
+  Fixture f(
+      "Parameters:\n"
+      "  Env: {Type: String, Default: prod}\n"
+      "  Secret: {Type: String, Default: '{{resolve:ssm:/p}}'}\n"
+      "Resources:\n"
+      "  R:\n"
+      "    Type: Custom::X\n"
+      "    Properties:\n"
+      "      Literal: '{{resolve:ssm:/shop/db/multi-az}}'\n"
+      "      Inside: 'x-{{resolve:ssm-secure:/a/b:3}}-y'\n"
+      "      Subbed: !Sub '{{resolve:ssm:/${Env}/multi-az}}'\n"
+      "      Joined: !Join ['', ['{{resolve:', 'secretsmanager:db:SecretString:password}}']]\n"
+      "      FromDefault: !Ref Secret\n"
+      "      InList: ['{{resolve:ssm:/x}}', plain]\n"
+      "      NotOne: '{resolve:ssm:/x}'\n");
+  CHECK(f.prop("R", "Literal").is_unknown());
+  CHECK(f.prop("R", "Inside").is_unknown());
+  CHECK(f.prop("R", "Subbed").is_unknown());
+  CHECK(f.prop("R", "Joined").is_unknown());
+  CHECK(f.prop("R", "FromDefault").is_unknown());
+  Value list = f.prop("R", "InList");
+  REQUIRE(list.kind == ValueKind::List);
+  CHECK(list.items[0].is_unknown());
+  CHECK(list.items[1].text == "plain");
+  CHECK(f.prop("R", "NotOne").text == "{resolve:ssm:/x}");
+}
+
+TEST_CASE("resolver: a parameter's Default is a literal; functions there are not evaluated") {
+  Fixture f(
+      "Parameters:\n"
+      "  Leaf: {Type: String, Default: x}\n"
+      "  Joined: {Type: String, Default: !Join ['', [!Ref Leaf, !Ref Leaf]]}\n"
+      "  Referring: {Type: String, Default: !Ref Leaf}\n"
+      "  Plain: {Type: String, Default: No}\n"
+      "Mappings:\n"
+      "  M: {a: {lit: v, fn: !Ref Leaf}}\n"
+      "Resources:\n"
+      "  R:\n"
+      "    Type: Custom::X\n"
+      "    Properties:\n"
+      "      J: !Ref Joined\n"
+      "      F: !Ref Referring\n"
+      "      S: !Sub '${Joined}'\n"
+      "      P: !Ref Plain\n"
+      "      Lit: !FindInMap [M, a, lit]\n"
+      "      Fn: !FindInMap [M, a, fn]\n");
+  CHECK(f.prop("R", "J").is_unknown());
+  CHECK(f.prop("R", "F").is_unknown());
+  CHECK(f.prop("R", "S").is_unknown());
+  CHECK(f.prop("R", "P").text == "false");  // a plain No in a Default is boolean false
+  CHECK(f.prop("R", "Lit").text == "v");
+  CHECK(f.prop("R", "Fn").is_unknown());  // Mappings hold literals only
+}
+
+TEST_CASE("resolver: a value from a parameter's Default says where it came from") {
+  Fixture f(
+      "Parameters:\n"
+      "  MultiAZParam: {Type: String, Default: 'false'}\n"
+      "  Zones: {Type: CommaDelimitedList, Default: 'a,b'}\n"
+      "Resources:\n"
+      "  R:\n"
+      "    Type: Custom::X\n"
+      "    Properties:\n"
+      "      M: !Ref MultiAZParam\n"
+      "      Again: !Ref MultiAZParam\n"
+      "      Z: !Select [1, !Ref Zones]\n"
+      "      Literal: 'false'\n"
+      "      Joined: !Sub '${MultiAZParam}'\n");
+  Value m = f.prop("R", "M");
+  auto origin = graph::default_origin(m);
+  REQUIRE(origin);
+  CHECK(origin->parameter->text == "MultiAZParam");
+  CHECK(origin->reference->range.begin.line == 8);
+  CHECK(origin->reference->range.begin.column == 10);
+  CHECK(origin->value->range.begin.line == 2);
+  // Remembered once, but each Ref is its own reference.
+  auto again = graph::default_origin(f.prop("R", "Again"));
+  REQUIRE(again);
+  CHECK(again->reference->range.begin.line == 9);
+  auto zone = graph::default_origin(f.prop("R", "Z"));
+  REQUIRE(zone);
+  CHECK(zone->parameter->text == "Zones");
+  CHECK_FALSE(graph::default_origin(f.prop("R", "Literal")));
+  CHECK_FALSE(graph::default_origin(f.prop("R", "Joined")));
+}

@@ -1,6 +1,6 @@
 #include "graph/resolver.h"
 
-#include <cstdio>
+#include <algorithm>
 
 #include "graph/cidr.h"
 
@@ -8,9 +8,10 @@ namespace stacklint::graph {
 
 namespace {
 
-// Indirections (parameter defaults, mappings, GetAtt of another resource's property) are
-// followed this far; past it the value is unknown. Guards against cycles in broken templates.
-constexpr int kMaxDepth = 64;
+// How deep resolution recurses (nesting plus indirections); past it the value is unknown. The
+// loader bounds nesting at 256, so this only cuts chains of indirections (a VPC whose CidrBlock
+// is another VPC's, and so on) before they exhaust the stack.
+constexpr int kMaxDepth = 512;
 
 bool is_intrinsic(const Node* node) {
   if (!node->is_mapping() || node->pairs.size() != 1) return false;
@@ -31,27 +32,64 @@ bool is_list_parameter_type(std::string_view type) {
          type == "AWS::SSM::Parameter::Value<CommaDelimitedList>";
 }
 
-// The cross product of per-item alternatives, each combined by `combine`, within the bound.
-template <typename Combine>
-Value combine_alternatives(const std::vector<Value>& parts, const Node* at, Combine combine) {
-  std::vector<std::vector<const Value*>> rows(1);
-  for (const Value& part : parts) {
-    std::vector<std::vector<const Value*>> next;
-    for (const Value& alternative : part.alternatives()) {
-      for (const auto& row : rows) {
-        if (next.size() >= kMaxAlternatives) return Value::unknown(at);
-        next.push_back(row);
-        next.back().push_back(&alternative);
-      }
-    }
-    rows = std::move(next);
-  }
-  std::vector<Value> results;
-  for (const auto& row : rows) results.push_back(combine(row));
-  return make_choice(std::move(results), at);
+// What copying a value costs, in steps: its nodes and the bytes of its text.
+size_t weight(const Value& value) {
+  size_t total = 1 + value.text.size() + value.attribute.size();
+  for (const Value& item : value.items) total += weight(item);
+  for (const auto& [name, field] : value.fields) total += name.size() + weight(field);
+  return total;
 }
 
+// The size of the tree as written (nodes and bytes of text), capped: the budget's measure.
+size_t tree_size(const Node* root) {
+  constexpr size_t kCap = size_t{1} << 28;
+  size_t size = 0;
+  std::vector<const Node*> stack;
+  if (root != nullptr) stack.push_back(root);
+  while (!stack.empty() && size < kCap) {
+    const Node* node = stack.back();
+    stack.pop_back();
+    size += 1 + node->text.size();
+    for (const Node* item : node->items) stack.push_back(item);
+    for (const load::Pair& pair : node->pairs) {
+      size += 1 + pair.key->text.size();
+      stack.push_back(pair.value);
+    }
+  }
+  return std::min(size, kCap);
+}
+
+// The variables of an Fn::Sub's map by name, the first of a repeated name winning as in
+// Node::get; indexed only when there are many, so that a long Fn::Sub stays linear.
+class SubVariables {
+ public:
+  explicit SubVariables(const Node* map)
+      : map_(map != nullptr && map->is_mapping() ? map : nullptr) {
+    if (map_ == nullptr || map_->pairs.size() <= 8) return;
+    for (const load::Pair& pair : map_->pairs) index_.emplace(pair.key->text, pair.value);
+  }
+  const Node* get(std::string_view name) const {
+    if (map_ == nullptr) return nullptr;
+    if (index_.empty()) return map_->get(name);
+    auto it = index_.find(name);
+    return it == index_.end() ? nullptr : it->second;
+  }
+
+ private:
+  const Node* map_;
+  std::unordered_map<std::string_view, const Node*> index_;
+};
+
 }  // namespace
+
+Resolver::Resolver(const Template& tmpl)
+    : template_(tmpl), budget_(kBudgetBase + kBudgetPerUnit * tree_size(tmpl.root())) {}
+
+bool Resolver::charge(size_t steps) const {
+  if (steps_ > budget_) return false;  // spent: count no more, so steps() shows the work done
+  steps_ += steps;
+  return steps_ <= budget_;
+}
 
 Value Resolver::resolve(const Node* node) const {
   return resolve_at(node, 0);
@@ -88,9 +126,28 @@ const Resource* Resolver::referenced_resource(const Value& value) const {
   return template_.resource(value.text);
 }
 
+// A value reached by indirection, computed once. A key met again while it is being computed is
+// a cycle, which CloudFormation rejects: Unknown. Nothing computed after the budget ran out is
+// remembered, so what is remembered does not depend on the budget.
+template <typename Compute>
+Value Resolver::remembered(const void* key, const Node* at, Compute compute) const {
+  if (auto it = memo_.find(key); it != memo_.end()) {
+    if (!charge(it->second.weight)) return Value::unknown(at);
+    return it->second.value;
+  }
+  if (!in_progress_.insert(key).second) return Value::unknown(at);
+  Value value = compute();
+  in_progress_.erase(key);
+  if (steps_ <= budget_) {
+    size_t cost = weight(value);
+    memo_.emplace(key, Remembered{value, cost});
+  }
+  return value;
+}
+
 Value Resolver::resolve_at(const Node* node, int depth) const {
   if (node == nullptr) return Value::absent();
-  if (depth > kMaxDepth) return Value::unknown(node);
+  if (depth > kMaxDepth || !charge(1)) return Value::unknown(node);
   switch (node->kind) {
     case load::NodeKind::Null: {
       Value v;
@@ -99,7 +156,8 @@ Value Resolver::resolve_at(const Node* node, int depth) const {
       return v;
     }
     case load::NodeKind::Scalar:
-      return Value::scalar(node->text, node);
+      if (!charge(node->text.size())) return Value::unknown(node);
+      return Value::literal(node);
     case load::NodeKind::Sequence: {
       Value list;
       list.kind = ValueKind::List;
@@ -168,12 +226,13 @@ Value Resolver::resolve_function(std::string_view fn, const Node* arg, const Nod
     list.node = at;
     size_t start = 0;
     while (true) {
+      if (!charge(1)) return Value::unknown(at);
       size_t next = text.text.find(delimiter.text, start);
       list.items.push_back(Value::scalar(text.text.substr(start, next - start), at));
       if (next == std::string::npos) break;
       start = next + delimiter.text.size();
     }
-    return list;
+    return charge(text.text.size()) ? list : Value::unknown(at);
   }
   if (fn == "Fn::Length") {
     Value list = resolve_at(arg, depth + 1);
@@ -185,9 +244,30 @@ Value Resolver::resolve_function(std::string_view fn, const Node* arg, const Nod
   return Value::unknown(at);
 }
 
-Value Resolver::parameter_value(const Parameter& parameter, const Node* at, int depth) const {
-  if (parameter.default_value == nullptr) return Value::unknown(at);
-  Value value = resolve_at(parameter.default_value, depth + 1);
+// A literal as CloudFormation takes it where no function may stand (a parameter's Default, a
+// mapping's entry): a scalar, or a list of scalars. Anything else is Unknown, unevaluated.
+Value Resolver::literal_tree(const Node* node) const {
+  if (!charge(1)) return Value::unknown(node);
+  if (node->is_scalar()) {
+    return charge(node->text.size()) ? Value::literal(node) : Value::unknown(node);
+  }
+  if (!node->is_sequence()) return Value::unknown(node);
+  Value list;
+  list.kind = ValueKind::List;
+  list.node = node;
+  for (const Node* item : node->items) {
+    if (!item->is_scalar() || !charge(1 + item->text.size())) return Value::unknown(node);
+    list.items.push_back(Value::literal(item));
+  }
+  return list;
+}
+
+// A parameter's Default as the stack would see it when no value is passed. CloudFormation
+// evaluates no function in a Default, so neither does this: a Default that is not a literal is
+// Unknown. A list type's default "a, b,c" is the list [a, b, c].
+Value Resolver::default_of(const Parameter& parameter) const {
+  if (parameter.default_value == nullptr) return Value::unknown();
+  Value value = literal_tree(parameter.default_value);
   if (is_list_parameter_type(parameter.type) && value.kind == ValueKind::Scalar) {
     Value list;
     list.kind = ValueKind::List;
@@ -202,16 +282,30 @@ Value Resolver::parameter_value(const Parameter& parameter, const Node* at, int 
         start = comma + 1;
       }
     }
-    return list;
+    if (!charge(list.items.size())) return Value::unknown(value.node);
+    value = std::move(list);
+  }
+  // Where the value came from, for findings that it decides (see DefaultOrigin).
+  value.parameter = parameter.key;
+  for (Value& item : value.items) item.parameter = parameter.key;
+  return value;
+}
+
+Value Resolver::parameter_value(const Parameter& parameter, const Node* at) const {
+  if (parameter.default_value == nullptr) return Value::unknown(at);
+  Value value = remembered(&parameter, at, [&] { return default_of(parameter); });
+  if (value.parameter != nullptr) {
+    value.reference = at;
+    for (Value& item : value.items) item.reference = at;
   }
   return value;
 }
 
-Value Resolver::resolve_ref(const Node* arg, const Node* at, int depth) const {
+Value Resolver::resolve_ref(const Node* arg, const Node* at, int /*depth*/) const {
   if (!arg->is_scalar()) return Value::unknown(at);
   const std::string& name = arg->text;
   if (const Parameter* parameter = template_.parameter(name)) {
-    return parameter_value(*parameter, at, depth);
+    return parameter_value(*parameter, at);
   }
   if (template_.resource(name) != nullptr) return Value::resource_ref(name, "", at);
   if (name == "AWS::NoValue") return Value::absent(at);
@@ -238,8 +332,8 @@ Value Resolver::resolve_getatt(const Node* arg, const Node* at, int depth) const
   // A VPC's CidrBlock attribute is its CidrBlock property: subnets are often carved from it.
   if (resource->type == "AWS::EC2::VPC" && attribute == "CidrBlock") {
     const Node* cidr = resource->property("CidrBlock");
-    if (cidr != nullptr) return resolve_at(cidr, depth + 1);
-    return Value::unknown(at);
+    if (cidr == nullptr) return Value::unknown(at);
+    return remembered(cidr, at, [&] { return resolve_at(cidr, depth + 1); });
   }
   return Value::resource_ref(name, attribute, at);
 }
@@ -268,6 +362,51 @@ Value Resolver::resolve_select(const Node* arg, const Node* at, int depth) const
   return make_choice(std::move(results), at);
 }
 
+// Joins parts (each a value or a choice) with `separator`, as Fn::Join and Fn::Sub do: one
+// string per combination of alternatives, at most kMaxAlternatives of them, each at most
+// kMaxStringLength long. Unknown when any part is not text, as the result then is not known
+// in every case. Linear in the output: the strings grow in place.
+Value Resolver::concatenate(const std::vector<Value>& parts, std::string_view separator,
+                            const Node* at) const {
+  std::vector<std::string> partials(1);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::span<const Value> alternatives = parts[i].alternatives();
+    for (const Value& alternative : alternatives) {
+      if (alternative.kind != ValueKind::Scalar) return Value::unknown(at);
+    }
+    std::string_view glue = i > 0 ? separator : std::string_view();
+    if (alternatives.size() == 1) {
+      const std::string& text = alternatives[0].text;
+      for (std::string& partial : partials) {
+        if (partial.size() + glue.size() + text.size() > kMaxStringLength ||
+            !charge(glue.size() + text.size())) {
+          return Value::unknown(at);
+        }
+        partial.append(glue).append(text);
+      }
+      continue;
+    }
+    if (partials.size() * alternatives.size() > kMaxAlternatives) return Value::unknown(at);
+    std::vector<std::string> next;
+    for (const std::string& partial : partials) {
+      for (const Value& alternative : alternatives) {
+        size_t length = partial.size() + glue.size() + alternative.text.size();
+        if (length > kMaxStringLength || !charge(length)) return Value::unknown(at);
+        next.push_back(partial);
+        next.back().append(glue).append(alternative.text);
+      }
+    }
+    partials = std::move(next);
+  }
+  std::vector<Value> results;
+  for (std::string& partial : partials) {
+    // A dynamic reference, even one assembled from pieces, is replaced at deploy time.
+    if (has_dynamic_reference(partial)) return Value::unknown(at);
+    results.push_back(Value::scalar(std::move(partial), at));
+  }
+  return make_choice(std::move(results), at);
+}
+
 Value Resolver::resolve_join(const Node* arg, const Node* at, int depth) const {
   if (!arg->is_sequence() || arg->items.size() != 2) return Value::unknown(at);
   Value delimiter = resolve_at(arg->items[0], depth + 1);
@@ -275,15 +414,7 @@ Value Resolver::resolve_join(const Node* arg, const Node* at, int depth) const {
   if (delimiter.kind != ValueKind::Scalar || list.kind != ValueKind::List) {
     return Value::unknown(at);
   }
-  return combine_alternatives(list.items, at, [&](const std::vector<const Value*>& row) {
-    std::string joined;
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (row[i]->kind != ValueKind::Scalar) return Value::unknown(at);
-      if (i > 0) joined += delimiter.text;
-      joined += row[i]->text;
-    }
-    return Value::scalar(std::move(joined), at);
-  });
+  return concatenate(list.items, delimiter.text, at);
 }
 
 Value Resolver::resolve_sub(const Node* arg, const Node* at, int depth) const {
@@ -295,10 +426,12 @@ Value Resolver::resolve_sub(const Node* arg, const Node* at, int depth) const {
   }
   if (!text->is_scalar()) return Value::unknown(at);
   const std::string& s = text->text;
+  SubVariables locals(variables);
   // Split the string into literal text and ${} variables, then combine their alternatives.
   std::vector<Value> parts;
   size_t i = 0;
   while (i < s.size()) {
+    if (!charge(1)) return Value::unknown(at);
     size_t open = s.find("${", i);
     if (open == std::string::npos) {
       parts.push_back(Value::scalar(s.substr(i), at));
@@ -313,29 +446,16 @@ Value Resolver::resolve_sub(const Node* arg, const Node* at, int depth) const {
     std::string name = trim(std::string_view(s).substr(open + 2, close - open - 2));
     if (!name.empty() && name[0] == '!') {
       parts.push_back(Value::scalar("${" + name.substr(1) + "}", at));
+    } else if (const Node* local = locals.get(name)) {
+      parts.push_back(resolve_at(local, depth + 1));
+    } else if (const Parameter* parameter = template_.parameter(name)) {
+      parts.push_back(parameter_value(*parameter, at));
     } else {
-      const Node* local =
-          variables != nullptr && variables->is_mapping() ? variables->get(name) : nullptr;
-      Value v;
-      if (local != nullptr) {
-        v = resolve_at(local, depth + 1);
-      } else if (const Parameter* parameter = template_.parameter(name)) {
-        v = parameter_value(*parameter, at, depth);
-      } else {
-        v = Value::unknown(at);
-      }
-      parts.push_back(std::move(v));
+      parts.push_back(Value::unknown(at));
     }
     i = close + 1;
   }
-  return combine_alternatives(parts, at, [&](const std::vector<const Value*>& row) {
-    std::string joined;
-    for (const Value* part : row) {
-      if (part->kind != ValueKind::Scalar) return Value::unknown(at);
-      joined += part->text;
-    }
-    return Value::scalar(std::move(joined), at);
-  });
+  return concatenate(parts, "", at);
 }
 
 Value Resolver::resolve_find_in_map(const Node* arg, const Node* at, int depth) const {
@@ -351,7 +471,8 @@ Value Resolver::resolve_find_in_map(const Node* arg, const Node* at, int depth) 
   const Node* top = mapping->node->get(keys[1]);
   const Node* second = top != nullptr && top->is_mapping() ? top->get(keys[2]) : nullptr;
   if (second == nullptr) return Value::unknown(at);
-  return resolve_at(second, depth + 1);
+  // Mappings hold literals only: CloudFormation evaluates no function there.
+  return remembered(second, at, [&] { return literal_tree(second); });
 }
 
 Value Resolver::resolve_cidr(const Node* arg, const Node* at, int depth) const {

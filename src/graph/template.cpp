@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_set>
 
 namespace stacklint::graph {
 
@@ -175,21 +176,41 @@ std::vector<SubReference> sub_references(std::string_view text) {
   return found;
 }
 
-// The range of `length` bytes at `offset` inside a scalar's text, when the scalar is written on
-// one line without escapes (so text and source agree); else the scalar's own range.
+// Ranges of pieces of a scalar's text, when the scalar is written on one line without escapes
+// (so text and source agree); else the scalar's own range. Pieces are asked for in increasing
+// offset order and code points are counted from the previous piece on, so that an Fn::Sub with
+// many variables stays linear.
+class InnerRanges {
+ public:
+  explicit InnerRanges(const Node* scalar) : scalar_(scalar) {
+    const Range& r = scalar->range;
+    quote_ = scalar->style == load::ScalarStyle::Quoted ? 1 : 0;
+    exact_ = r.begin.line == r.end.line &&
+             r.end.column - r.begin.column == code_points(scalar->text) + 2 * quote_;
+    column_ = r.begin.column + quote_;
+  }
+  Range at(size_t offset, size_t length) {
+    if (!exact_ || offset < offset_) return scalar_->range;
+    std::string_view text = scalar_->text;
+    column_ += static_cast<uint32_t>(code_points(text.substr(offset_, offset - offset_)));
+    offset_ = offset;
+    Range inner;
+    inner.begin = {scalar_->range.begin.line, column_};
+    inner.end = {scalar_->range.begin.line,
+                 static_cast<uint32_t>(column_ + code_points(text.substr(offset, length)))};
+    return inner;
+  }
+
+ private:
+  const Node* scalar_;
+  uint32_t quote_ = 0;
+  bool exact_ = false;
+  size_t offset_ = 0;    // the text up to here is counted in column_
+  uint32_t column_ = 0;  // where the text at offset_ is written
+};
+
 Range range_inside(const Node* scalar, size_t offset, size_t length) {
-  const Range& r = scalar->range;
-  if (r.begin.line != r.end.line) return r;
-  size_t quote = scalar->style == load::ScalarStyle::Quoted ? 1 : 0;
-  size_t written = r.end.column - r.begin.column;
-  if (written != code_points(scalar->text) + 2 * quote) return r;
-  std::string_view text = scalar->text;
-  Range inner;
-  inner.begin = {r.begin.line, static_cast<uint32_t>(r.begin.column + quote +
-                                                     code_points(text.substr(0, offset)))};
-  inner.end = {r.begin.line, static_cast<uint32_t>(inner.begin.column +
-                                                   code_points(text.substr(offset, length)))};
-  return inner;
+  return InnerRanges(scalar).at(offset, length);
 }
 
 }  // namespace
@@ -240,10 +261,15 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
         }
       }
       if (text->is_scalar()) {
+        // Indexed once, so that many variables cost linear time.
+        std::unordered_set<std::string_view> locals;
+        if (variables != nullptr && variables->is_mapping()) {
+          for (const load::Pair& pair : variables->pairs) locals.insert(pair.key->text);
+        }
+        InnerRanges ranges(text);
         for (SubReference& ref : sub_references(text->text)) {
-          Range at = range_inside(text, ref.offset, ref.length);
-          bool local = variables != nullptr && variables->is_mapping() &&
-                       variables->key_node(ref.name) != nullptr;
+          Range at = ranges.at(ref.offset, ref.length);
+          bool local = locals.count(ref.name) > 0;
           add_edge(EdgeKind::Sub, owner, std::move(ref.name), std::move(ref.attribute), text, at);
           edges_.back().arg = arg;
           if (local) edges_.back().target_kind = TargetKind::SubVariable;

@@ -69,8 +69,108 @@ Value Value::at_path(std::string_view path) const {
   return current;
 }
 
+namespace {
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// YAML 1.1's boolean words, which CloudFormation's YAML reader applies to plain scalars (aws-cli
+// PR #5257: "CloudFormation treats unquoted values that are YAML 1.1 native booleans as
+// booleans"), so `MultiAZ: Yes` is true and a tag `Value: NO` is the text "false" (hyp3 PR
+// #2061). The single letters y, Y, n and N, which the YAML 1.1 type repository also lists, are
+// text to CloudFormation, as to PyYAML: templates with a plain `FunctionName: y` deploy as
+// written and broke only when `aws cloudformation package` 2.11.8 turned them into booleans, a
+// regression aws-cli fixed (issue #7805, PR #7931).
+std::optional<bool> yaml11_boolean(std::string_view text) {
+  static constexpr std::string_view kTrue[] = {"yes", "Yes",  "YES",  "on",  "On",
+                                               "ON",  "true", "True", "TRUE"};
+  static constexpr std::string_view kFalse[] = {"no",  "No",    "NO",    "off",  "Off",
+                                                "OFF", "false", "False", "FALSE"};
+  if (text.size() < 2 || text.size() > 5) return std::nullopt;
+  for (std::string_view word : kTrue) {
+    if (text == word) return true;
+  }
+  for (std::string_view word : kFalse) {
+    if (text == word) return false;
+  }
+  return std::nullopt;
+}
+
+// A plain scalar that YAML 1.1 reads as a number in a notation other than plain decimal: octal
+// (017), hexadecimal (0x1F), binary (0b101), base 60 (10:30), digit separators (1_000), .inf
+// and .nan. Which number (or text) CloudFormation makes of these is not documented, so their
+// value is not taken as proven. Errs towards "yes" (unknown is silent).
+bool yaml11_other_number(std::string_view text) {
+  if (!text.empty() && (text[0] == '+' || text[0] == '-')) text.remove_prefix(1);
+  if (text.empty()) return false;
+  for (std::string_view special : {".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"}) {
+    if (text == special) return true;
+  }
+  if (!is_digit(text[0]) && !(text[0] == '.' && text.size() > 1 && is_digit(text[1]))) {
+    return false;
+  }
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'b')) return true;
+  bool separators = false, leading_zero = text.size() > 1 && text[0] == '0' && is_digit(text[1]);
+  for (char c : text) {
+    if (c == '_' || c == ':') {
+      separators = true;
+    } else if (!is_digit(c) && c != '.') {
+      return false;
+    }
+  }
+  return separators || (leading_zero && text.find('.') == std::string_view::npos);
+}
+
+// A decimal number, strictly: [+-] digits [. digits] [e [+-] digits], or [+-] . digits [...].
+std::optional<double> parse_decimal(const std::string& text) {
+  size_t i = 0, n = text.size();
+  if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < n && is_digit(text[i])) ++i, ++digits;
+  if (i < n && text[i] == '.') {
+    ++i;
+    while (i < n && is_digit(text[i])) ++i, ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+    size_t exponent = 0;
+    while (i < n && is_digit(text[i])) ++i, ++exponent;
+    if (exponent == 0) return std::nullopt;
+  }
+  if (i != n) return std::nullopt;
+  return std::strtod(text.c_str(), nullptr);
+}
+
+}  // namespace
+
+Value Value::literal(const load::Node* scalar_node) {
+  const std::string& text = scalar_node->text;
+  if (has_dynamic_reference(text)) return unknown(scalar_node);
+  if (scalar_node->style == load::ScalarStyle::Plain) {
+    if (std::optional<bool> b = yaml11_boolean(text)) {
+      return scalar(*b ? "true" : "false", scalar_node);
+    }
+    if (yaml11_other_number(text)) return unknown(scalar_node);
+  }
+  return scalar(text, scalar_node);
+}
+
+bool has_dynamic_reference(std::string_view text) {
+  return text.find("{{resolve:") != std::string_view::npos;
+}
+
+std::optional<DefaultOrigin> default_origin(const Value& value) {
+  if (value.parameter == nullptr || value.reference == nullptr || value.node == nullptr) {
+    return std::nullopt;
+  }
+  return DefaultOrigin{value.parameter, value.reference, value.node};
+}
+
 std::optional<bool> Value::as_bool() const {
-  if (kind != ValueKind::Scalar) return std::nullopt;
+  if (kind != ValueKind::Scalar || text.size() < 4 || text.size() > 5) return std::nullopt;
   std::string lower = text;
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -80,11 +180,8 @@ std::optional<bool> Value::as_bool() const {
 }
 
 std::optional<double> Value::as_number() const {
-  if (kind != ValueKind::Scalar || text.empty()) return std::nullopt;
-  char* end = nullptr;
-  double number = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) return std::nullopt;
-  return number;
+  if (kind != ValueKind::Scalar) return std::nullopt;
+  return parse_decimal(text);
 }
 
 std::optional<std::string_view> Value::as_string() const {

@@ -17,7 +17,8 @@ enum class ValueKind : uint8_t {
   Unknown,  // the template does not prove what it is (a parameter without default, ...)
   Absent,   // no value: the property is missing, or AWS::NoValue
   Null,
-  Scalar,  // text; numbers and booleans too, as CloudFormation accepts "true" and true
+  Scalar,  // text; numbers and booleans too, as CloudFormation accepts "true" and true; a
+           // YAML 1.1 boolean word written plainly (Yes, off) is stored as "true"/"false"
   List,
   Map,
   AvailabilityZone,   // the region's AZ #index: Fn::Select [index, Fn::GetAZs region]
@@ -36,6 +37,11 @@ class Value {
   std::vector<Value> items;  // List: the items; Choice: the alternatives
   std::vector<std::pair<std::string, Value>> fields;  // Map
   const load::Node* node = nullptr;                   // where it is written, when it is
+  // When the value is a parameter's Default (node is then that Default): the parameter's
+  // logical id as written in Parameters, and the Ref that read it. Null otherwise, and for
+  // values assembled from several sources (Fn::Join, Fn::Sub).
+  const load::Node* parameter = nullptr;
+  const load::Node* reference = nullptr;
 
   // Declared here, defaulted after the class: `fields` holds pairs with a Value, and clang with
   // libstdc++ cannot instantiate their destructor while Value is still incomplete.
@@ -49,6 +55,10 @@ class Value {
   static Value unknown(const load::Node* at = nullptr);
   static Value absent(const load::Node* at = nullptr);
   static Value scalar(std::string text, const load::Node* at = nullptr);
+  // A scalar as written in a template, typed as CloudFormation types it (see value.cpp):
+  // plain YAML 1.1 boolean words become "true"/"false"; quoted text stays text; a dynamic
+  // reference ({{resolve:...}}) or a plain number in a YAML 1.1-only notation is Unknown.
+  static Value literal(const load::Node* scalar);
   static Value resource_ref(std::string id, std::string attribute, const load::Node* at);
   static Value availability_zone(std::string region, int64_t index, const load::Node* at);
 
@@ -67,7 +77,10 @@ class Value {
   // A dotted path of fields, e.g. "VersioningConfiguration.Status".
   Value at_path(std::string_view path) const;
 
-  // A scalar's text as a boolean ("true"/"false", any case), number or string.
+  // The one interpretation of a scalar that every rule uses. as_bool: "true"/"false" in any
+  // case (CloudFormation takes the strings for boolean properties; plain Yes/On/... were made
+  // "true"/"false" by `literal`), else nullopt. as_number: a decimal number, possibly written
+  // as a string ("20", "-1", "0.5", "1e3"), else nullopt (no hex, inf, nan or spaces).
   std::optional<bool> as_bool() const;
   std::optional<double> as_number() const;
   std::optional<std::string_view> as_string() const;
@@ -100,6 +113,24 @@ inline Value Value::absent(const load::Node* at) {
 // (Unknown) past a small bound, so that no combination of conditions costs exponential time.
 Value make_choice(std::vector<Value> alternatives, const load::Node* at);
 constexpr size_t kMaxAlternatives = 16;
+
+// The longest string the resolver builds (Fn::Join, Fn::Sub); longer is Unknown. CloudFormation
+// takes templates of at most 1 MB, so only repetition (aliases, fan-out) gets past this.
+constexpr size_t kMaxStringLength = 1024 * 1024;
+
+// `text` holds a dynamic reference ({{resolve:ssm:...}}, {{resolve:ssm-secure:...}},
+// {{resolve:secretsmanager:...}}): CloudFormation replaces it at deploy time.
+bool has_dynamic_reference(std::string_view text);
+
+// The parameter default that decides a value: set when the value (not a choice) came from a
+// parameter's Default through a Ref. `parameter` is the logical id node, `reference` the Ref,
+// `value` the Default as written.
+struct DefaultOrigin {
+  const load::Node* parameter;
+  const load::Node* reference;
+  const load::Node* value;
+};
+std::optional<DefaultOrigin> default_origin(const Value& value);
 
 bool same_value(const Value& a, const Value& b);
 

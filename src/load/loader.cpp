@@ -16,6 +16,41 @@ Format detect_format(const Source& source) {
 
 namespace {
 
+// UTF-16 and UTF-32, by their byte order mark or, without one, by where the NUL bytes of ASCII
+// text fall (the way YAML 1.2 section 5.2 detects an encoding). Empty when neither.
+std::string utf16_or_32(const std::string& s) {
+  auto at = [&](size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0x100; };
+  if (at(0) == 0x00 && at(1) == 0x00 && at(2) == 0xFE && at(3) == 0xFF)
+    return "UTF-32 (big-endian, with a byte order mark)";
+  if (at(0) == 0xFF && at(1) == 0xFE && at(2) == 0x00 && at(3) == 0x00)
+    return "UTF-32 (little-endian, with a byte order mark)";
+  if (at(0) == 0xFE && at(1) == 0xFF) return "UTF-16 (big-endian, with a byte order mark)";
+  if (at(0) == 0xFF && at(1) == 0xFE) return "UTF-16 (little-endian, with a byte order mark)";
+  if (s.size() < 4) return "";
+  if (at(0) == 0x00 && at(1) == 0x00 && at(2) == 0x00 && at(3) != 0x00)
+    return "UTF-32 (big-endian)";
+  if (at(0) != 0x00 && at(1) == 0x00 && at(2) == 0x00 && at(3) == 0x00)
+    return "UTF-32 (little-endian)";
+  if (at(0) == 0x00 && at(1) != 0x00 && at(2) == 0x00 && at(3) != 0x00)
+    return "UTF-16 (big-endian)";
+  if (at(0) != 0x00 && at(1) == 0x00 && at(2) != 0x00 && at(3) == 0x00)
+    return "UTF-16 (little-endian)";
+  return "";
+}
+
+bool named_json(const Source& source) {
+  const std::string& path = source.path();
+  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+}
+
+// After the opening `{` or `[`, a quoted string: JSON's way, rarely YAML flow style's.
+bool looks_like_json(const std::string& s, size_t from) {
+  size_t i = s.find_first_not_of(" \t\r\n", from);
+  if (i == std::string::npos || (s[i] != '{' && s[i] != '[')) return false;
+  i = s.find_first_not_of(" \t\r\n", i + 1);
+  return i != std::string::npos && s[i] == '"';
+}
+
 Loaded failure(const Source& source, size_t offset, std::string message) {
   Loaded loaded;
   Position at = source.position_at(offset);
@@ -37,6 +72,11 @@ Loaded load(const Source& source, const Limits& limits) {
                        std::to_string(limits.max_bytes / (1024 * 1024)) + " MB, the file is " +
                        size + "; CloudFormation accepts at most 1 MB");
   }
+  if (std::string encoding = utf16_or_32(s); !encoding.empty()) {
+    return failure(source, 0,
+                   "the file is encoded as " + encoding +
+                       "; CloudFormation reads templates only as UTF-8: save it as UTF-8");
+  }
   if (size_t nul = s.find('\0'); nul != std::string::npos) {
     return failure(source, nul, "the file contains a NUL byte: it is binary, not a template");
   }
@@ -45,6 +85,13 @@ Loaded load(const Source& source, const Limits& limits) {
   }
   Loaded loaded =
       detect_format(source) == Format::Json ? load_json(source, limits) : load_yaml(source, limits);
+  // A file that starts with `{` or `[` and is not JSON may be YAML in flow style (YAML is a
+  // superset of JSON): read it as YAML, unless its name says JSON.
+  if (loaded.error && detect_format(source) == Format::Json && !named_json(source)) {
+    Loaded yaml = load_yaml(source, limits);
+    // Neither: YAML's error, unless the text looks like JSON (a quoted first key or item).
+    if (!yaml.error || !looks_like_json(s, source.content_start())) return yaml;
+  }
   if (!loaded.error && loaded.document.root == nullptr) {
     return failure(source, source.content_start(),
                    "the file is empty: a template needs a Resources section");

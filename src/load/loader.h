@@ -33,6 +33,9 @@ enum class Format { Yaml, Json };
 // loader gives better positions and errors), else YAML.
 Format detect_format(const Source& source);
 
+// Reads the file as detect_format says; a file that starts like JSON but is not JSON is read as
+// YAML flow style (`{Resources: ...}`), unless its name ends in `.json`. Files in UTF-16 or
+// UTF-32, with NUL bytes or invalid UTF-8, or larger than `limits.max_bytes` are errors.
 Loaded load(const Source& source, const Limits& limits = {});
 
 }  // namespace stacklint::load

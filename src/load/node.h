@@ -26,6 +26,9 @@ struct Pair {
 struct Node {
   NodeKind kind = NodeKind::Null;
   ScalarStyle style = ScalarStyle::Plain;
+  // Reached from more than one place: a YAML alias refers to it, or a merge key copied its pair.
+  // A walker that must report each written place once visits such a node once.
+  bool shared = false;
   std::string text;  // the scalar's value
   std::vector<const Node*> items;
   std::vector<Pair> pairs;  // in source order, duplicates kept
@@ -50,6 +53,10 @@ class Document {
   Node* make() { return &nodes_.emplace_back(); }
   const Node* root = nullptr;
   size_t node_count() const { return nodes_.size(); }
+  // Where the YAML text uses an alias (`*name`, also as `<<: *name`), in file order. The
+  // CloudFormation service rejects such a template; `aws cloudformation package` and SAM expand
+  // the aliases first (rule T004).
+  std::vector<Range> yaml_aliases;
 
  private:
   std::deque<Node> nodes_;

@@ -18,10 +18,18 @@ Source::Source(std::string display_path, std::string bytes, size_t full_size)
   }
   line_starts_.push_back(content_start_);
   const char* data = bytes_.data();
-  for (const char* at = data + content_start_;
-       (at = static_cast<const char*>(std::memchr(at, '\n', bytes_.size() - (at - data))));) {
-    ++at;
-    line_starts_.push_back(static_cast<size_t>(at - data));
+  if (std::memchr(data, '\r', bytes_.size()) == nullptr) {  // the usual file: LF or nothing
+    for (const char* at = data + content_start_;
+         (at = static_cast<const char*>(std::memchr(at, '\n', bytes_.size() - (at - data))));) {
+      ++at;
+      line_starts_.push_back(static_cast<size_t>(at - data));
+    }
+  } else {  // YAML counts a CR, an LF and a CRLF as one line break each
+    for (size_t i = content_start_; i < bytes_.size(); ++i) {
+      if (bytes_[i] == '\n' || lone_cr(i)) {
+        line_starts_.push_back(i + 1);
+      }
+    }
   }
   checkpoints_.reserve(bytes_.size() / kCheckpoint + 1);
   uint32_t code_points = 0;
@@ -99,7 +107,8 @@ size_t Source::offset_of(Position pos) const {
       offset = jump;
     }
   }
-  while (offset < bytes_.size() && column < pos.column && bytes_[offset] != '\n') {
+  while (offset < bytes_.size() && column < pos.column && bytes_[offset] != '\n' &&
+         !lone_cr(offset)) {
     ++offset;
     while (offset < bytes_.size() && (static_cast<unsigned char>(bytes_[offset]) & 0xC0) == 0x80) {
       ++offset;

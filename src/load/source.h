@@ -8,7 +8,8 @@
 
 namespace stacklint::load {
 
-// 1-based line and column; columns count Unicode code points.
+// 1-based line and column; columns count Unicode code points. Lines end as YAML ends them: at an
+// LF, a CRLF or a lone CR.
 struct Position {
   uint32_t line = 0;
   uint32_t column = 0;
@@ -57,6 +58,9 @@ class Source {
   bool single_byte_ = false;  // no character takes more than one byte
   uint32_t code_points_before(size_t offset) const;
   Position position_on_line(size_t offset, size_t line_index) const;
+  bool lone_cr(size_t i) const {
+    return bytes_[i] == '\r' && (i + 1 == bytes_.size() || bytes_[i + 1] != '\n');
+  }
   static bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
 };
 

@@ -6,9 +6,11 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "load/loaders.h"
 
@@ -50,34 +52,31 @@ size_t end_of_line(const std::string& s, size_t i) {
   return i;
 }
 
+// Just after the closing quote of the quoted scalar whose opening quote is at `i`, or npos when
+// the quote is never closed.
+size_t quoted_end(const std::string& s, size_t i) {
+  char quote = s[i];
+  for (++i; i < s.size(); ++i) {
+    if (quote == '"' && s[i] == '\\') {
+      ++i;
+    } else if (s[i] == quote) {
+      if (quote == '\'' && i + 1 < s.size() && s[i + 1] == '\'') {
+        ++i;  // '' is a quote inside a single-quoted scalar
+      } else {
+        return i + 1;
+      }
+    }
+  }
+  return std::string::npos;
+}
+
 // Where the text of the scalar starting at `offset` ends. yaml-cpp reports only where a node
 // starts, so the end is found in the source text.
 size_t scalar_end(const std::string& s, size_t offset, size_t value_length, bool in_flow) {
   size_t i = skip_node_properties(s, offset);
   if (i >= s.size()) return s.size();
   char c = s[i];
-  if (c == '"') {
-    for (++i; i < s.size(); ++i) {
-      if (s[i] == '\\') {
-        ++i;
-      } else if (s[i] == '"') {
-        return i + 1;
-      }
-    }
-    return s.size();
-  }
-  if (c == '\'') {
-    for (++i; i < s.size(); ++i) {
-      if (s[i] == '\'') {
-        if (i + 1 < s.size() && s[i + 1] == '\'') {
-          ++i;
-        } else {
-          return i + 1;
-        }
-      }
-    }
-    return s.size();
-  }
+  if (c == '"' || c == '\'') return std::min(quoted_end(s, i), s.size());
   if (c == '|' || c == '>') {
     size_t base_indent = line_indent(s, offset);
     size_t end = end_of_line(s, i);
@@ -189,29 +188,170 @@ MovedTags move_block_scalar_tags(std::string& text) {
   return moved;
 }
 
+size_t line_start(const std::string& s, size_t offset) {
+  while (offset > 0 && !is_break(s[offset - 1])) --offset;
+  return offset;
+}
+
+size_t code_points(const std::string& s, size_t begin, size_t end) {
+  size_t count = 0;
+  for (size_t i = begin; i < end; ++i) count += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+  return count;
+}
+
+// YAML limits a key written without `?` (an implicit key) to 1024 characters; yaml-cpp 0.7
+// counts bytes, and says only "illegal map value" or gives no key at all. When the key at
+// `offset` (its first character, or the `:` after it) is that long, the message says so.
+std::optional<std::string> long_key_message(const std::string& s, size_t offset) {
+  constexpr size_t kLimit = 1024;
+  if (offset >= s.size()) return std::nullopt;
+  size_t begin = offset, end = offset;
+  if (s[offset] == ':') {  // at the colon: the key is what the line holds before it
+    begin = line_start(s, offset);
+    while (begin < offset && (is_space(s[begin]) || s[begin] == '-' || s[begin] == '?')) ++begin;
+    while (end > begin && is_space(s[end - 1])) --end;
+  } else {  // at the key: a quoted one ends at its quote, a plain one before `: `
+    end = (s[offset] == '"' || s[offset] == '\'') ? quoted_end(s, offset)
+                                                  : scalar_end(s, offset, 0, true);
+    if (end == std::string::npos) return std::nullopt;
+    size_t colon = end;
+    while (colon < s.size() && is_space(s[colon])) ++colon;
+    if (colon >= s.size() || s[colon] != ':') return std::nullopt;
+  }
+  if (end <= begin || end - begin <= kLimit) return std::nullopt;
+  size_t characters = code_points(s, begin, end);
+  std::string message = "this key is " + std::to_string(characters) + " characters long";
+  if (characters > kLimit) {
+    return "invalid YAML: " + message +
+           ": YAML limits a key written without `?` to 1024 characters. Shorten it, or write "
+           "it as an explicit key (`? key` on one line, `: value` on the next).";
+  }
+  return message + " (" + std::to_string(end - begin) +
+         " bytes): within YAML's limit of 1024 characters for a key written without `?`, but "
+         "stacklint's YAML reader counts bytes and reads at most 1024. Write it as an explicit "
+         "key (`? key` on one line, `: value` on the next), or shorten it.";
+}
+
+// The line before `offset` that holds text (not blank, not only a comment), or npos.
+size_t previous_content_line(const std::string& s, size_t offset) {
+  size_t start = line_start(s, offset);
+  while (start > 0) {
+    size_t prev = line_start(s, start - 1);
+    size_t i = prev;
+    while (i < start && is_space(s[i])) ++i;
+    if (i < start && !is_break(s[i]) && s[i] != '#') return prev;
+    start = prev;
+  }
+  return std::string::npos;
+}
+
+// `Key:value` (no space after the colon) is one plain scalar in YAML, so the parser only
+// notices on a later line, which continues that scalar at the key's indentation. The colon of
+// such a key on the line at `line`, when the line at `error` continues it; else npos. Keys are
+// CloudFormation's (a capital first), so that `- arn:aws:...` or `http://` are not taken for one.
+size_t colon_without_space(const std::string& s, size_t line, size_t error) {
+  size_t i = line;
+  while (i < s.size() &&
+         (is_space(s[i]) || (s[i] == '-' && i + 1 < s.size() && is_space(s[i + 1])))) {
+    ++i;
+  }
+  size_t key = i;
+  if (key >= s.size() || s[key] < 'A' || s[key] > 'Z') return std::string::npos;
+  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' ||
+                          s[i] == '-' || s[i] == '.')) {
+    ++i;
+  }
+  if (i + 1 >= s.size() || s[i] != ':') return std::string::npos;
+  char next = s[i + 1];
+  if (is_space(next) || is_break(next) || next == ':' || next == '/') return std::string::npos;
+  size_t error_line = line_start(s, error), indent = error_line;
+  while (indent < s.size() && s[indent] == ' ') ++indent;
+  return indent - error_line == key - line ? i : std::string::npos;
+}
+
+// yaml-cpp's terse messages in plain words.
+std::string plain_words(const std::string& message) {
+  static const std::pair<const char*, const char*> kWords[] = {
+      {YAML::ErrorMsg::MAP_VALUE,
+       "a `:` where YAML does not expect a key: check the indentation of this line and of the "
+       "line before it, and quote a value that contains `: `"},
+      {YAML::ErrorMsg::BLOCK_ENTRY,
+       "a list item (`- `) where YAML does not expect one: check the indentation of this line"},
+      {YAML::ErrorMsg::END_OF_MAP,
+       "text YAML cannot read as the next key of this mapping: check the indentation, and that "
+       "a quoted value is not followed by more text"},
+      {YAML::ErrorMsg::END_OF_SEQ,
+       "text YAML cannot read as the next item (`- `) of this list: check the indentation"},
+      {YAML::ErrorMsg::FLOW_END, "a closing `]` or `}` that nothing opened"},
+      {YAML::ErrorMsg::MAP_KEY, "a `?` key where YAML does not expect one"},
+      {YAML::ErrorMsg::UNKNOWN_TOKEN, "text YAML cannot read here"},
+      {YAML::ErrorMsg::UNKNOWN_ANCHOR,
+       "an alias (`*name`) whose anchor (`&name`) is not defined "
+       "above it"},
+  };
+  for (const auto& [terse, plain] : kWords) {
+    if (message == terse) return plain;
+  }
+  return message;
+}
+
+// A copy of the text in which every lone CR (a line break in YAML, not in yaml-cpp 0.7) is an
+// LF: the same length, so every offset stays true.
+std::string with_lone_cr_as_lf(const std::string& text) {
+  std::string out = text;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '\r' && (i + 1 == out.size() || out[i + 1] != '\n')) out[i] = '\n';
+  }
+  return out;
+}
+
+// Where a child ends in the text: a mapping or sequence ends where its last child does, and an
+// alias ends after its `*name`, not where the anchored text ends.
+struct End {
+  size_t offset;
+  Position position;
+};
+
 struct Frame {
   Node* node;
   size_t begin_offset;
   bool flow;
   const Node* pending_key = nullptr;
+  End pending_key_end = {};
+  std::optional<End> last_child_end = {};
+  bool has_merge_key = false;  // a plain `<<` key, expanded when the mapping closes
   // The subtree's size and height as a reader of the tree sees them, aliases expanded: a
   // billion-laughs bomb is small in memory (aliases are shared) but not to a tree walker.
   size_t size = 1;
   size_t height = 1;
   YAML::anchor_t anchor = YAML::NullAnchor;
   std::string short_form = {};  // the tag, when this collection is a CloudFormation short form
-  Node* wrapper = nullptr;      // the {"Fn::X": ...} mapping that a short form became
 };
+
+bool is_merge_key(const Node* key) {
+  return key->kind == NodeKind::Scalar && key->style == ScalarStyle::Plain && key->text == "<<";
+}
+
+const char* kind_name(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::Mapping:
+      return "mapping";
+    case NodeKind::Sequence:
+      return "sequence";
+    case NodeKind::Scalar:
+      return "scalar";
+    case NodeKind::Null:
+      break;
+  }
+  return "null";
+}
 
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const Source& source, Document& document, const Limits& limits,
-              const MovedTags& moved_tags)
-      : source_(source),
-        s_(source.bytes()),
-        doc_(document),
-        limits_(limits),
-        moved_tags_(moved_tags) {}
+  // `text`: the file's bytes, with any lone CR already turned into LF.
+  TreeBuilder(const Source& source, const std::string& text, Document& document,
+              const Limits& limits, const MovedTags& moved_tags)
+      : source_(source), s_(text), doc_(document), limits_(limits), moved_tags_(moved_tags) {}
 
   bool saw_document() const { return documents_ > 0; }
   size_t documents() const { return documents_; }
@@ -226,14 +366,15 @@ class TreeBuilder : public YAML::EventHandler {
     if (documents_ > 1) return;
     Node* node = make_node(mark);
     node->kind = NodeKind::Null;
+    End end{offset(mark), node->range.begin};
     // yaml-cpp marks an empty value at the next token; point just after the key instead.
     if (!stack_.empty() && stack_.back().pending_key != nullptr) {
-      node->range.begin = node->range.end = stack_.back().pending_key->range.end;
-    } else {
-      node->range.end = node->range.begin;
+      end = stack_.back().pending_key_end;
+      node->range.begin = end.position;
     }
+    node->range.end = node->range.begin;
     remember_anchor(anchor, {node, 1, 1});
-    attach(node, 1, 1);
+    attach(node, 1, 1, end);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -252,8 +393,19 @@ class TreeBuilder : public YAML::EventHandler {
           "YAML aliases nest deeper than " + std::to_string(limits_.max_depth) + " levels",
           offset(mark)};
     }
-    // Shared, not copied: the tree is read-only from here on.
-    attach(target.node, target.size, target.height, offset(mark));
+    size_t begin = offset(mark);
+    size_t name_end = begin + 1;
+    while (name_end < s_.size() && !is_space(s_[name_end]) && !is_break(s_[name_end]) &&
+           s_[name_end] != ',' && s_[name_end] != ']' && s_[name_end] != '}') {
+      ++name_end;
+    }
+    Range written{source_.position_at(begin, line_hint_),
+                  source_.position_at(name_end, line_hint_)};
+    doc_.yaml_aliases.push_back(written);
+    // Shared, not copied: the tree is read-only from here on. The builder made every node,
+    // so marking one is no write to a const object.
+    const_cast<Node*>(target.node)->shared = true;
+    attach(target.node, target.size, target.height, {name_end, written.end}, begin);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& given_tag, YAML::anchor_t anchor,
@@ -262,24 +414,34 @@ class TreeBuilder : public YAML::EventHandler {
     const std::string& tag = restored_tag(mark, given_tag);
     size_t begin = offset(mark);
     bool in_flow = !stack_.empty() && stack_.back().flow;
+    size_t value_begin = skip_node_properties(s_, begin);
+    bool quoted = value_begin < s_.size() && (s_[value_begin] == '"' || s_[value_begin] == '\'');
+    // yaml-cpp 0.7 reads an unclosed quote to the end of the file without a word, so that the
+    // rest of the template silently becomes one string.
+    size_t closed = quoted ? quoted_end(s_, value_begin) : 0;
+    if (closed == std::string::npos) {
+      throw LimitExceeded{std::string("this ") + (s_[value_begin] == '"' ? "double" : "single") +
+                              " quote is never closed: YAML would read everything after it, to "
+                              "the end of the file, as one string. Close the quote.",
+                          value_begin};
+    }
     Node* node = make_node(mark);
     node->kind = NodeKind::Scalar;
     node->text = value;
-    node->style = (tag == "?" || is_short_form(tag)) && !starts_quoted(begin) ? ScalarStyle::Plain
-                                                                              : ScalarStyle::Quoted;
+    node->style =
+        (tag == "?" || is_short_form(tag)) && !quoted ? ScalarStyle::Plain : ScalarStyle::Quoted;
     // The value starts after its tag and anchor; a short form's key spans the tag.
-    if (size_t value_begin = skip_node_properties(s_, begin); value_begin != begin) {
-      node->range.begin = source_.position_at(value_begin, line_hint_);
-    }
-    node->range.end = source_.position_at(scalar_end(s_, begin, value.size(), in_flow), line_hint_);
+    if (value_begin != begin) node->range.begin = source_.position_at(value_begin, line_hint_);
+    size_t end = quoted ? closed : scalar_end(s_, begin, value.size(), in_flow);
+    node->range.end = source_.position_at(end, line_hint_);
     if (is_short_form(tag)) {
       Node* wrapper = wrap_short_form(tag, node, begin);
       remember_anchor(anchor, {wrapper, 3, 2});
-      attach(wrapper, 3, 2);
+      attach(wrapper, 3, 2, {end, node->range.end});
       return;
     }
     remember_anchor(anchor, {node, 1, 1});
-    attach(node, 1, 1);
+    attach(node, 1, 1, {end, node->range.end});
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -314,11 +476,6 @@ class TreeBuilder : public YAML::EventHandler {
     if (moved_tags_.empty() || mark.pos < 0) return tag;
     auto it = moved_tags_.find(static_cast<size_t>(mark.pos));
     return it == moved_tags_.end() ? tag : it->second;
-  }
-
-  bool starts_quoted(size_t begin) const {
-    size_t i = skip_node_properties(s_, begin);
-    return i < s_.size() && (s_[i] == '"' || s_[i] == '\'');
   }
 
   static bool is_short_form(const std::string& tag) {
@@ -415,21 +572,18 @@ class TreeBuilder : public YAML::EventHandler {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
     Node* node = frame.node;
-    Position last_end = node->range.begin;
-    if (node->kind == NodeKind::Sequence && !node->items.empty()) {
-      last_end = node->items.back()->range.end;
-    } else if (node->kind == NodeKind::Mapping && !node->pairs.empty()) {
-      last_end = node->pairs.back().value->range.end;
-    }
+    if (frame.has_merge_key) merge(*node);
+    End end{frame.begin_offset, node->range.begin};
+    if (frame.last_child_end) end = *frame.last_child_end;
     if (frame.flow) {
-      size_t from = (node->items.empty() && node->pairs.empty())
-                        ? skip_node_properties(s_, frame.begin_offset) + 1
-                        : source_.offset_of(last_end);
-      size_t end = flow_collection_end(s_, from, closer);
-      node->range.end = end > from ? source_.position_at(end, line_hint_) : last_end;
-    } else {
-      node->range.end = last_end;
+      // From the end of the last child as written (an alias's `*name`, never its anchor's text):
+      // scanning from an anchor far above would rescan the file once per collection.
+      size_t from =
+          frame.last_child_end ? end.offset : skip_node_properties(s_, frame.begin_offset) + 1;
+      size_t closed = flow_collection_end(s_, from, closer);
+      if (closed > from) end = {closed, source_.position_at(closed, line_hint_)};
     }
+    node->range.end = end.position;
     Node* result = node;
     if (!frame.short_form.empty()) {
       result = wrap_short_form(frame.short_form, node, frame.begin_offset);
@@ -437,7 +591,61 @@ class TreeBuilder : public YAML::EventHandler {
       frame.height += 1;
     }
     remember_anchor(frame.anchor, {result, frame.size, frame.height});
-    attach(result, frame.size, frame.height);
+    attach(result, frame.size, frame.height, end);
+  }
+
+  // YAML 1.1 merge keys, as `aws cloudformation package` and SAM read them: the pairs of the
+  // mapping (or of each mapping in the list) under `<<` join this mapping, unless it already
+  // has the key. A key written here wins over a merged one; among merged mappings, a later
+  // `<<` wins over an earlier one, and within a list the first mapping wins. Merged pairs keep
+  // the nodes (and so the positions) of the text they come from; keys written twice here stay
+  // twice, for T002.
+  void merge(Node& node) {
+    std::vector<Pair> written;
+    std::vector<const Node*> sources;  // in the order of precedence, highest first
+    size_t insert_at = std::string::npos;
+    for (const Pair& pair : node.pairs) {
+      if (!is_merge_key(pair.key)) {
+        written.push_back(pair);
+        continue;
+      }
+      if (insert_at == std::string::npos) insert_at = written.size();
+      std::vector<const Node*> these;
+      if (pair.value->is_mapping()) {
+        these.push_back(pair.value);
+      } else if (pair.value->is_sequence()) {
+        these = pair.value->items;
+      }
+      bool valid = !these.empty() || pair.value->is_sequence();
+      for (const Node* item : these) valid = valid && item->is_mapping();
+      if (!valid) {
+        const Node* bad = pair.value;
+        for (const Node* item : these) {
+          if (!item->is_mapping()) bad = item;
+        }
+        throw LimitExceeded{"a merge key (<<) takes a mapping or a list of mappings, not a " +
+                                std::string(kind_name(bad->kind)) +
+                                ": `aws cloudformation package` and SAM cannot read this template",
+                            source_.offset_of(pair.key->range.begin)};
+      }
+      // A later `<<` wins over an earlier one.
+      sources.insert(sources.begin(), these.begin(), these.end());
+    }
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(written.size());
+    for (const Pair& pair : written) seen.insert(pair.key->text);
+    std::vector<Pair> merged;
+    for (const Node* source : sources) {
+      for (const Pair& pair : source->pairs) {
+        if (seen.insert(pair.key->text).second) {
+          const_cast<Node*>(pair.value)->shared = true;  // now also a value of this mapping
+          merged.push_back(pair);
+        }
+      }
+    }
+    written.insert(written.begin() + static_cast<std::ptrdiff_t>(insert_at), merged.begin(),
+                   merged.end());
+    node.pairs = std::move(written);
   }
 
   struct Anchor {
@@ -450,8 +658,10 @@ class TreeBuilder : public YAML::EventHandler {
     if (anchor != YAML::NullAnchor) anchors_[anchor] = subtree;
   }
 
-  // `at`: where the node appears, when that is not where it was written (an alias).
-  void attach(const Node* node, size_t size, size_t height, std::optional<size_t> at = {}) {
+  // `end`: where the node ends as written here. `at`: where the node appears, when that is not
+  // where it was written (an alias).
+  void attach(const Node* node, size_t size, size_t height, End end,
+              std::optional<size_t> at = {}) {
     if (stack_.empty()) {
       if (root_ == nullptr) root_ = node;
       return;
@@ -459,19 +669,23 @@ class TreeBuilder : public YAML::EventHandler {
     Frame& top = stack_.back();
     top.size += size;
     top.height = std::max(top.height, height + 1);
+    top.last_child_end = end;
     if (top.node->kind == NodeKind::Sequence) {
       top.node->items.push_back(node);
       return;
     }
     if (top.pending_key == nullptr) {
       if (node->kind != NodeKind::Scalar) {
-        throw LimitExceeded{"a mapping key must be a string, not a " +
-                                std::string(node->kind == NodeKind::Mapping    ? "mapping"
-                                            : node->kind == NodeKind::Sequence ? "sequence"
-                                                                               : "null"),
-                            at ? *at : source_.offset_of(node->range.begin)};
+        size_t where = at ? *at : source_.offset_of(node->range.begin);
+        if (std::optional<std::string> long_key = long_key_message(s_, where)) {
+          throw LimitExceeded{*long_key, where};
+        }
+        throw LimitExceeded{
+            "a mapping key must be a string, not a " + std::string(kind_name(node->kind)), where};
       }
       top.pending_key = node;
+      top.pending_key_end = end;
+      if (is_merge_key(node)) top.has_merge_key = true;
       return;
     }
     top.node->pairs.push_back({top.pending_key, node});
@@ -495,12 +709,53 @@ class TreeBuilder : public YAML::EventHandler {
 
 // yaml-cpp's messages for a tab in the indentation ("illegal map value", ...) do not name it.
 bool indented_with_tab(const std::string& s, size_t offset) {
-  size_t i = offset < s.size() ? s.rfind('\n', offset) : s.rfind('\n');
-  i = i == std::string::npos ? 0 : i + 1;
-  for (; i < s.size() && (s[i] == ' ' || s[i] == '\t'); ++i) {
+  for (size_t i = line_start(s, std::min(offset, s.size())); i < s.size() && is_space(s[i]); ++i) {
     if (s[i] == '\t') return true;
   }
   return false;
+}
+
+// A yaml-cpp error in words, at the place the fix goes.
+LoadError describe(const YAML::Exception& e, const Source& source, const std::string& s,
+                   const TreeBuilder& builder) {
+  size_t offset = source.content_start() + static_cast<size_t>(e.mark.pos < 0 ? 0 : e.mark.pos);
+  std::string message = plain_words(e.msg);
+  if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
+    message = "nesting too deep";
+  } else if (indented_with_tab(s, offset)) {
+    message += " (YAML does not allow tabs for indentation)";
+  } else if (e.msg == YAML::ErrorMsg::MAP_VALUE || e.msg == YAML::ErrorMsg::END_OF_MAP) {
+    bool map_value = e.msg == YAML::ErrorMsg::MAP_VALUE;
+    size_t line = previous_content_line(s, offset);
+    size_t colon = line == std::string::npos ? line : colon_without_space(s, line, offset);
+    if (std::optional<std::string> long_key =
+            map_value ? long_key_message(s, offset) : std::nullopt) {
+      Position at = source.position_at(offset);
+      return LoadError{*long_key, {at, at}};
+    } else if (size_t first = s.find(": ", line_start(s, offset)); map_value && first < offset) {
+      message =
+          "a second `key:` on this line, after a value: start a new, indented line for it, or "
+          "quote the value if the colon is part of it";
+    } else if (colon != std::string::npos) {
+      size_t word = colon;
+      while (word < s.size() && !is_space(s[word]) && !is_break(s[word])) ++word;
+      std::string written = s.substr(line_start(s, colon), word - line_start(s, colon));
+      written.erase(0, written.find_first_not_of(" \t-"));
+      std::string key = written.substr(0, written.find(':'));
+      message = "no space after the colon in `" + written + "`: YAML reads it as one piece of " +
+                "text, not as the key " + key + " and a value. Write `" + key + ": " +
+                written.substr(key.size() + 1) + "`.";
+      offset = colon;
+    }
+  }
+  if (e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
+    if (std::optional<size_t> open = builder.innermost_open_flow()) {
+      offset = *open;
+      message = std::string("this ") + (s[*open] == '[' ? "[" : "{") + " is never closed";
+    }
+  }
+  Position at = e.mark.is_null() ? Position{1, 1} : source.position_at(offset);
+  return LoadError{"invalid YAML: " + message, {at, at}};
 }
 
 }  // namespace
@@ -508,10 +763,17 @@ bool indented_with_tab(const std::string& s, size_t offset) {
 Loaded load_yaml(const Source& source, const Limits& limits) {
   Loaded loaded;
   const std::string& bytes = source.bytes();
-  std::string text = bytes.substr(source.content_start());
+  bool lone_cr = false;
+  for (size_t cr = bytes.find('\r'); cr != std::string::npos && !lone_cr;
+       cr = bytes.find('\r', cr + 1)) {
+    lone_cr = cr + 1 == bytes.size() || bytes[cr + 1] != '\n';
+  }
+  std::string normalized = lone_cr ? with_lone_cr_as_lf(bytes) : std::string();
+  const std::string& s = lone_cr ? normalized : bytes;
+  std::string text = s.substr(source.content_start());
   MovedTags moved_tags = move_block_scalar_tags(text);
   std::istringstream input(std::move(text));
-  TreeBuilder builder(source, loaded.document, limits, moved_tags);
+  TreeBuilder builder(source, s, loaded.document, limits, moved_tags);
   try {
     YAML::Parser parser(input);
     parser.HandleNextDocument(builder);
@@ -523,21 +785,7 @@ Loaded load_yaml(const Source& source, const Limits& limits) {
       return loaded;
     }
   } catch (const YAML::Exception& e) {
-    size_t offset = source.content_start() + static_cast<size_t>(e.mark.pos < 0 ? 0 : e.mark.pos);
-    Position at = e.mark.is_null() ? Position{1, 1} : source.position_at(offset);
-    std::string message = e.msg;
-    if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
-      message = "nesting too deep";
-    } else if (indented_with_tab(bytes, offset)) {
-      message += " (YAML does not allow tabs for indentation)";
-    }
-    if (message.find("flow not found") != std::string::npos) {
-      if (std::optional<size_t> open = builder.innermost_open_flow()) {
-        at = source.position_at(*open);
-        message = std::string("this ") + (bytes[*open] == '[' ? "[" : "{") + " is never closed";
-      }
-    }
-    loaded.error = LoadError{"invalid YAML: " + message, {at, at}};
+    loaded.error = describe(e, source, s, builder);
     return loaded;
   } catch (const LimitExceeded& e) {
     Position at = source.position_at(e.offset);

@@ -36,6 +36,24 @@ Finding& CheckContext::report_at(load::Range range, std::string message, std::st
   return out_.back();
 }
 
+bool explain_parameter_default(Finding& finding, const graph::Value& value,
+                               std::string_view property) {
+  std::optional<graph::DefaultOrigin> origin = graph::default_origin(value);
+  if (!origin) return false;
+  const std::string& name = origin->parameter->text;
+  finding.range = origin->reference->range;
+  finding.related.push_back({origin->value->range, "the default of parameter " + name});
+  if (!finding.message.empty() && finding.message.back() != ' ') finding.message += ' ';
+  finding.message.append(property);
+  if (value.kind == graph::ValueKind::Scalar) {
+    finding.message.append(" is ").append(value.text.empty() ? "empty" : value.text);
+    finding.message.append(" (the default of parameter ").append(name).append(").");
+  } else {
+    finding.message.append(" is the default of parameter ").append(name).append(".");
+  }
+  return true;
+}
+
 CheckRegistry& CheckRegistry::instance() {
   static CheckRegistry registry;
   return registry;

@@ -89,6 +89,13 @@ struct CheckRegistration {
 // The range to point at for a node, or the resource's logical id when there is no node.
 load::Range range_of(const graph::Resource& resource, const load::Node* at);
 
+// When `value` (what decided the finding, read from `property`, e.g. "MultiAZ") is a
+// parameter's Default: points the finding at the Ref that reads it, adds the Default as a
+// related location and says so at the end of the message ("MultiAZ is false (the default of
+// parameter MultiAZParam)."). Returns whether it did; otherwise the finding is unchanged.
+bool explain_parameter_default(Finding& finding, const graph::Value& value,
+                               std::string_view property);
+
 // Truth of a test over a resolved value's alternatives, silent on unknowns (see Truth).
 using graph::Truth;
 

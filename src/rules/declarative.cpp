@@ -28,11 +28,15 @@ const RE2& compiled(const load::Node* pattern) {
   return *slot;
 }
 
-bool looks_boolean(std::string_view text) {
-  return text == "true" || text == "false";
+// An operand as written in a rule file, read with the template's own interpretation of
+// scalars (Value::literal), so that `equals: true` means what `MultiAZ: true` means.
+Value operand_value(const load::Node* operand) {
+  return operand->is_scalar() ? Value::literal(operand) : Value::unknown(operand);
 }
 
-// Equality as CloudFormation sees it: "true" equals true, "7" equals 7.
+// Equality as CloudFormation sees it: "true" equals true, "7" equals 7. Against a boolean, a
+// scalar that is no boolean ("Yes" quoted, "enabled") is not false but invalid: CloudFormation
+// rejects it ("unsupported boolean value"), so the template proves nothing either way.
 Truth scalar_equals(const Value& value, const load::Node* expected) {
   if (value.kind == ValueKind::Absent || value.kind == ValueKind::Null) return Truth::False;
   if (value.kind != ValueKind::Scalar) {
@@ -41,15 +45,16 @@ Truth scalar_equals(const Value& value, const load::Node* expected) {
     return (value.kind == ValueKind::List || value.kind == ValueKind::Map) ? Truth::False
                                                                            : Truth::Unknown;
   }
-  if (looks_boolean(expected->text)) {
-    auto b = value.as_bool();
-    return b && *b == (expected->text == "true") ? Truth::True : Truth::False;
+  Value expected_value = operand_value(expected);
+  if (std::optional<bool> want = expected_value.as_bool()) {
+    std::optional<bool> b = value.as_bool();
+    if (!b) return Truth::Unknown;
+    return *b == *want ? Truth::True : Truth::False;
   }
-  Value expected_value = Value::scalar(expected->text);
   auto a = value.as_number();
   auto e = expected_value.as_number();
   if (a && e) return *a == *e ? Truth::True : Truth::False;
-  return value.text == expected->text ? Truth::True : Truth::False;
+  return value.text == expected_value.text ? Truth::True : Truth::False;
 }
 
 Truth apply_operator(std::string_view op, const load::Node* operand, const Value& value) {
@@ -57,7 +62,7 @@ Truth apply_operator(std::string_view op, const load::Node* operand, const Value
     if (v.kind == ValueKind::Unknown) return Truth::Unknown;
     bool present = v.kind != ValueKind::Absent && v.kind != ValueKind::Null;
     if (op == "exists") {
-      bool want = operand->text != "false";
+      bool want = operand_value(operand).as_bool().value_or(true);
       return present == want ? Truth::True : Truth::False;
     }
     if (op == "equals") return scalar_equals(v, operand);
@@ -73,8 +78,7 @@ Truth apply_operator(std::string_view op, const load::Node* operand, const Value
       return RE2::PartialMatch(v.text, compiled(operand)) ? Truth::True : Truth::False;
     }
     auto number = v.as_number();
-    Value limit_value = Value::scalar(operand->text);
-    auto limit = limit_value.as_number();
+    auto limit = operand_value(operand).as_number();
     if (!number || !limit) return Truth::Unknown;
     bool holds = op == "greater-than" ? *number > *limit
                  : op == "less-than"  ? *number < *limit
@@ -264,8 +268,16 @@ void run_declarative_check(CheckContext& ctx) {
         }
       }
     }
-    ctx.report(resource, at,
-               expand_message(message != nullptr ? message->text : ctx.rule.title, resource), path);
+    Finding& finding = ctx.report(
+        resource, at, expand_message(message != nullptr ? message->text : ctx.rule.title, resource),
+        path);
+    // The reported property is what the rule judged; when its value is a parameter's default,
+    // the finding says so and points at the Ref.
+    if (!path.empty()) {
+      Value judged = path[0] == '@' ? ctx.resolver.attribute(resource, path.substr(1))
+                                    : ctx.resolver.property(resource, path);
+      explain_parameter_default(finding, judged, path[0] == '@' ? path.substr(1) : path);
+    }
   }
 }
 

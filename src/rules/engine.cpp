@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string_view>
 
 #include "graph/resolver.h"
 #include "graph/template.h"
@@ -19,9 +20,27 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// "Resources" spelt in UTF-16 or UTF-32 (either byte order): a template saved in the wrong
+// encoding is still a template, and its T001 says which encoding it is.
+bool mentions_resources_wide(const std::string& bytes) {
+  for (size_t width : {2, 4}) {
+    for (bool big_endian : {false, true}) {
+      std::string wide;
+      for (char c : std::string_view("Resources")) {
+        std::string unit(width, '\0');
+        unit[big_endian ? width - 1 : 0] = c;
+        wide += unit;
+      }
+      if (bytes.find(wide) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
 bool mentions_cloudformation(const std::string& bytes) {
   return bytes.find("Resources") != std::string::npos ||
-         bytes.find("AWSTemplateFormatVersion") != std::string::npos;
+         bytes.find("AWSTemplateFormatVersion") != std::string::npos ||
+         (bytes.find('\0') != std::string::npos && mentions_resources_wide(bytes));
 }
 
 }  // namespace
@@ -127,6 +146,26 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
     }
     Severity severity = options.selection.severity_of(*rule);
     for (size_t i = first; i < result.findings.size(); ++i) result.findings[i].severity = severity;
+  }
+  // T004 from what the loader saw: the tree itself no longer tells an alias from a copy.
+  const RuleInfo* alias_rule = catalog.find("T004");
+  if (const std::vector<load::Range>& aliases = loaded.document.yaml_aliases;
+      !aliases.empty() && alias_rule != nullptr && options.selection.enabled(*alias_rule)) {
+    Finding finding;
+    finding.rule = alias_rule;
+    finding.severity = options.selection.severity_of(*alias_rule);
+    finding.range = aliases[0];
+    finding.message =
+        "the template uses YAML aliases (" + std::to_string(aliases.size()) +
+        (aliases.size() == 1 ? " alias" : " aliases") +
+        "): the CloudFormation service rejects it (\"YAML aliases are not allowed in "
+        "CloudFormation templates\"); it deploys only after `aws cloudformation package` or SAM "
+        "expands them. stacklint reads it as expanded.";
+    constexpr size_t kShown = 5;  // the rest are the same finding
+    for (size_t i = 1; i < aliases.size() && i <= kShown; ++i) {
+      finding.related.push_back({aliases[i], "another alias"});
+    }
+    result.findings.push_back(std::move(finding));
   }
   // Suppressions are read from the same tree, so this runs while the tree is still loaded.
   apply_suppressions(*source, tmpl, catalog, options, result.findings);

@@ -65,9 +65,8 @@ void check_cache_cluster(CheckContext& ctx, const Resource& cluster,
   }
   Truth memcached = text_in(engine, {"memcached"});
   if (memcached != Truth::True) return;
-  Truth several_nodes = data::scalar_is(
-      resolver.property(cluster, "NumCacheNodes"), Truth::False,
-      [](std::string_view n) { return Value::scalar(std::string(n)).as_number().value_or(0) > 1; });
+  Truth several_nodes = number_is(resolver.property(cluster, "NumCacheNodes"), Truth::False,
+                                  [](double n) { return n > 1; });
   Value az_mode = resolver.property(cluster, "AZMode");
   Truth single_az = !text_in(az_mode, {"cross-az"});
   if (graph::all_of(several_nodes, single_az) != Truth::True) return;

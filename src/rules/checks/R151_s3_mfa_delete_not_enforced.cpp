@@ -33,12 +33,12 @@ template <typename Test>
 Truth any_item(const Value& value, Test test) {
   return graph::for_all_alternatives(value, [&](const Value& v) {
     if (v.is_absent() || v.kind == ValueKind::Null) return Truth::False;
-    if (v.kind == ValueKind::Scalar) return test(v.text);
+    if (v.kind == ValueKind::Scalar) return test(v);
     if (v.kind != ValueKind::List) return Truth::Unknown;
     Truth result = Truth::False;
     for (const Value& item : v.items) {
       result = graph::any_of(result, graph::for_all_alternatives(item, [&](const Value& i) {
-                               return i.kind == ValueKind::Scalar ? test(i.text) : Truth::Unknown;
+                               return i.kind == ValueKind::Scalar ? test(i) : Truth::Unknown;
                              }));
     }
     return result;
@@ -47,23 +47,24 @@ Truth any_item(const Value& value, Test test) {
 
 // The statement's actions include permanently deleting an object version.
 Truth covers_version_delete(const Value& action) {
-  return any_item(action, [](std::string_view pattern) {
+  return any_item(action, [](const Value& pattern) {
     // IAM actions: case-insensitive, `*` any run of characters, `?` one character.
-    return wildcard_match(pattern, "s3:DeleteObjectVersion", {.ignore_case = true}) ? Truth::True
-                                                                                    : Truth::False;
+    return wildcard_match(pattern.text, "s3:DeleteObjectVersion", {.ignore_case = true})
+               ? Truth::True
+               : Truth::False;
   });
 }
 
 // Within one condition operator's block ({"aws:MultiFactorAuthPresent": "false"}), whether
-// `key` is tested against `expected`.
-Truth tests_key(const Value& block, std::string_view key, std::string_view expected) {
+// `key` is tested against the boolean `expected` (read as every rule reads booleans).
+Truth tests_key(const Value& block, std::string_view key, bool expected) {
   return graph::for_all_alternatives(block, [&](const Value& b) {
     if (b.kind != ValueKind::Map) return Truth::Unknown;
     Truth result = Truth::False;
     for (const auto& [name, value] : b.fields) {
       if (!iequals(name, key)) continue;
-      result = graph::any_of(result, any_item(value, [&](std::string_view text) {
-                               return iequals(text, expected) ? Truth::True : Truth::False;
+      result = graph::any_of(result, any_item(value, [&](const Value& v) {
+                               return v.as_bool() == expected ? Truth::True : Truth::False;
                              }));
     }
     return result;
@@ -78,9 +79,9 @@ Truth applies_without_mfa(const Value& condition) {
     Truth result = Truth::False;
     for (const auto& [op, block] : c.fields) {
       if (iequals(op, "Bool") || iequals(op, "BoolIfExists"))
-        result = graph::any_of(result, tests_key(block, "aws:MultiFactorAuthPresent", "false"));
+        result = graph::any_of(result, tests_key(block, "aws:MultiFactorAuthPresent", false));
       else if (iequals(op, "Null"))  // no MFA age means no MFA
-        result = graph::any_of(result, tests_key(block, "aws:MultiFactorAuthAge", "true"));
+        result = graph::any_of(result, tests_key(block, "aws:MultiFactorAuthAge", true));
     }
     return result;
   });

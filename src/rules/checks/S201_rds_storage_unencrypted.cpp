@@ -32,6 +32,7 @@ void report_unencrypted(CheckContext& ctx, const Resource& resource, std::string
           "turned on later without copying the data to a new database. Set StorageEncrypted: "
           "true (and KmsKeyId for a customer managed key).",
       "Properties/StorageEncrypted");
+  explain_parameter_default(finding, encrypted, "StorageEncrypted");
   for (const data::ClusterMember& member : members) {
     note(finding, member.at,
          "DB instance " + member.instance->id + " is a member of " + resource.id +

@@ -22,14 +22,8 @@ constexpr std::array<AdminPort, 2> kAdminPorts = {{{22, "SSH"}, {3389, "RDP"}}};
 
 // Whether a TCP rule's port range covers `port` (a negative FromPort is not a TCP range).
 Truth range_covers(const Value& from, const Value& to, int port) {
-  Truth low = data::scalar_is(from, Truth::Unknown, [&](std::string_view text) {
-    double n = Value::scalar(std::string(text)).as_number().value_or(-1);
-    return n >= 0 && n <= port;
-  });
-  Truth high = data::scalar_is(to, Truth::Unknown, [&](std::string_view text) {
-    double n = Value::scalar(std::string(text)).as_number().value_or(-1);
-    return n >= port;
-  });
+  Truth low = number_is(from, Truth::Unknown, [&](double n) { return n >= 0 && n <= port; });
+  Truth high = number_is(to, Truth::Unknown, [&](double n) { return n >= port; });
   return graph::all_of(low, high);
 }
 

@@ -1,6 +1,8 @@
 // T002 duplicate-key: a mapping that repeats a key. The loader keeps every pair in source
-// order, so the repeat is still there to point at.
+// order, so the repeat is still there to point at. A YAML alias shares its anchor's nodes, so
+// each shared mapping is checked once however often it is aliased: one finding per written key.
 #include <unordered_map>
+#include <unordered_set>
 
 #include "rules/checks/T0_validity.h"
 
@@ -18,10 +20,13 @@ std::string join(const std::vector<std::string_view>& path) {
 }
 
 // Recursion is bounded by the loader's depth limit.
-void check_node(CheckContext& ctx, const load::Node* node, std::vector<std::string_view>& path) {
+void check_node(CheckContext& ctx, const load::Node* node, std::vector<std::string_view>& path,
+                std::unordered_set<const load::Node*>& checked) {
+  if (node->items.empty() && node->pairs.empty()) return;
+  if (node->shared && !checked.insert(node).second) return;  // aliased, and already checked
   for (size_t i = 0; i < node->items.size(); ++i) {
     path.push_back("*");
-    check_node(ctx, node->items[i], path);
+    check_node(ctx, node->items[i], path, checked);
     path.pop_back();
   }
   // Most mappings are small: compare keys directly; a hash map only for large ones.
@@ -52,7 +57,7 @@ void check_node(CheckContext& ctx, const load::Node* node, std::vector<std::stri
       path.pop_back();
     }
     path.push_back(pair.key->text);
-    check_node(ctx, pair.value, path);
+    check_node(ctx, pair.value, path, checked);
     path.pop_back();
   }
 }
@@ -61,7 +66,8 @@ void check_node(CheckContext& ctx, const load::Node* node, std::vector<std::stri
 
 STACKLINT_CHECK(T002) {
   std::vector<std::string_view> path;
-  check_node(ctx, ctx.tmpl.root(), path);
+  std::unordered_set<const load::Node*> checked;
+  check_node(ctx, ctx.tmpl.root(), path, checked);
 }
 
 }  // namespace stacklint::rules

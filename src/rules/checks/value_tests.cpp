@@ -27,4 +27,13 @@ Truth is_true(const Value& value) {
   });
 }
 
+Truth number_is(const Value& value, Truth when_absent, const std::function<bool(double)>& test) {
+  return graph::for_all_alternatives(value, [&](const Value& v) {
+    if (v.is_absent() || v.kind == ValueKind::Null) return when_absent;
+    std::optional<double> number = v.as_number();
+    if (!number) return Truth::Unknown;
+    return test(*number) ? Truth::True : Truth::False;
+  });
+}
+
 }  // namespace stacklint::rules

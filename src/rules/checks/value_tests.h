@@ -2,6 +2,7 @@
 // false for none, unknown otherwise.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <string_view>
 
@@ -13,7 +14,12 @@ namespace stacklint::rules {
 graph::Truth text_in(const graph::Value& value, std::initializer_list<std::string_view> texts,
                      graph::Truth when_absent = graph::Truth::False);
 
-// The value is boolean true ("true", any case); a missing value is false.
+// The value is boolean true (Value::as_bool); a missing value is false.
 graph::Truth is_true(const graph::Value& value);
+
+// The value is a number (Value::as_number) for which `test` holds; `when_absent` when it is
+// missing; unknown when it is not a number.
+graph::Truth number_is(const graph::Value& value, graph::Truth when_absent,
+                       const std::function<bool(double)>& test);
 
 }  // namespace stacklint::rules

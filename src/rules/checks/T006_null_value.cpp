@@ -1,4 +1,4 @@
-// T004 null-value: a null anywhere under a resource, which CloudFormation refuses ("'null'
+// T006 null-value: a null anywhere under a resource, which CloudFormation refuses ("'null'
 // values are not allowed in templates").
 #include <algorithm>
 
@@ -56,7 +56,7 @@ void report_nulls(CheckContext& ctx, const graph::Resource& resource, const load
 
 }  // namespace
 
-STACKLINT_CHECK(T004) {
+STACKLINT_CHECK(T006) {
   if (ctx.shared<validity::Generated>(ctx.tmpl).opaque()) return;
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
     // The SAM transform rewrites its own resources; what it makes of a null is not shown here.

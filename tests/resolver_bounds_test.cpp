@@ -1,0 +1,187 @@
+// The resolver's work is bounded by the template (issue 11, kind 1): the shapes of
+// ../shared/cases/hardening/h43 and h52 and their relatives, at sizes that took seconds (or
+// ran out of memory) before. The assertions are on counted steps and sizes; the wall clock is
+// only a hang detector with a generous ceiling.
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+#include "test_support.h"
+
+using namespace stacklint;
+using graph::Value;
+using graph::ValueKind;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kHangSeconds = 20;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// h43: one Fn::Sub with n ${Vi} variables and an n-entry variable map (JSON).
+std::string sub_with_variables(size_t n) {
+  std::string text, variables;
+  for (size_t i = 0; i < n; ++i) {
+    std::string name = "V" + std::to_string(i);
+    text += "${" + name + "}";
+    variables += std::string(i ? ", " : "") + "\"" + name + "\": \"x\"";
+  }
+  return "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"BucketName\": "
+         "{\"Fn::Sub\": [\"" +
+         text + "\", {" + variables + "}]}}}}}";
+}
+
+// h52: parameter P(k)'s Default joins `fan` Refs to P(k+1) (or an Fn::Sub of them).
+std::string parameter_fan_out(int levels, int fan, bool sub) {
+  std::string out = "{\"Parameters\": {";
+  for (int k = 0; k < levels; ++k) {
+    std::string next = "P" + std::to_string(k + 1);
+    std::string fn;
+    if (sub) {
+      fn = "{\"Fn::Sub\": \"";
+      for (int i = 0; i < fan; ++i) fn += "${" + next + "}";
+      fn += "\"}";
+    } else {
+      fn = "{\"Fn::Join\": [\"\", [";
+      for (int i = 0; i < fan; ++i)
+        fn += std::string(i ? ", " : "") + "{\"Ref\": \"" + next + "\"}";
+      fn += "]]}";
+    }
+    out += "\"P" + std::to_string(k) + "\": {\"Type\": \"String\", \"Default\": " + fn + "}, ";
+  }
+  out += "\"P" + std::to_string(levels) + "\": {\"Type\": \"String\", \"Default\": \"x\"}}, ";
+  out +=
+      "\"Resources\": {\"Db\": {\"Type\": \"AWS::RDS::DBInstance\", \"Properties\": "
+      "{\"Engine\": \"mysql\", \"MultiAZ\": {\"Ref\": \"P0\"}}}}}";
+  return out;
+}
+
+// The same fan-out through resources, where functions are evaluated: VPC V(k)'s CidrBlock joins
+// `fan` copies of V(k+1)'s, so the text grows as fan^levels while the template grows linearly.
+std::string vpc_fan_out(int levels, int fan) {
+  std::string out = "Resources:\n";
+  for (int k = 0; k < levels; ++k) {
+    out += "  V" + std::to_string(k) + ":\n    Type: AWS::EC2::VPC\n    Properties:\n";
+    out += "      CidrBlock: !Join ['', [";
+    for (int i = 0; i < fan; ++i) {
+      out += std::string(i ? ", " : "") + "!GetAtt V" + std::to_string(k + 1) + ".CidrBlock";
+    }
+    out += "]]\n";
+  }
+  out += "  V" + std::to_string(levels) +
+         ":\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: x\n";
+  return out;
+}
+
+Value cidr_of(const testing::GraphedTemplate& t, const std::string& vpc) {
+  return t.resolver->property(*t.tmpl->resource(vpc), "CidrBlock");
+}
+
+}  // namespace
+
+TEST_CASE("h43: an Fn::Sub with 50,000 variables resolves in linear work") {
+  Clock::time_point start = Clock::now();
+  const size_t n = 50000;
+  std::string text = sub_with_variables(n);
+  testing::GraphedTemplate t(text);
+  Value name = t.resolver->property(*t.tmpl->resource("B"), "BucketName");
+  REQUIRE(name.kind == ValueKind::Scalar);
+  CHECK(name.text == std::string(n, 'x'));
+  // A few steps per byte of the template, not per pair of variables.
+  CHECK(t.resolver->steps() < 4 * text.size());
+  // Twice the variables, about twice the steps.
+  testing::GraphedTemplate twice(sub_with_variables(2 * n));
+  twice.resolver->property(*twice.tmpl->resource("B"), "BucketName");
+  CHECK(twice.resolver->steps() < 2.2 * static_cast<double>(t.resolver->steps()));
+  // And the whole pipeline (graph edges with positions, every rule) finishes.
+  rules::FileResult result = testing::lint_text(text, {}, "h43.json");
+  CHECK(result.times.graph < kHangSeconds);
+  CHECK(seconds_since(start) < kHangSeconds);
+}
+
+TEST_CASE("h52: parameter defaults that fan out are not evaluated") {
+  for (bool sub : {false, true}) {
+    CAPTURE(sub);
+    Clock::time_point start = Clock::now();
+    // 4^14 Refs (and a 4^14-byte string) if followed; CloudFormation takes no function there.
+    testing::GraphedTemplate t(parameter_fan_out(14, 4, sub));
+    Value multi_az = t.resolver->property(*t.tmpl->resource("Db"), "MultiAZ");
+    CHECK(multi_az.is_unknown());
+    CHECK(t.resolver->steps() < 100);
+    rules::FileResult result = testing::lint_text(parameter_fan_out(19, 4, sub), {}, "h52.json");
+    CHECK(seconds_since(start) < kHangSeconds);
+  }
+}
+
+TEST_CASE("fan-out through resources is memoized and its text bounded") {
+  Clock::time_point start = Clock::now();
+  // 4^8 = 65,536 bytes: computed exactly, each VPC once.
+  testing::GraphedTemplate small(vpc_fan_out(8, 4));
+  Value v0 = cidr_of(small, "V0");
+  REQUIRE(v0.kind == ValueKind::Scalar);
+  CHECK(v0.text.size() == 65536);
+  // Without memoization the steps would be 8 * 4^8 node visits and far more bytes; with it,
+  // each level costs its own text once per use: about 4/3 of 4 * 65,536.
+  CHECK(small.resolver->steps() < 400000);
+  // 4^40 bytes: past kMaxStringLength the text is unknown, and the work stays small.
+  testing::GraphedTemplate big(vpc_fan_out(40, 4));
+  CHECK(cidr_of(big, "V0").is_unknown());
+  CHECK(cidr_of(big, "V30").kind == ValueKind::Scalar);  // 4^10 bytes fit exactly
+  CHECK(cidr_of(big, "V30").text.size() == graph::kMaxStringLength);
+  CHECK(big.resolver->steps() < 20 * graph::kMaxStringLength);
+  CHECK(seconds_since(start) < kHangSeconds);
+}
+
+TEST_CASE("a cycle through resources is unknown, not a hang") {
+  testing::GraphedTemplate t(
+      "Resources:\n"
+      "  A: {Type: AWS::EC2::VPC, Properties: {CidrBlock: !GetAtt B.CidrBlock}}\n"
+      "  B: {Type: AWS::EC2::VPC, Properties: {CidrBlock: !Join ['', [!GetAtt A.CidrBlock, "
+      "!GetAtt A.CidrBlock]]}}\n");
+  CHECK(cidr_of(t, "A").is_unknown());
+  CHECK(cidr_of(t, "B").is_unknown());
+  CHECK(t.resolver->steps() < 100);
+}
+
+TEST_CASE("aliases of a growing Fn::Join stay within the budget") {
+  // Each level joins four aliases of the one before: the loader bounds the expanded tree, the
+  // resolver's steps follow the expanded tree, and the text is bounded.
+  std::string text = "Resources:\n  R:\n    Type: Custom::X\n    Properties:\n      L0: &l0 xxxx\n";
+  for (int k = 1; k <= 8; ++k) {
+    std::string prev = "*l" + std::to_string(k - 1);
+    text += "      L" + std::to_string(k) + ": &l" + std::to_string(k) + " !Join ['', [" + prev +
+            ", " + prev + ", " + prev + ", " + prev + "]]\n";
+  }
+  Clock::time_point start = Clock::now();
+  testing::GraphedTemplate t(text);
+  Value l8 = t.resolver->property(*t.tmpl->resource("R"), "L8");
+  REQUIRE(l8.kind == ValueKind::Scalar);
+  CHECK(l8.text.size() == 4 * 65536);
+  CHECK(t.resolver->steps() <= t.resolver->budget());
+  rules::FileResult result = testing::lint_text(text);
+  CHECK(seconds_since(start) < kHangSeconds);
+}
+
+TEST_CASE("past the budget every value is unknown, and the work stops") {
+  // One 64 KB default, read 16 times by each of 2,000 properties: 2 GB of text to build, from a
+  // template of about 600 KB.
+  std::string text = "Parameters:\n  Big: {Type: String, Default: '" + std::string(65536, 'x') +
+                     "'}\nResources:\n  R:\n    Type: Custom::X\n    Properties:\n";
+  for (int i = 0; i < 2000; ++i) {
+    text += "      P" + std::to_string(i) + ": !Join ['', [";
+    for (int j = 0; j < 16; ++j) text += std::string(j ? ", " : "") + "!Ref Big";
+    text += "]]\n";
+  }
+  Clock::time_point start = Clock::now();
+  testing::GraphedTemplate t(text);
+  const graph::Resource& r = *t.tmpl->resource("R");
+  CHECK(t.resolver->property(r, "P0").text.size() == 16 * 65536);
+  for (int i = 1; i < 2000; ++i) t.resolver->property(r, "P" + std::to_string(i));
+  CHECK(t.resolver->property(r, "P1999").is_unknown());
+  CHECK(t.resolver->steps() <= t.resolver->budget() + 16 * graph::kMaxStringLength);
+  CHECK(t.resolver->budget() < graph::Resolver::kBudgetBase + 200 * text.size());
+  CHECK(seconds_since(start) < kHangSeconds);
+}
