@@ -4,8 +4,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include <fstream>
-#include <sstream>
+#include "load/loader.h"
 
 namespace stacklint::cli {
 
@@ -60,16 +59,13 @@ std::string Baseline::write(const report::Run& run) {
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
-bool Baseline::read(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = path + ": cannot read the baseline file";
+bool Baseline::read(const std::string& path, std::string& error, std::set<FileId>* inputs) {
+  std::string bytes;
+  if (!read_whole_file(path, load::Limits{}.max_bytes, "the baseline file", bytes, error, inputs)) {
     return false;
   }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
   rapidjson::Document doc;
-  doc.Parse(bytes.str().c_str());
+  doc.Parse(bytes.data(), bytes.size());
   const char* expected =
       ": not a stacklint baseline (expected {\"stacklint-baseline\": 1, \"findings\": [{\"rule\", "
       "\"file\", \"location\"}, ...]}, as written by --write-baseline)";

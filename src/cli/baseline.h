@@ -4,8 +4,10 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
+#include "cli/files.h"
 #include "report/report.h"
 
 namespace stacklint::cli {
@@ -14,8 +16,9 @@ class Baseline {
  public:
   // The run's reported (not suppressed) findings, as the baseline file's JSON.
   static std::string write(const report::Run& run);
-  // Reads a baseline file; false with `error` set when it is unreadable or malformed.
-  bool read(const std::string& path, std::string& error);
+  // Reads a baseline file (bounded like every input); false with `error` set when it is
+  // unreadable, too large or malformed. Its identity goes into `inputs`.
+  bool read(const std::string& path, std::string& error, std::set<FileId>* inputs = nullptr);
   // Removes the findings the baseline records (each recorded finding matches one finding) and
   // counts them in run.baselined.
   void apply(report::Run& run);

@@ -3,8 +3,6 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "load/loader.h"
 #include "rules/embedded.h"
@@ -20,15 +18,6 @@ const char* const kKeys =
 
 std::string where(const std::string& file, load::Position at) {
   return file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": ";
-}
-
-bool read_bytes(const std::string& path, std::string& bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream out;
-  out << in.rdbuf();
-  bytes = out.str();
-  return true;
 }
 
 class Reader {
@@ -143,10 +132,11 @@ std::optional<fs::path> find_config(const fs::path& start) {
   }
 }
 
-bool read_config(const std::string& path, Config& config, std::string& error) {
+bool read_config(const std::string& path, Config& config, std::string& error,
+                 std::set<FileId>* inputs) {
   std::string bytes;
-  if (!read_bytes(path, bytes)) {
-    error = path + ": cannot read the configuration file";
+  if (!read_whole_file(path, load::Limits{}.max_bytes, "the configuration file", bytes, error,
+                       inputs)) {
     return false;
   }
   config.file = path;
@@ -165,7 +155,8 @@ bool read_config(const std::string& path, Config& config, std::string& error) {
   return Reader(path, error).read(loaded.document.root, config);
 }
 
-std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& error) {
+std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& error,
+                                             std::set<FileId>* inputs) {
   auto catalog = std::make_unique<rules::Catalog>();
   for (size_t i = 0; i < rules::kEmbeddedRuleFileCount; ++i) {
     catalog->add_file(rules::kEmbeddedRuleFiles[i].name, rules::kEmbeddedRuleFiles[i].text);
@@ -186,8 +177,8 @@ std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& 
     std::sort(files.begin(), files.end());
     for (const fs::path& file : files) {
       std::string bytes;
-      if (!read_bytes(file.string(), bytes)) {
-        error = file.string() + ": cannot read the rule file";
+      if (!read_whole_file(file.string(), load::Limits{}.max_bytes, "the rule file", bytes, error,
+                           inputs)) {
         return nullptr;
       }
       catalog->add_file(file.string(), std::move(bytes));

@@ -6,9 +6,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "cli/files.h"
 #include "load/source.h"
 #include "rules/catalog.h"
 #include "rules/engine.h"
@@ -38,12 +40,16 @@ struct Config {
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
 
 // Reads a configuration file. On a problem, returns false with "file:line:column: what is
-// expected" in `error`.
-bool read_config(const std::string& path, Config& config, std::string& error);
+// expected" in `error`. The file is read like every input (a regular file, at most
+// load::Limits::max_bytes); its identity goes into `inputs`.
+bool read_config(const std::string& path, Config& config, std::string& error,
+                 std::set<FileId>* inputs = nullptr);
 
 // The built-in rules plus the declarative rules of the configuration's rule directories.
-// nullptr with `error` set when a rule file is broken or is not declarative.
-std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& error);
+// nullptr with `error` set when a rule file is broken, too large, or is not declarative. The
+// identities of the rule files go into `inputs`.
+std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& error,
+                                             std::set<FileId>* inputs = nullptr);
 
 // Checks that every rule the configuration names exists in `catalog`.
 bool check_rule_ids(const Config& config, const rules::Catalog& catalog, std::string& error);

@@ -1,84 +1,31 @@
 #include "cli/driver.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <optional>
 #include <system_error>
 #include <thread>
+
+#include "cli/files.h"
 
 namespace stacklint::cli {
 
 namespace {
 
-struct ReadResult {
-  std::string bytes;
-  size_t full_size = 0;  // the file's size when only its start was read
-  std::string error;     // empty when the read worked
-};
-
-std::string errno_text(const char* what) {
-  return std::string(what) + ": " + std::error_code(errno, std::generic_category()).message();
-}
-
-// Reads at most limit + 1 bytes, so that an endless or huge stream is refused without being
-// read whole. A regular file larger than the limit is not read at all beyond its first line,
-// which the report shows.
-ReadResult read_bounded(int fd, size_t limit) {
-  ReadResult result;
-  size_t want = limit + 1;
-  struct stat info {};
-  if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
-      static_cast<uint64_t>(info.st_size) > limit) {
-    result.full_size = static_cast<size_t>(info.st_size);
-    want = 256;
-  }
-  char buffer[1 << 16];
-  while (result.bytes.size() < want) {
-    ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, want - result.bytes.size()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      result.error = errno_text("cannot read file");
-      return result;
-    }
-    if (n == 0) break;
-    result.bytes.append(buffer, static_cast<size_t>(n));
-  }
-  if (result.full_size != 0) {
-    // Only the first line is kept, cut before anything that is not text.
-    std::string& b = result.bytes;
-    b.resize(std::min({b.find('\n'), b.find('\0'), load::find_invalid_utf8(b), b.size()}));
-  }
-  return result;
-}
-
-ReadResult read_path(const std::string& path, size_t limit) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    ReadResult result;
-    result.error =
-        errno_text(errno == ENOENT ? "file vanished before it could be read" : "cannot open file");
-    return result;
-  }
-  ReadResult result = read_bounded(fd, limit);
-  ::close(fd);
-  return result;
-}
-
 struct Slot {
   std::optional<rules::FileResult> result;
   std::optional<report::Notice> notice;
+  std::optional<FileId> id;
 };
 
 void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOptions& options,
               ReadResult* stdin_read, Slot& slot) {
   std::string path = input.path == "-" ? options.stdin_filename : printable_path(input.path);
   ReadResult read = input.path == "-" ? std::move(*stdin_read)
-                                      : read_path(input.path, options.lint.limits.max_bytes);
+                                      : read_file(input.path, options.lint.limits.max_bytes);
+  slot.id = input.path == "-" ? std::nullopt : read.id ? read.id : identity_of(input.path);
   if (!read.error.empty()) {
     slot.notice = report::Notice{path, read.error};
     return;
@@ -115,20 +62,31 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
       lint_one(inputs[i], catalog, options, &stdin_read, slots[i]);
     }
   };
-  if (jobs <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work);
-    for (std::thread& thread : threads) thread.join();
+  // This thread works too; the others are helpers. When the system refuses a thread (a process
+  // limit, a container's pids.max), the threads that did start do the work.
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) {
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
   }
+  work();
+  for (std::thread& thread : threads) thread.join();
   DriverResult result;
-  for (Slot& slot : slots) {
+  for (size_t i = 0; i < slots.size(); ++i) {
+    Slot& slot = slots[i];
+    bool skipped = slot.result && slot.result->skipped;
     if (slot.notice) {
       result.notices.push_back(std::move(*slot.notice));
       ++result.unreadable;
+      if (!inputs[i].from_walk) result.named_unreadable = true;
     }
-    if (slot.result && !slot.result->skipped) result.files.push_back(std::move(*slot.result));
+    // A file found in a folder and read as clearly not a template (a report stacklint wrote
+    // there, a package.json) is not an input: a later --output may replace it.
+    if (slot.id && !(inputs[i].from_walk && skipped)) result.inputs.insert(*slot.id);
+    if (slot.result && !skipped) result.files.push_back(std::move(*slot.result));
   }
   return result;
 }

@@ -1,9 +1,11 @@
 // Lints many inputs on all cores; results come back in input order, whatever the thread count.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
+#include "cli/files.h"
 #include "cli/walker.h"
 #include "report/report.h"
 #include "rules/engine.h"
@@ -19,7 +21,11 @@ struct DriverOptions {
 struct DriverResult {
   std::vector<rules::FileResult> files;
   std::vector<report::Notice> notices;
-  size_t unreadable = 0;  // inputs that could not be read at all
+  size_t unreadable = 0;          // inputs that could not be read at all
+  bool named_unreadable = false;  // one of them was named on the command line
+  // The identities of the inputs (every one that exists, except files found in a folder and
+  // read as clearly not templates): what stacklint must never write to.
+  std::set<FileId> inputs;
 };
 
 DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog& catalog,

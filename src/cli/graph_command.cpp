@@ -1,20 +1,22 @@
 #include "cli/graph_command.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "cli/walker.h"
 #include "graph/network.h"
 #include "graph/resolver.h"
 #include "graph/template.h"
 #include "load/loader.h"
+#include "report/report.h"
 #include "rules/engine.h"
 
 extern char** environ;
@@ -33,69 +35,119 @@ bool on_path(const std::string& program) {
   return false;
 }
 
-// Renders DOT to SVG with Graphviz. The DOT goes through a temporary file, and `dot` is run
-// directly (no shell), so nothing from the template is ever interpreted as a command.
+// Feeds `input` to a child's standard input while reading its standard output (at most
+// `limit` bytes), so that neither side waits for the other whatever the sizes.
+bool exchange(int to_child, int from_child, std::string_view input, std::string& output,
+              size_t limit) {
+  fcntl(to_child, F_SETFL, fcntl(to_child, F_GETFL) | O_NONBLOCK);
+  char buffer[1 << 16];
+  while (from_child >= 0) {
+    pollfd fds[2] = {{from_child, POLLIN, 0}, {to_child, POLLOUT, 0}};
+    nfds_t count = to_child >= 0 ? 2 : 1;
+    if (poll(fds, count, -1) < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (count == 2 && fds[1].revents != 0) {
+      ssize_t n = ::write(to_child, input.data(), std::min<size_t>(input.size(), sizeof buffer));
+      if (n > 0) input.remove_prefix(static_cast<size_t>(n));
+      if ((n < 0 && errno != EAGAIN && errno != EINTR) || input.empty()) {
+        ::close(to_child);  // end of input, or the child stopped reading
+        to_child = -1;
+      }
+    }
+    if (fds[0].revents != 0) {
+      ssize_t n = ::read(from_child, buffer, sizeof buffer);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n <= 0 || output.size() + static_cast<size_t>(n) > limit) {
+        if (n > 0) return false;  // more than any diagram of this template should take
+        from_child = -1;
+      } else {
+        output.append(buffer, static_cast<size_t>(n));
+      }
+    }
+  }
+  if (to_child >= 0) ::close(to_child);
+  return true;
+}
+
+// Renders DOT to SVG with Graphviz, through pipes: no temporary file that another user could
+// plant a link at, and `dot` is run directly (no shell), so nothing from the template is ever
+// interpreted as a command.
 bool render_svg(const std::string& dot_text, std::string& svg, std::string& error) {
-  namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path();
-  std::string stem = (dir / ("stacklint-graph-" + std::to_string(getpid()))).string();
-  std::string input = stem + ".dot", output = stem + ".svg";
-  {
-    std::ofstream out(input, std::ios::binary);
-    out << dot_text;
+  int in[2], out[2];
+  if (pipe2(in, O_CLOEXEC) != 0) {
+    error = "cannot run Graphviz's dot: " + errno_message(errno);
+    return false;
   }
-  std::string flag_output = "-o" + output;
-  char* argv[] = {const_cast<char*>("dot"), const_cast<char*>("-Tsvg"),
-                  const_cast<char*>(flag_output.c_str()), const_cast<char*>(input.c_str()),
-                  nullptr};
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    error = "cannot run Graphviz's dot: " + errno_message(errno);
+    ::close(in[0]);
+    ::close(in[1]);
+    return false;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  // Its messages would quote the template's names raw: they stay out of the terminal.
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  char* argv[] = {const_cast<char*>("dot"), const_cast<char*>("-Tsvg"), nullptr};
   pid_t pid = 0;
-  int status = 0;
-  bool ok = posix_spawnp(&pid, "dot", nullptr, nullptr, argv, environ) == 0 &&
-            waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  if (ok) {
-    std::ifstream in(output, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    svg = buffer.str();
-  } else {
-    error = "Graphviz's dot failed to render the diagram";
+  int spawned = posix_spawnp(&pid, "dot", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(in[0]);
+  ::close(out[1]);
+  if (spawned != 0) {
+    ::close(in[1]);
+    ::close(out[0]);
+    error = "cannot run Graphviz's dot: " + errno_message(spawned);
+    return false;
   }
-  std::remove(input.c_str());
-  std::remove(output.c_str());
-  return ok;
+  bool exchanged = exchange(in[1], out[0], dot_text, svg, 64 * 1024 * 1024 + 64 * dot_text.size());
+  ::close(out[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!exchanged || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    error = "Graphviz's dot failed to render the diagram";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
 
-int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& catalog) {
+int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& catalog,
+                      std::set<FileId> inputs) {
   if (options.format == "svg" && !on_path("dot")) {
     std::cerr << "stacklint: --format svg needs Graphviz's `dot`, which is not installed.\n"
                  "Install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
                  "graphviz), or write DOT with --format dot and render it elsewhere.\n";
     return 2;
   }
-  std::error_code size_error;
-  uintmax_t size = std::filesystem::file_size(options.path, size_error);
-  if (!size_error && size > load::Limits{}.max_bytes) {
-    std::cerr << "stacklint: " << options.path << ": " << size / (1024 * 1024)
-              << " MB is more than stacklint reads; CloudFormation accepts at most 1 MB\n";
+  std::string bytes, error;
+  if (!read_whole_file(options.path, load::Limits{}.max_bytes, "the template", bytes, error,
+                       &inputs)) {
+    std::cerr << "stacklint: " << printable_path(error) << "\n";
     return 2;
   }
-  std::ifstream file(options.path, std::ios::binary);
-  if (!file) {
-    std::cerr << "stacklint: " << options.path << ": cannot open file\n";
+  // Refused before any work: the diagram would replace the template it draws.
+  if (std::optional<FileId> target = identity_of(options.output); target && inputs.count(*target)) {
+    std::cerr << "stacklint: --output " << printable_path(options.output)
+              << " is an input (the template, the configuration or a rule file); stacklint "
+                 "never writes to its inputs\n";
     return 2;
   }
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  auto source = std::make_shared<const load::Source>(options.path, bytes.str());
+  auto source = std::make_shared<const load::Source>(options.path, std::move(bytes));
 
   load::Loaded loaded = load::load(*source);
   rules::FileResult linted = rules::lint_loaded(source, loaded, catalog, {});
   const load::Node* root = loaded.document.root;
   if (loaded.error || root == nullptr || !root->is_mapping()) {
-    std::cerr << "stacklint: " << options.path << ": not a readable template"
-              << (loaded.error ? ": " + loaded.error->message : std::string()) << "\n";
+    std::cerr << "stacklint: " << report::printable(options.path) << ": not a readable template"
+              << (loaded.error ? ": " + report::printable(loaded.error->message) : std::string())
+              << "\n";
     return 2;
   }
   graph::Template tmpl(root);
@@ -110,21 +162,16 @@ int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& 
     report::write_dot(diagram, text);
   }
   std::string result = text.str();
-  if (options.format == "svg") {
-    std::string error;
-    if (!render_svg(text.str(), result, error)) {
-      std::cerr << "stacklint: " << error << "\n";
-      return 2;
-    }
+  if (options.format == "svg" && !render_svg(text.str(), result, error)) {
+    std::cerr << "stacklint: " << error << "\n";
+    return 2;
   }
   if (options.output.empty()) {
     std::cout << result;
     return 0;
   }
-  std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
-  out << result;
-  if (!out) {
-    std::cerr << "stacklint: cannot write " << options.output << "\n";
+  if (!write_file(options.output, result, error)) {
+    std::cerr << "stacklint: " << printable_path(error) << "\n";
     return 2;
   }
   return 0;

@@ -1,8 +1,10 @@
 // `stacklint graph FILE --format dot|mermaid|svg`: the template drawn by VPC and AZ.
 #pragma once
 
+#include <set>
 #include <string>
 
+#include "cli/files.h"
 #include "report/diagram.h"
 #include "rules/catalog.h"
 
@@ -15,7 +17,9 @@ struct GraphCommandOptions {
   report::DiagramOptions diagram;
 };
 
-// Returns the exit status: 0, or 2 when the file cannot be read or drawn.
-int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& catalog);
+// Returns the exit status: 0, or 2 when the file cannot be read or drawn, or when --output
+// names the template or another input (`inputs`: the configuration and rule files read).
+int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& catalog,
+                      std::set<FileId> inputs);
 
 }  // namespace stacklint::cli

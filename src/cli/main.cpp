@@ -2,18 +2,20 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "cli/baseline.h"
 #include "cli/catalog_output.h"
 #include "cli/config.h"
 #include "cli/driver.h"
+#include "cli/files.h"
 #include "cli/graph_command.h"
 #include "cli/walker.h"
 #include "report/report.h"
@@ -38,32 +40,6 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
   return out;
 }
 
-// Writes the whole output or nothing: to a temporary file beside the target, then renamed.
-bool write_file_atomically(const std::string& path, const std::string& content,
-                           std::string& error) {
-  std::string temporary = path + ".stacklint-tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = "cannot write " + path;
-      return false;
-    }
-    out << content;
-    out.flush();
-    if (!out) {
-      error = "cannot write " + path;
-      std::remove(temporary.c_str());
-      return false;
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    error = "cannot write " + path;
-    std::remove(temporary.c_str());
-    return false;
-  }
-  return true;
-}
-
 // NO_COLOR (no-color.org) counts only when it is set to something other than the empty string.
 bool no_color_requested() {
   const char* value = std::getenv("NO_COLOR");
@@ -75,9 +51,41 @@ struct OutputRequest {
   std::string file;  // empty: standard output
 };
 
-}  // namespace
+// Everything the run writes besides standard output: what asked for it, and where.
+struct Target {
+  std::string option;  // "--output", "--write-baseline"
+  std::string path;
+};
 
-int main(int argc, char** argv) {
+// Refuses the run's writes before any is made: a target that is an input (by identity, so a
+// hard link or a link to a template counts), or one file named twice.
+bool check_targets(const std::vector<Target>& targets, const std::set<cli::FileId>& inputs) {
+  std::set<cli::FileId> existing;
+  std::set<std::filesystem::path> created;
+  for (const Target& target : targets) {
+    std::string name = cli::printable_path(target.path);
+    std::optional<cli::FileId> id = cli::identity_of(target.path);
+    if (id && inputs.count(*id)) {
+      std::cerr << "stacklint: " << target.option << " " << name
+                << " is one of the files stacklint reads (a template, the configuration, the "
+                   "baseline or a rule file); stacklint never writes to its inputs\n";
+      return false;
+    }
+    std::error_code error;
+    bool twice =
+        id ? !existing.insert(*id).second
+           : !created.insert(std::filesystem::absolute(target.path, error).lexically_normal())
+                  .second;
+    if (twice) {
+      std::cerr << "stacklint: " << name << " is named by two options (" << target.option
+                << " and another); each output needs its own file\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+int run(int argc, char** argv) {
   CLI::App app{
       "stacklint: finds the architecture mistakes in CloudFormation templates that cost "
       "uptime and data.",
@@ -182,6 +190,7 @@ int main(int argc, char** argv) {
   }
 
   cli::Config config;
+  std::set<cli::FileId> inputs;  // every file read, by identity: never written to
   {
     std::string error;
     std::optional<std::filesystem::path> found;
@@ -190,7 +199,7 @@ int main(int argc, char** argv) {
     } else {
       found = cli::find_config(std::filesystem::current_path());
     }
-    if (found && !cli::read_config(found->string(), config, error)) {
+    if (found && !cli::read_config(found->string(), config, error, &inputs)) {
       std::cerr << "stacklint: " << error << "\n";
       return kExitUsage;
     }
@@ -198,7 +207,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<rules::Catalog> configured_catalog;
   if (!config.rule_directories.empty()) {
     std::string error;
-    configured_catalog = cli::load_catalog(config, error);
+    configured_catalog = cli::load_catalog(config, error, &inputs);
     if (!configured_catalog) {
       std::cerr << "stacklint: " << error << "\n";
       return kExitUsage;
@@ -218,7 +227,7 @@ int main(int argc, char** argv) {
     cli::write_catalog(catalog, rules_format, std::cout);
     return kExitClean;
   }
-  if (*graph_command) return cli::run_graph_command(graph_options, catalog);
+  if (*graph_command) return cli::run_graph_command(graph_options, catalog, inputs);
   if (*explain_command) {
     const rules::RuleInfo* rule = catalog.find(explain_id);
     if (rule == nullptr) {
@@ -232,6 +241,11 @@ int main(int argc, char** argv) {
   if (paths.empty()) {
     std::cerr << "stacklint: name the templates or folders to lint, or - for standard input\n"
               << "Run with --help for more information.\n";
+    return kExitUsage;
+  }
+
+  if (std::count(paths.begin(), paths.end(), "-") > 1) {
+    std::cerr << "stacklint: - (standard input) is named more than once; it can be read once\n";
     return kExitUsage;
   }
 
@@ -297,14 +311,22 @@ int main(int argc, char** argv) {
       return from_config.excluded(input.path) || from_flags.excluded(input.path);
     });
   }
-  for (const OutputRequest& request : requests) {
-    if (const cli::Input* input = cli::find_same_file(walk.inputs, request.file)) {
-      std::cerr << "stacklint: --output " << request.file << " is the template " << input->path
-                << "; stacklint never writes to its inputs\n";
+  cli::DriverResult linted = cli::lint_inputs(walk.inputs, catalog, options);
+  inputs.insert(linted.inputs.begin(), linted.inputs.end());
+  cli::Baseline baseline;
+  if (!baseline_file.empty()) {
+    std::string error;
+    if (!baseline.read(baseline_file, error, &inputs)) {
+      std::cerr << "stacklint: " << cli::printable_path(error) << "\n";
       return kExitUsage;
     }
   }
-  cli::DriverResult linted = cli::lint_inputs(walk.inputs, catalog, options);
+  std::vector<Target> targets;
+  for (const OutputRequest& request : requests) {
+    if (!request.file.empty()) targets.push_back({"--output", request.file});
+  }
+  if (!write_baseline_file.empty()) targets.push_back({"--write-baseline", write_baseline_file});
+  if (!check_targets(targets, inputs)) return kExitUsage;
 
   report::Run run;
   run.catalog = &catalog;
@@ -314,23 +336,15 @@ int main(int argc, char** argv) {
 
   if (!write_baseline_file.empty()) {
     std::string error;
-    if (!write_file_atomically(write_baseline_file, cli::Baseline::write(run), error)) {
-      std::cerr << "stacklint: " << error << "\n";
+    if (!cli::write_file(write_baseline_file, cli::Baseline::write(run), error)) {
+      std::cerr << "stacklint: " << cli::printable_path(error) << "\n";
       return kExitUsage;
     }
     std::cerr << "stacklint: recorded " << report::count(run).findings << " findings in "
               << write_baseline_file << "\n";
     return kExitClean;
   }
-  if (!baseline_file.empty()) {
-    cli::Baseline baseline;
-    std::string error;
-    if (!baseline.read(baseline_file, error)) {
-      std::cerr << "stacklint: " << error << "\n";
-      return kExitUsage;
-    }
-    baseline.apply(run);
-  }
+  if (!baseline_file.empty()) baseline.apply(run);
 
   auto report_started = std::chrono::steady_clock::now();
   int status = kExitClean;
@@ -343,14 +357,13 @@ int main(int argc, char** argv) {
                   (color == "always" || (color == "auto" && tty && !no_color_requested()));
       std::ostringstream buffer;
       writer(run, buffer);
-      std::cout << buffer.str();
-      std::cout.flush();
+      std::cout << buffer.str();  // its write errors are reported once, at the end of main
     } else {
       std::ostringstream buffer;
       writer(run, buffer);
       std::string error;
-      if (!write_file_atomically(request.file, buffer.str(), error)) {
-        std::cerr << "stacklint: " << error << "\n";
+      if (!cli::write_file(request.file, buffer.str(), error)) {
+        std::cerr << "stacklint: " << cli::printable_path(error) << "\n";
         status = kExitUsage;
       }
     }
@@ -375,7 +388,8 @@ int main(int argc, char** argv) {
   }
 
   if (status != kExitClean) return status;
-  if (walk.missing_named_path) return kExitUsage;
+  // A named path that is missing or cannot be read: stacklint did not do all it was asked.
+  if (walk.missing_named_path || linted.named_unreadable) return kExitUsage;
   if (run.files.empty() && !run.notices.empty()) return kExitUsage;
   if (fail_level != "none") {
     rules::Severity threshold;
@@ -387,4 +401,19 @@ int main(int argc, char** argv) {
     }
   }
   return kExitClean;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  stacklint::cli::guard_standard_streams();
+  int status = run(argc, argv);
+  // Whatever the command (lint, rules, explain, graph, --help, --version): a report that did
+  // not reach standard output is an error, never a success.
+  std::string error;
+  if (!stacklint::cli::flush_stdout(error)) {
+    std::cerr << "stacklint: " << error << "\n";
+    return kExitUsage;
+  }
+  return status;
 }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
+#include "cli/files.h"
 #include "load/source.h"
 
 namespace stacklint::cli {
@@ -86,15 +88,6 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
 
 }  // namespace
 
-const Input* find_same_file(const std::vector<Input>& inputs, const std::string& path) {
-  std::error_code error;
-  if (!fs::exists(path, error)) return nullptr;
-  for (const Input& input : inputs) {
-    if (input.path != "-" && fs::equivalent(input.path, path, error)) return &input;
-  }
-  return nullptr;
-}
-
 WalkResult find_inputs(const std::vector<std::string>& paths,
                        const std::vector<std::string>& excludes) {
   WalkResult result;
@@ -119,6 +112,13 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
       result.inputs.push_back({path, false});
     }
   }
+  // The same file under several names (./a.yaml, a.yaml, a hard link, a link) is linted once,
+  // under the first name it was given.
+  std::set<FileId> seen;
+  std::erase_if(result.inputs, [&](const Input& input) {
+    std::optional<FileId> id = input.path == "-" ? std::nullopt : identity_of(input.path);
+    return id && !seen.insert(*id).second;
+  });
   return result;
 }
 

@@ -17,15 +17,12 @@ struct WalkResult {
   bool missing_named_path = false;
 };
 
-// Folders named in `excludes` (e.g. "node_modules", "cdk.out") are not entered.
+// Folders named in `excludes` (e.g. "node_modules", "cdk.out") are not entered. A file named
+// several ways (or found twice) is listed once.
 WalkResult find_inputs(const std::vector<std::string>& paths,
                        const std::vector<std::string>& excludes);
 
 bool is_template_file_name(const std::string& name);
-
-// The input that `path` names (the same file, by any name), or nullptr: stacklint never writes
-// to the templates it reads.
-const Input* find_same_file(const std::vector<Input>& inputs, const std::string& path);
 
 // The path with each byte that is not UTF-8 replaced, for messages.
 std::string printable_path(const std::string& path);

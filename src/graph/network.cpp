@@ -17,8 +17,11 @@ std::string_view condition_name(const Resource& resource) {
              : std::string_view();
 }
 
+// The route for every IPv4 address, however the CIDR is written.
 bool is_default_route(const Value& destination) {
-  return destination.kind == ValueKind::Scalar && destination.text == "0.0.0.0/0";
+  if (destination.kind != ValueKind::Scalar) return false;
+  std::optional<Cidr> cidr = parse_cidr(destination.text);
+  return cidr && !cidr->is_ipv6 && cidr->is_any();
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {

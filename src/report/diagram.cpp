@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <tuple>
@@ -260,20 +261,53 @@ const char* severity_fill(rules::Severity severity) {
   return word_for(severity, {"#fde0e0", "#fff0dc", "#e1efff"});
 }
 
-std::string node_label(const DiagramNode& node, std::string_view separator) {
-  std::string label = node.id + " · " + node.short_type;
+// A node's label: "Id · Type", then its rule ids after `separator` (the format's own line break,
+// written as it is); the text from the template goes through `escape`.
+template <class Escape>
+std::string node_label(const DiagramNode& node, std::string_view separator, Escape escape) {
+  std::string label = escape(node.id + " · " + node.short_type);
   if (!node.rules.empty()) {
-    label += separator;
-    for (size_t i = 0; i < node.rules.size(); ++i) label += (i ? " " : "") + node.rules[i];
+    std::string rules;
+    for (size_t i = 0; i < node.rules.size(); ++i) rules += (i ? " " : "") + node.rules[i];
+    label += std::string(separator) + escape(rules);
   }
   return label;
 }
 
-std::string dot_quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
+// Text for a DOT label (an escString): quotes and backslashes escaped (so `\N` stays text), and
+// what printable() replaces replaced, so no line break or control character comes from the
+// template.
+std::string dot_text(std::string_view text) {
+  std::string out;
+  for (char c : printable(text)) {
     if (c == '"' || c == '\\') out += '\\';
     out += c;
+  }
+  return out;
+}
+
+std::string dot_quote(std::string_view text) {
+  return "\"" + dot_text(text) + "\"";
+}
+
+// A DOT node id: the logical id with `"`, `\`, `%` and every unsafe character percent-encoded.
+// The encoding is one-to-one, so different logical ids never meet in one node, and the quoted
+// id needs no escape at all.
+std::string dot_id(std::string_view id) {
+  std::string out = "\"";
+  for (size_t i = 0; i < id.size();) {
+    CharAt at = char_at(id, i);
+    for (size_t k = i; k < i + at.length; ++k) {
+      char c = id[k];
+      if (at.unsafe || c == '"' || c == '\\' || c == '%') {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+        out += hex;
+      } else {
+        out += c;
+      }
+    }
+    i += at.length;
   }
   return out + "\"";
 }
@@ -317,7 +351,7 @@ void write_dot(const Diagram& diagram, std::ostream& out) {
          "  edge [fontname=\"Helvetica\", fontsize=9];\n";
   Layout l = layout(diagram);
   auto write_node = [&](const DiagramNode& node, const std::string& indent) {
-    out << indent << dot_quote(node.id) << " [label=" << dot_quote(node_label(node, "\n"));
+    out << indent << dot_id(node.id) << " [label=\"" << node_label(node, "\n", dot_text) << "\"";
     if (node.severity) {
       out << ", color=" << dot_quote(severity_color(*node.severity))
           << ", fillcolor=" << dot_quote(severity_fill(*node.severity)) << ", penwidth=2.5";
@@ -346,7 +380,7 @@ void write_dot(const Diagram& diagram, std::ostream& out) {
     if (!vpc.empty()) out << "  }\n";
   }
   for (const DiagramEdge& edge : diagram.edges) {
-    out << "  " << dot_quote(edge.from) << " -> " << dot_quote(edge.to);
+    out << "  " << dot_id(edge.from) << " -> " << dot_id(edge.to);
     switch (edge.kind) {
       case DiagramEdgeKind::Reference:
         out << " [color=\"#999999\"]";
@@ -365,20 +399,43 @@ void write_dot(const Diagram& diagram, std::ostream& out) {
 
 namespace {
 
-// Mermaid ids must be plain words; logical ids are alphanumeric, the prefix avoids keywords.
+// Mermaid ids must be plain words: letters and digits stay, `_` becomes `__` and every other
+// byte `_` and two hex digits, so that the encoding is one-to-one (A-B, A.B and A_B are three
+// nodes); the `r_` prefix keeps ids clear of Mermaid's keywords (`end`, `graph`).
 std::string mermaid_id(std::string_view id) {
   std::string out = "r_";
-  for (char c : id) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  for (char c : id) {
+    auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte)) {
+      out += c;
+    } else if (c == '_') {
+      out += "__";
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "_%02x", byte);
+      out += hex;
+    }
+  }
   return out;
 }
 
+// Text inside a quoted Mermaid label: unsafe characters (line breaks would end the statement)
+// as printable() writes them, and the characters Mermaid or the HTML it renders to would
+// interpret as Mermaid's entity codes (#34; is '"').
 std::string mermaid_text(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    if (c == '"') {
-      out += "#quot;";
-    } else {
-      out += c;
+  for (char c : printable(text)) {
+    switch (c) {
+      case '"':
+      case '#':
+      case '&':
+      case '<':
+      case '>':
+      case '`':
+        out += "#" + std::to_string(static_cast<int>(c)) + ";";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -391,7 +448,7 @@ void write_mermaid(const Diagram& diagram, std::ostream& out) {
   Layout l = layout(diagram);
   int cluster = 0;
   auto write_node = [&](const DiagramNode& node, const std::string& indent) {
-    out << indent << mermaid_id(node.id) << "[\"" << mermaid_text(node_label(node, "<br/>"))
+    out << indent << mermaid_id(node.id) << "[\"" << node_label(node, "<br/>", mermaid_text)
         << "\"]\n";
   };
   for (const std::string& vpc : l.vpcs) {

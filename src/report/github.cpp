@@ -9,18 +9,24 @@ namespace {
 
 std::string escape_data(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\r' && c != '\n') {
-      out += '?';  // no control characters for the log viewer to interpret
-    } else if (c == '%') {
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (c == '%') {
       out += "%25";
     } else if (c == '\r') {
       out += "%0D";
     } else if (c == '\n') {
       out += "%0A";
+    } else if (CharAt at = char_at(text, i); at.unsafe) {
+      out += '?';  // no control or bidirectional character for the log viewer to interpret
+      i += at.length;
+      continue;
     } else {
-      out += c;
+      out.append(text.substr(i, at.length));
+      i += at.length;
+      continue;
     }
+    ++i;
   }
   return out;
 }

@@ -8,11 +8,12 @@ namespace stacklint::report {
 
 namespace {
 
-// Escapes for both text and attribute values. XML 1.0 cannot carry most control characters at
-// all, so they become spaces.
+// Escapes for both text and attribute values. XML 1.0 cannot carry most control characters or
+// U+FFFE/U+FFFF at all, and the others would reach a CI log raw: each becomes '?'.
 std::string xml(std::string_view text) {
   std::string out;
-  for (char c : text) {
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
     switch (c) {
       case '&':
         out += "&amp;";
@@ -35,9 +36,18 @@ std::string xml(std::string_view text) {
       case '\t':
         out += "&#9;";
         break;
-      default:
-        out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
+      default: {
+        CharAt at = char_at(text, i);
+        if (at.unsafe) {
+          out += '?';
+        } else {
+          out.append(text.substr(i, at.length));
+        }
+        i += at.length;
+        continue;
+      }
     }
+    ++i;
   }
   return out;
 }

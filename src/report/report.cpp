@@ -41,22 +41,49 @@ std::string display_path(std::string_view path) {
   return out;
 }
 
+namespace {
+
+// Code points that change how a terminal, a log viewer or a browser shows the text around them:
+// C0 and C1 controls (escape sequences), DEL, bidirectional marks and overrides (text shown in
+// an order other than its own), line and paragraph separators (line breaks to JavaScript and
+// some editors), the byte order mark, interlinear annotations and noncharacters (invalid in
+// XML). Sources: Unicode's Bidi_Control property, ECMA-262's LineTerminator, XML 1.0's Char.
+bool unsafe_code_point(uint32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF ||
+         (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE ||
+         (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF;
+}
+
+}  // namespace
+
+CharAt char_at(std::string_view text, size_t i) {
+  auto byte = [&](size_t at) { return static_cast<unsigned char>(text[at]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) return {1, unsafe_code_point(lead)};
+  size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+  if (length == 0 || lead >= 0xF8 || i + length > text.size()) return {1, true};  // not UTF-8
+  uint32_t c = lead & (0x7F >> length);
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return {1, true};
+    c = (c << 6) | (byte(i + k) & 0x3F);
+  }
+  return {length, unsafe_code_point(c)};
+}
+
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c == '\t') {
+  for (size_t i = 0; i < text.size();) {
+    CharAt at = char_at(text, i);
+    if (text[i] == '\t') {
       out += ' ';
-    } else if (c < 0x20 || c == 0x7F) {
-      out += '?';
-    } else if (c == 0xC2 && i + 1 < text.size() &&
-               (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0x80) {
-      out += '?';  // a C1 control character (U+0080 to U+009F), such as CSI
-      ++i;
+    } else if (at.unsafe) {
+      out += '?';  // one character for one, so that an underline stays under its range
     } else {
-      out += static_cast<char>(c);
+      out.append(text.substr(i, at.length));
     }
+    i += at.length;
   }
   return out;
 }

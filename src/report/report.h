@@ -67,8 +67,17 @@ constexpr const char* word_for(rules::Severity severity, const SeverityWords& wo
 constexpr SeverityWords kCompilerWords{"error", "warning", "note"};
 // Line breaks become spaces, for formats with one record per line.
 std::string one_line(std::string_view text);
-// Text for a terminal: control characters (which could move the cursor or recolour the user's
-// terminal when a template carries them) become '?', tabs a space.
+// The character that starts at text[i]: its length in bytes, and whether it must never reach a
+// terminal or a log raw (C0 and C1 controls, DEL, bidirectional controls, U+2028/U+2029, the
+// byte order mark, noncharacters such as U+FFFE and U+FFFF, and a byte that is not UTF-8).
+struct CharAt {
+  size_t length;
+  bool unsafe;
+};
+CharAt char_at(std::string_view text, size_t i);
+// Text for a terminal: each unsafe character (which could move the cursor, recolour the
+// terminal, reorder the line or break it when a template carries it) becomes one '?', a tab a
+// space; one character for one, so underlines stay aligned.
 std::string printable(std::string_view text);
 // A stable fingerprint of a finding that ignores line numbers (rule, file, resource path).
 std::string fingerprint(const rules::Finding& finding, std::string_view path);

@@ -63,23 +63,59 @@ std::string first_sentence(std::string_view text) {
   return paragraph;
 }
 
+// A line is shown as a window around the range: at most kContext characters either side and
+// kMaxUnderline of the range, so that a finding on a minified one-line template costs a line,
+// not the template. "..." marks what is left out.
+constexpr size_t kContext = 40;
+constexpr size_t kMaxUnderline = 80;
+
+bool continuation_byte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
 void write_snippet(const load::Source& source, const rules::Finding& finding, Style style,
                    std::ostream& out) {
   uint32_t line = finding.range.begin.line;
   if (line == 0 || line > source.line_count()) return;
-  // One character for one: the underline stays under the range.
-  std::string text = printable(source.line_text(line));
+  std::string_view bytes = source.bytes();
+  std::string_view full = source.line_text(line);
+  size_t line_start = static_cast<size_t>(full.data() - bytes.data());
+  size_t line_end = line_start + full.size();
+  size_t begin = std::clamp(source.offset_of(finding.range.begin), line_start, line_end);
+  size_t end = finding.range.end.line == line
+                   ? std::clamp(source.offset_of(finding.range.end), begin, line_end)
+                   : line_end;
+  // Steps over `n` characters (not bytes) backward or forward, within [low, high].
+  auto back = [&](size_t at, size_t n, size_t low) {
+    for (; n > 0 && at > low; --n) {
+      do --at;
+      while (at > low && continuation_byte(bytes[at]));
+    }
+    return at;
+  };
+  auto forward = [&](size_t at, size_t n, size_t high) {
+    for (; n > 0 && at < high; --n) {
+      do ++at;
+      while (at < high && continuation_byte(bytes[at]));
+    }
+    return at;
+  };
+  size_t underlined_end = forward(begin, kMaxUnderline, end);
+  size_t from = back(begin, kContext, line_start);
+  size_t to = forward(underlined_end, kContext, line_end);
+  auto piece = [&](size_t a, size_t b) { return printable(bytes.substr(a, b - a)); };
+  // One character for one (printable keeps the count): the underline stays under the range.
+  std::string before = (from > line_start ? "..." : "") + piece(from, begin);
+  std::string range = piece(begin, underlined_end);
+  std::string text = before + range + piece(underlined_end, to) + (to < line_end ? "..." : "");
   std::string number = std::to_string(line);
   std::string gutter(number.size(), ' ');
-  size_t width = code_points(text);
-  size_t begin = std::min<size_t>(finding.range.begin.column - 1, width);
-  size_t end = finding.range.end.line == line ? finding.range.end.column - 1 : width;
-  end = std::clamp(end, begin + 1, std::max(width, begin + 1));
+  size_t width = std::max<size_t>(code_points(range), 1);
   out << style(kDim) << gutter << " |" << style(kReset) << "\n";
   out << style(kDim) << number << " |" << style(kReset) << " " << text << "\n";
-  out << style(kDim) << gutter << " |" << style(kReset) << " " << std::string(begin, ' ')
-      << style(severity_color(finding.severity)) << std::string(end - begin, '^') << style(kReset)
-      << "\n";
+  out << style(kDim) << gutter << " |" << style(kReset) << " "
+      << std::string(code_points(before), ' ') << style(severity_color(finding.severity))
+      << std::string(width, '^') << style(kReset) << "\n";
 }
 
 }  // namespace

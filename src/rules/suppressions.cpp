@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace stacklint::rules {
@@ -274,9 +275,50 @@ void apply_suppressions(const load::Source& source, const graph::Template& tmpl,
   }
   collector.from_metadata(tmpl.root()->get("Metadata"), "", options.foreign_suppressions);
 
+  // Suppressions indexed by what they cover and the rule they name, so each finding looks up
+  // three lists (its file, resource and line) instead of comparing with every suppression.
+  std::unordered_map<std::string, std::vector<const RuleInfo*>> foreign_ids;
+  for (const RuleInfo* rule : catalog.rules()) {
+    for (const auto& [tool, ids] : rule->equivalents) {
+      for (const std::string& id : ids) foreign_ids[tool + '\n' + id].push_back(rule);
+    }
+  }
+  auto scope_key = [](Suppression::Scope scope, std::string_view where, std::string_view rule) {
+    std::string key(1, static_cast<char>('0' + static_cast<int>(scope)));
+    key += where;
+    key += '\n';
+    key += rule;
+    return key;
+  };
+  std::unordered_map<std::string, std::vector<size_t>> index;
+  for (size_t i = 0; i < suppressions.size(); ++i) {
+    const Suppression& s = suppressions[i];
+    std::string where = s.scope == Suppression::Scope::Resource ? s.resource
+                        : s.scope == Suppression::Scope::Line   ? std::to_string(s.line)
+                                                                : std::string();
+    std::vector<const RuleInfo*> named;
+    if (s.tool.empty()) {
+      if (const RuleInfo* rule = catalog.find(s.id)) named.push_back(rule);
+    } else if (auto it = foreign_ids.find(s.tool + '\n' + s.id); it != foreign_ids.end()) {
+      named = it->second;
+    }
+    for (const RuleInfo* rule : named) index[scope_key(s.scope, where, rule->id)].push_back(i);
+  }
+  std::vector<size_t> matching;
   for (Finding& finding : findings) {
-    // stacklint's own suppressions come first, so their reason is the one reported.
-    for (Suppression& s : suppressions) {
+    matching.clear();
+    for (auto [scope, where] :
+         {std::pair{Suppression::Scope::File, std::string()},
+          std::pair{Suppression::Scope::Resource, finding.resource},
+          std::pair{Suppression::Scope::Line, std::to_string(finding.range.begin.line)}}) {
+      auto it = index.find(scope_key(scope, where, finding.rule->id));
+      if (it != index.end()) matching.insert(matching.end(), it->second.begin(), it->second.end());
+    }
+    // In the order they were collected: stacklint's own suppressions come first, so their
+    // reason is the one reported.
+    std::sort(matching.begin(), matching.end());
+    for (size_t i : matching) {
+      Suppression& s = suppressions[i];
       if (!covers(s, finding) || !names(s, *finding.rule)) continue;
       s.used = true;
       if (finding.suppressed) continue;

@@ -1,7 +1,13 @@
 // N302: two subnets of the same VPC with overlapping IPv4 CIDR blocks: EC2 rejects the second.
-// Sorted by start address and swept, so the work is n log n, not every pair.
+//
+// One finding per subnet that overlaps an earlier one (in template order), naming at most
+// kMaxNamed of them: 3,000 subnets with one CIDR give 2,999 findings of bounded size, not
+// 4.5 million pairs. CIDR blocks nest or are disjoint, so the subnets of one VPC form a tree
+// of distinct ranges at most 33 deep; each subnet looks at its own range, its ancestors and
+// the kScan earliest subnets of its subtree. The work is n log n + n * 33 * kScan.
 #include <algorithm>
-#include <map>
+#include <iterator>
+#include <tuple>
 #include <unordered_map>
 
 #include "rules/check.h"
@@ -75,6 +81,18 @@ bool may_coexist(const graph::Resource& a, const graph::Resource& b) {
   return graph::exists_whenever(a, b) || graph::exists_whenever(b, a);
 }
 
+// Subnets that share one range of one VPC, and the tree of ranges.
+struct Range {
+  uint32_t vpc;
+  uint64_t start, end;             // [start, end)
+  std::vector<uint32_t> members;   // indexes into `blocks`, in template order
+  int parent = -1;                 // the smallest range that contains it
+  std::vector<uint32_t> earliest;  // the kScan earliest blocks of its subtree, template order
+};
+
+constexpr size_t kMaxNamed = 5;  // subnets named in one finding
+constexpr size_t kScan = 64;     // candidates looked at per list (conditions may skip some)
+
 }  // namespace
 
 STACKLINT_CHECK(N302) {
@@ -93,43 +111,89 @@ STACKLINT_CHECK(N302) {
     blocks.push_back(
         {vpc, start, start + (uint64_t{1} << (32 - cidr->prefix)), subnet, value.node, text});
   }
-  std::sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) {
-    return std::tie(a.vpc, a.start) < std::tie(b.vpc, b.start);
+  auto order = [&](uint32_t i) { return ctx.tmpl.index_of(*blocks[i].subnet); };
+  // Ranges in sweep order: by VPC, start, then the wider first, so a parent precedes its
+  // children; blocks within a range in template order.
+  std::vector<uint32_t> sorted(blocks.size());
+  for (uint32_t i = 0; i < sorted.size(); ++i) sorted[i] = i;
+  std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+    const Block& x = blocks[a];
+    const Block& y = blocks[b];
+    return std::make_tuple(x.vpc, x.start, y.end, order(a)) <
+           std::make_tuple(y.vpc, y.start, x.end, order(b));
   });
-  // For each subnet, the earlier subnets (in template order) it overlaps.
-  std::map<uint32_t, std::vector<const Block*>> overlaps;
-  std::vector<const Block*> open;  // blocks of the current VPC that may still overlap
-  for (size_t i = 0; i < blocks.size(); ++i) {
+  std::vector<Range> ranges;
+  std::vector<int> range_index(blocks.size(), -1);
+  std::vector<int> stack;  // the ranges that contain the current one
+  for (uint32_t i : sorted) {
     const Block& block = blocks[i];
-    if (i > 0 && blocks[i - 1].vpc != block.vpc) open.clear();
-    std::erase_if(open, [&](const Block* other) { return other->end <= block.start; });
-    for (const Block* other : open) {
-      if (!may_coexist(*block.subnet, *other->subnet)) continue;
-      bool block_later = ctx.tmpl.index_of(*block.subnet) > ctx.tmpl.index_of(*other->subnet);
-      const Block* later = block_later ? &block : other;
-      const Block* earlier = block_later ? other : &block;
-      overlaps[ctx.tmpl.index_of(*later->subnet)].push_back(earlier);
+    if (!ranges.empty() && ranges.back().vpc == block.vpc && ranges.back().start == block.start &&
+        ranges.back().end == block.end) {
+      ranges.back().members.push_back(i);
+      range_index[i] = static_cast<int>(ranges.size() - 1);
+      continue;
     }
-    open.push_back(&block);
+    while (!stack.empty() &&
+           (ranges[stack.back()].vpc != block.vpc || ranges[stack.back()].end <= block.start)) {
+      stack.pop_back();
+    }
+    ranges.push_back(
+        {block.vpc, block.start, block.end, {i}, stack.empty() ? -1 : stack.back(), {}});
+    range_index[i] = static_cast<int>(ranges.size() - 1);
+    stack.push_back(static_cast<int>(ranges.size() - 1));
   }
-  std::map<const graph::Resource*, const Block*> block_of;
-  for (const Block& block : blocks) block_of[block.subnet] = &block;
-  for (const auto& [index, earlier] : overlaps) {
-    const graph::Resource& subnet = ctx.tmpl.resources()[index];
-    const Block& block = *block_of.at(&subnet);
+  // The earliest blocks of each subtree, children before parents (reverse sweep order).
+  auto merge_into = [&](std::vector<uint32_t>& into, const std::vector<uint32_t>& from) {
+    std::vector<uint32_t> merged;
+    std::merge(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(merged),
+               [&](uint32_t a, uint32_t b) { return order(a) < order(b); });
+    if (merged.size() > kScan) merged.resize(kScan);
+    into = std::move(merged);
+  };
+  for (size_t r = ranges.size(); r-- > 0;) {
+    Range& range = ranges[r];
+    std::vector<uint32_t> own(
+        range.members.begin(),
+        range.members.begin() + static_cast<std::ptrdiff_t>(std::min(range.members.size(), kScan)));
+    merge_into(range.earliest, own);
+    if (range.parent >= 0) merge_into(ranges[range.parent].earliest, range.earliest);
+  }
+  // For each subnet, the earlier subnets it may coexist with among the candidates.
+  for (uint32_t i = 0; i < blocks.size(); ++i) {
+    const Block& block = blocks[i];
+    std::vector<uint32_t> earlier;
+    auto take = [&](const std::vector<uint32_t>& list) {
+      size_t looked = 0;
+      for (uint32_t other : list) {
+        if (order(other) >= order(i) || ++looked > kScan) break;
+        if (may_coexist(*block.subnet, *blocks[other].subnet)) earlier.push_back(other);
+      }
+    };
+    const Range& own = ranges[range_index[i]];
+    take(own.earliest);  // its own range and everything inside it
+    for (int up = own.parent; up >= 0; up = ranges[up].parent) take(ranges[up].members);
+    if (earlier.empty()) continue;
+    std::sort(earlier.begin(), earlier.end(),
+              [&](uint32_t a, uint32_t b) { return order(a) < order(b); });
+    earlier.erase(std::unique(earlier.begin(), earlier.end()), earlier.end());
+    bool more = earlier.size() > kMaxNamed;
+    if (more) earlier.resize(kMaxNamed);
     std::vector<std::string> names;
-    for (const Block* other : earlier) {
-      names.push_back(other->subnet->id + (other->text.empty() ? "" : " (" + other->text + ")"));
+    for (uint32_t other : earlier) {
+      const Block& b = blocks[other];
+      names.push_back(b.subnet->id + (b.text.empty() ? "" : " (" + b.text + ")"));
     }
+    if (more) names.push_back("others");
     Finding& finding = ctx.report(
-        subnet, block.node,
-        "Subnet " + subnet.id + "'s CIDR block " + (block.text.empty() ? "" : block.text + " ") +
-            "overlaps " + (earlier.size() == 1 ? "subnet " : "subnets ") + join_names(names) +
+        *block.subnet, block.node,
+        "Subnet " + block.subnet->id + "'s CIDR block " +
+            (block.text.empty() ? "" : block.text + " ") + "overlaps " +
+            (earlier.size() == 1 && !more ? "subnet " : "subnets ") + join_names(names) +
             " of the same VPC, so EC2 rejects it. Give each subnet its own range (Fn::Cidr over "
             "the VPC's block hands out ranges that cannot overlap).",
         "Properties/CidrBlock");
-    for (const Block* other : earlier) {
-      note(finding, other->node, "CIDR block of subnet " + other->subnet->id);
+    for (uint32_t other : earlier) {
+      note(finding, blocks[other].node, "CIDR block of subnet " + blocks[other].subnet->id);
     }
   }
 }

@@ -47,8 +47,9 @@ STACKLINT_CHECK(R101) {
             (subnets.size() == 1 ? "subnet " : "subnets ") + join_names(names) +
             (subnets.size() == 1 ? " in another Availability Zone"
                                  : " in other Availability Zones") +
-            ": when " + nat_zone.label() +
-            " fails, they lose internet egress too. Create a NAT gateway in each zone and route "
+            ": when " + nat_zone.label() + " fails, " +
+            (subnets.size() == 1 ? "it loses" : "they lose") +
+            " internet egress too. Create a NAT gateway in each zone and route "
             "each private subnet to the one in its own zone.");
     note_zone(finding, nat_zone, "NAT gateway " + nat.id + "'s subnet " + nat_subnet->id,
               nat_subnet->key);

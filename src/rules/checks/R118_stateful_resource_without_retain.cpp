@@ -4,6 +4,7 @@
 
 #include "rules/check.h"
 #include "rules/checks/data_rules.h"
+#include "rules/checks/data_safeguards.h"
 
 namespace stacklint::rules {
 namespace {
@@ -46,6 +47,7 @@ Truth holds_own_data(const graph::Resolver& resolver, const Resource& resource) 
 
 STACKLINT_CHECK(R118) {
   const graph::Resolver& resolver = ctx.resolver;
+  const data::Safeguards safeguards(resolver);
   for (const Resource& resource : ctx.tmpl.resources()) {
     const StatefulType* stateful = nullptr;
     for (const StatefulType& candidate : kStatefulTypes) {
@@ -60,6 +62,8 @@ STACKLINT_CHECK(R118) {
       if (v.text == "Snapshot") return stateful->snapshot ? Truth::True : Truth::Unknown;
       return v.text == "Delete" ? Truth::False : Truth::Unknown;
     });
+    // Any other safeguard the template proves (a backup plan, PITR, deletion protection, ...).
+    if (keeps_data == Truth::False) keeps_data = safeguards.keeps_data(resource);
     if (keeps_data != Truth::False) continue;
     std::string keep = stateful->snapshot ? "Snapshot or Retain" : "Retain";
     ctx.report(resource, data::locate(resource, policy, resource.deletion_policy),

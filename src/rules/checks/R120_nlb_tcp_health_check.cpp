@@ -1,4 +1,5 @@
 // R120: an NLB target group whose targets serve HTTP but whose health check is a TCP handshake.
+#include <optional>
 #include <string>
 
 #include "rules/check.h"
@@ -43,6 +44,12 @@ std::string port_text(const Value& port) {
   return port.kind == ValueKind::Scalar ? port.text : "an HTTP port";
 }
 
+// "HTTPS" for 443 and 8443, "HTTP" for the other HTTP ports: what the port number suggests.
+std::string web_protocol(const Value& port) {
+  std::optional<double> number = port.kind == ValueKind::Scalar ? port.as_number() : std::nullopt;
+  return number && (*number == 443 || *number == 8443) ? "HTTPS" : "HTTP";
+}
+
 }  // namespace
 
 STACKLINT_CHECK(R120) {
@@ -61,8 +68,14 @@ STACKLINT_CHECK(R120) {
     if (text_in(health_check, {"TCP"}, Truth::True) != Truth::True) continue;
 
     Value group_port = resolver.property(*group, "Port");
+    Value protocol = resolver.property(*group, "Protocol");
     std::string proving_port;
-    if (is_http_port(group_port) == Truth::True) proving_port = "port " + port_text(group_port);
+    std::string web;  // what the deciding port suggests: HTTP or HTTPS
+    if (is_http_port(group_port) == Truth::True) {
+      web = web_protocol(group_port);
+      proving_port =
+          "its targets listen on port " + port_text(group_port) + ", the usual " + web + " port";
+    }
     std::vector<Related> related;
     auto found = forwarding.find(group);
     if (found != forwarding.end()) {
@@ -71,8 +84,11 @@ STACKLINT_CHECK(R120) {
         if (f.rule != nullptr && !exists_with(*group, *f.rule)) continue;
         Value listener_port = resolver.property(*f.listener, "Port");
         if (is_http_port(listener_port) != Truth::True) continue;
-        if (proving_port.empty())
-          proving_port = "listener " + f.listener->id + " on port " + port_text(listener_port);
+        if (proving_port.empty()) {
+          web = web_protocol(listener_port);
+          proving_port = "the only sign of " + web + " is listener " + f.listener->id + "'s port " +
+                         port_text(listener_port) + ", the usual " + web + " port";
+        }
         const load::Node* port_node = f.listener->property("Port");
         std::string message = "listener " + f.listener->id + " on port " +
                               port_text(listener_port) + " forwards to " + group->id;
@@ -85,11 +101,13 @@ STACKLINT_CHECK(R120) {
     const load::Node* at = group->property("HealthCheckProtocol");
     Finding& finding = ctx.report(
         *group, at,
-        "Target group " + group->id +
-            " sits behind a Network Load Balancer and its targets serve HTTP (" + proving_port +
-            "), but its health check only opens a TCP connection: an instance whose application "
-            "answers 5xx keeps receiving traffic. Set HealthCheckProtocol to HTTP or HTTPS with a "
-            "HealthCheckPath, or put the service behind an Application Load Balancer.",
+        "Target group " + group->id + " forwards " +
+            (protocol.kind == ValueKind::Scalar ? protocol.text : std::string("TCP")) +
+            " for a Network Load Balancer and " + proving_port +
+            ", but its health check only opens a TCP connection: if the targets serve " + web +
+            ", an instance whose application answers 5xx keeps receiving traffic. Set "
+            "HealthCheckProtocol to HTTP or HTTPS with a HealthCheckPath, or put the service "
+            "behind an Application Load Balancer.",
         at != nullptr ? "Properties/HealthCheckProtocol" : "");
     finding.related = std::move(related);
   }

@@ -131,19 +131,40 @@ Truth may_name(const graph::Resolver& resolver, const Value& policy_bucket,
   });
 }
 
+// Policies whose Bucket is not one definite template bucket, indexed so that each bucket asks
+// only the policies that may name it: a literal name is looked up by that name; the rest (a
+// choice, a value the template does not resolve) are asked of every bucket, up to
+// kMaxGeneralPolicies of them (past that every bucket's answer is unknown).
+constexpr size_t kMaxGeneralPolicies = 64;
+
+struct UnresolvedPolicies {
+  std::unordered_map<std::string, Truth> by_name;  // literal name -> any of them protects
+  Truth any_literal = Truth::False;  // some literal policy protects (for an unknown name)
+  std::vector<std::pair<const Resource*, Value>> general;
+  Truth general_protects = Truth::False;  // when there are too many general ones
+};
+
 }  // namespace
 
 STACKLINT_CHECK(R151) {
   const graph::Resolver& resolver = ctx.resolver;
   std::unordered_map<const Resource*, std::vector<const Resource*>> policies_of;
-  std::vector<std::pair<const Resource*, Value>> unresolved;  // policies naming no template bucket
+  UnresolvedPolicies unresolved;  // policies naming no template bucket
   for (const Resource* policy : ctx.tmpl.resources_of_type("AWS::S3::BucketPolicy")) {
     Value target = resolver.property(*policy, "Bucket");
     const Resource* bucket = definite_resource(resolver, target);
-    if (bucket != nullptr)
+    if (bucket != nullptr) {
       policies_of[bucket].push_back(policy);
-    else
-      unresolved.emplace_back(policy, std::move(target));
+    } else if (target.kind == ValueKind::Scalar) {
+      Truth protects_bucket = protects(resolver, *policy);
+      Truth& entry = unresolved.by_name.try_emplace(target.text, Truth::False).first->second;
+      entry = graph::any_of(entry, protects_bucket);
+      unresolved.any_literal = graph::any_of(unresolved.any_literal, protects_bucket);
+    } else {
+      unresolved.general_protects = graph::any_of(
+          unresolved.general_protects, graph::all_of(Truth::Unknown, protects(resolver, *policy)));
+      unresolved.general.emplace_back(policy, std::move(target));
+    }
   }
   for (const Resource* bucket : ctx.tmpl.resources_of_type("AWS::S3::Bucket")) {
     if (text_in(resolver.property(*bucket, "VersioningConfiguration.Status"), {"Enabled"}) !=
@@ -161,9 +182,25 @@ STACKLINT_CHECK(R151) {
                                " but does not deny s3:DeleteObjectVersion without MFA"});
       }
     }
-    for (const auto& [policy, target] : unresolved) {
-      protected_ = graph::any_of(protected_, graph::all_of(may_name(resolver, target, *bucket),
-                                                           protects(resolver, *policy)));
+    // A literal name matches a bucket whose BucketName is that literal: in every branch of a
+    // BucketName chosen by Fn::If, or unknown.
+    Value name = resolver.property(*bucket, "BucketName");
+    protected_ =
+        graph::any_of(protected_, graph::for_all_alternatives(name, [&](const Value& n) {
+                        if (n.is_absent())
+                          return Truth::False;  // a generated name no literal can know
+                        if (n.kind != ValueKind::Scalar)
+                          return graph::all_of(Truth::Unknown, unresolved.any_literal);
+                        auto named = unresolved.by_name.find(n.text);
+                        return named == unresolved.by_name.end() ? Truth::False : named->second;
+                      }));
+    if (unresolved.general.size() > kMaxGeneralPolicies) {
+      protected_ = graph::any_of(protected_, unresolved.general_protects);
+    } else {
+      for (const auto& [policy, target] : unresolved.general) {
+        protected_ = graph::any_of(protected_, graph::all_of(may_name(resolver, target, *bucket),
+                                                             protects(resolver, *policy)));
+      }
     }
     if (protected_ != Truth::False) continue;
     Finding& finding = ctx.report(

@@ -5,9 +5,9 @@ namespace stacklint::rules {
 
 STACKLINT_CHECK(T010) {
   const graph::Template& tmpl = ctx.tmpl;
-  std::vector<std::string_view> names;
+  std::optional<validity::Suggestions> names;  // indexed once, on the first finding
   validity::for_each_undefined(ctx, graph::EdgeKind::Ref, [&](const graph::Edge& edge) {
-    if (names.empty()) names = validity::referable_names(tmpl);
+    if (!names) names.emplace(validity::referable_names(tmpl));
     std::string message = "Ref " + edge.target +
                           " names no parameter, resource or pseudo parameter, so "
                           "CloudFormation rejects the template.";
@@ -16,7 +16,7 @@ STACKLINT_CHECK(T010) {
     } else if (tmpl.mapping(edge.target) != nullptr) {
       message += " " + edge.target + " is a mapping: read it with Fn::FindInMap, not Ref.";
     } else {
-      message += validity::suggest_or(edge.target, names,
+      message += validity::suggest_or(edge.target, *names,
                                       " Declare it in Parameters or Resources, or fix the name.");
     }
     validity::report_edge(ctx, edge, std::move(message));

@@ -1,5 +1,7 @@
 // T015 mapping-undefined: Fn::FindInMap with a literal map name or key that Mappings lacks.
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "rules/checks/T0_validity.h"
 
@@ -13,16 +15,39 @@ std::vector<std::string_view> keys_of(const load::Node* mapping) {
   return keys;
 }
 
-bool any_entry_has(const load::Node* mapping, std::string_view key) {
-  return std::any_of(mapping->pairs.begin(), mapping->pairs.end(), [&](const load::Pair& pair) {
-    return !pair.value->is_mapping() || pair.value->get(key) != nullptr;
-  });
-}
-
 }  // namespace
 
 STACKLINT_CHECK(T015) {
   const graph::Template& tmpl = ctx.tmpl;
+  // Per mapping (or second-level mapping) node, built on its first finding: the keys to
+  // suggest from, so many missing keys in one big mapping do not list its keys again each.
+  std::unordered_map<const load::Node*, validity::Suggestions> key_suggestions;
+  auto keys_index = [&](const load::Node* map) -> const validity::Suggestions& {
+    auto found = key_suggestions.find(map);
+    if (found == key_suggestions.end()) found = key_suggestions.emplace(map, keys_of(map)).first;
+    return found->second;
+  };
+  // Per mapping: the second-level keys any entry has (or every key, when an entry is not a
+  // mapping), built once, so a computed top-level key costs a lookup, not a pass.
+  struct SecondLevel {
+    bool any_key = false;
+    std::unordered_set<std::string_view> keys;
+  };
+  std::unordered_map<const load::Node*, SecondLevel> second_level;
+  auto has_second_key = [&](const load::Node* map, std::string_view key) {
+    auto found = second_level.find(map);
+    if (found == second_level.end()) {
+      SecondLevel level;
+      for (const load::Pair& pair : map->pairs) {
+        if (!pair.value->is_mapping())
+          level.any_key = true;
+        else
+          for (const load::Pair& inner : pair.value->pairs) level.keys.insert(inner.key->text);
+      }
+      found = second_level.emplace(map, std::move(level)).first;
+    }
+    return found->second.any_key || found->second.keys.contains(key);
+  };
   validity::report_undefined(ctx, graph::EdgeKind::FindInMap, validity::ids_of(tmpl.mappings()),
                              "Fn::FindInMap reads mapping {}, which is not defined in Mappings",
                              " Define it or fix the name.");
@@ -41,7 +66,7 @@ STACKLINT_CHECK(T015) {
       if (!key->is_scalar()) {
         // A computed top-level key may pick any entry, but a literal second key that no entry
         // has is still wrong.
-        if (level == 1 && arg->items[2]->is_scalar() && !any_entry_has(map, arg->items[2]->text))
+        if (level == 1 && arg->items[2]->is_scalar() && !has_second_key(map, arg->items[2]->text))
           validity::report_edge(ctx, edge, arg->items[2]->range,
                                 "Fn::FindInMap reads key " + arg->items[2]->text + " of " + where +
                                     ", which no entry has, so CloudFormation rejects "
@@ -59,7 +84,7 @@ STACKLINT_CHECK(T015) {
           "Fn::FindInMap reads key " + key->text + " of " + where +
               ", which has no such key, so CloudFormation rejects the "
               "template." +
-              validity::suggest_or(key->text, keys_of(map), " Add the key or fix the name."));
+              validity::suggest_or(key->text, keys_index(map), " Add the key or fix the name."));
       break;
     }
   }

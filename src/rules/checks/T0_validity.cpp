@@ -1,7 +1,9 @@
 #include "rules/checks/T0_validity.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
+#include <cstdint>
 
 #include "rules/checks/wildcard.h"
 
@@ -13,8 +15,9 @@ constexpr std::string_view kSam = "AWS::Serverless-2016-10-31";
 constexpr std::string_view kLanguageExtensions = "AWS::LanguageExtensions";
 constexpr std::string_view kForEach = "Fn::ForEach::";
 
+// ASCII case folding (logical ids are ASCII alphanumerics); no locale call per character.
 char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {
@@ -45,12 +48,21 @@ std::string as_glob(std::string_view key) {
 }  // namespace
 
 size_t edit_distance(std::string_view a, std::string_view b) {
+  return edit_distance_within(a, b, std::max(a.size(), b.size()));
+}
+
+size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit) {
   // Optimal string alignment: insertions, deletions, substitutions and swaps of neighbours
-  // ("Vcp" -> "Vpc") each cost one. Three rows suffice.
-  std::vector<size_t> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+  // ("Vcp" -> "Vpc") each cost one. Three rows suffice; a row whose every cell is past
+  // `limit` ends the search, since the distance can only grow from there.
+  thread_local std::vector<size_t> before, previous, row;  // reused: no allocation per pair
+  before.assign(b.size() + 1, 0);
+  previous.assign(b.size() + 1, 0);
+  row.assign(b.size() + 1, 0);
   for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     row[0] = i;
+    size_t smallest = row[0];
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
       row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
@@ -58,31 +70,79 @@ size_t edit_distance(std::string_view a, std::string_view b) {
           lower(a[i - 2]) == lower(b[j - 1])) {
         row[j] = std::min(row[j], before[j - 2] + 1);
       }
+      smallest = std::min(smallest, row[j]);
     }
+    // A swap reaches back two rows, so both must be past the limit.
+    if (smallest > limit && i > 1 && *std::min_element(previous.begin(), previous.end()) > limit)
+      return limit + 1;
     std::swap(before, previous);
     std::swap(previous, row);
   }
   return previous[b.size()];
 }
 
-std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates) {
+namespace {
+
+// Which letters (folded to 64 bits) a name has. An edit adds or removes at most two letters,
+// so half the differing bits bound the distance from below.
+uint64_t letter_mask(std::string_view name) {
+  uint64_t mask = 0;
+  for (char c : name) mask |= uint64_t{1} << (static_cast<unsigned char>(lower(c)) % 64);
+  return mask;
+}
+
+}  // namespace
+
+Suggestions::Suggestions(std::vector<std::string_view> candidates)
+    : candidates_(std::move(candidates)) {}
+
+std::string_view Suggestions::closest(std::string_view name) const {
   // A third of the name may be wrong: "Resource" -> "Resources", "VPCID" -> "VpcId".
   size_t limit = std::max<size_t>(1, name.size() / 3);
   std::string_view best;
   size_t best_distance = limit + 1;
-  for (std::string_view candidate : candidates) {
+  uint64_t mask = letter_mask(name);
+  // Work is bounded per name (kSuggestionWork: one unit per candidate looked at, one per cell
+  // of an edit-distance table), so thousands of undefined names against thousands of
+  // candidates stay linear. Deterministic; on a huge template a suggestion may be missed.
+  size_t work = 0;
+  for (size_t i = 0; i < candidates_.size(); ++i) {
+    std::string_view candidate = candidates_[i];
+    if (++work > kSuggestionWork) break;
+    // Letter masks are computed on first use and kept for the next name (within the bound).
+    if (i == masks_.size()) {
+      work += candidate.size();
+      masks_.push_back(letter_mask(candidate));
+    }
     size_t length_gap = candidate.size() > name.size() ? candidate.size() - name.size()
                                                        : name.size() - candidate.size();
     if (length_gap >= best_distance || candidate == name) continue;
-    size_t d = edit_distance(name, candidate);
+    if ((static_cast<size_t>(std::popcount(mask ^ masks_[i])) + 1) / 2 >= best_distance) continue;
+    work += name.size() * candidate.size();
+    if (work > kSuggestionWork) break;
+    size_t d = edit_distance_within(name, candidate, best_distance - 1);
     if (d < best_distance) best = candidate, best_distance = d;
   }
   return best;
 }
 
-std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates) {
-  std::string_view best = closest(name, candidates);
+std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates) {
+  return Suggestions(candidates).closest(name);
+}
+
+std::string did_you_mean(std::string_view name, const Suggestions& candidates) {
+  std::string_view best = candidates.closest(name);
   return best.empty() ? std::string() : " Did you mean " + std::string(best) + "?";
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates) {
+  return did_you_mean(name, Suggestions(candidates));
+}
+
+std::string suggest_or(std::string_view name, const Suggestions& candidates,
+                       std::string otherwise) {
+  std::string suggestion = did_you_mean(name, candidates);
+  return suggestion.empty() ? otherwise : suggestion;
 }
 
 std::string suggest_or(std::string_view name, const std::vector<std::string_view>& candidates,
@@ -303,11 +363,12 @@ std::string owner_path(const graph::Template& tmpl, const graph::Owner& owner) {
 void report_undefined(CheckContext& ctx, graph::EdgeKind kind,
                       const std::vector<std::string_view>& candidates, std::string_view problem,
                       std::string_view otherwise) {
+  const Suggestions suggestions(candidates);  // one index for every finding
   for_each_undefined(ctx, kind, [&](const graph::Edge& edge) {
     std::string message(problem);
     message.replace(message.find("{}"), 2, edge.target);
     message += ", so CloudFormation rejects the template.";
-    message += suggest_or(edge.target, candidates, std::string(otherwise));
+    message += suggest_or(edge.target, suggestions, std::string(otherwise));
     report_edge(ctx, edge, std::move(message));
   });
 }

@@ -2,6 +2,8 @@
 // create, and "did you mean" suggestions for names that are not defined.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,16 +15,37 @@ namespace stacklint::rules::validity {
 
 // Levenshtein distance, ignoring case (a wrong case is the most common typo in logical ids).
 size_t edit_distance(std::string_view a, std::string_view b);
+// The distance when it is at most `limit`, else limit + 1 (found early, without the whole
+// table).
+size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit);
 
-// The candidate closest to `name` when it is close enough to be a likely typo, else empty.
+// The characters closest() may look at for one name: its bound on work per suggestion.
+constexpr size_t kSuggestionWork = size_t{1} << 14;
+
+// Candidate names indexed once (each one's letters), for many "did you mean" questions.
+class Suggestions {
+ public:
+  explicit Suggestions(std::vector<std::string_view> candidates);
+  // The candidate closest to `name` when it is close enough to be a likely typo, else empty.
+  // Bounded: it looks at candidates (in their order) until kSuggestionWork is spent.
+  std::string_view closest(std::string_view name) const;
+
+ private:
+  std::vector<std::string_view> candidates_;
+  mutable std::vector<uint64_t> masks_;  // of the first candidates, filled as they are looked at
+};
+
+// Suggestions(candidates).closest(name), for a one-off question.
 std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates);
 
 // " Did you mean X?" or an empty string.
 std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates);
+std::string did_you_mean(std::string_view name, const Suggestions& candidates);
 
 // did_you_mean(), or `otherwise` when no candidate is close.
 std::string suggest_or(std::string_view name, const std::vector<std::string_view>& candidates,
                        std::string otherwise);
+std::string suggest_or(std::string_view name, const Suggestions& candidates, std::string otherwise);
 
 // What the template's transforms and language extensions may add to it.
 class Generated {

@@ -1,0 +1,340 @@
+#include "cli/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <random>
+#include <streambuf>
+#include <system_error>
+
+#include "load/source.h"
+
+namespace stacklint::cli {
+
+namespace {
+
+FileId id_of(const struct stat& info) {
+  return {info.st_dev, info.st_ino};
+}
+
+// What a file that is not a regular file is, for messages.
+const char* kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+std::string megabytes(uint64_t bytes) {
+  uint64_t mb = bytes / (1024 * 1024);
+  return mb > 0 ? std::to_string(mb) + " MB" : std::to_string(bytes) + " bytes";
+}
+
+// Closes a descriptor on every path out of a function.
+struct Descriptor {
+  int fd = -1;
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  explicit Descriptor(int value) : fd(value) {}
+  ~Descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+  // Closes now, reporting a failure (a write that only fails on close, as on NFS).
+  bool close() {
+    int value = fd;
+    fd = -1;
+    return ::close(value) == 0;
+  }
+};
+
+bool write_in_place(const std::string& path, std::string_view content, std::string& error) {
+  Descriptor out(::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
+  if (out.fd < 0) {
+    error = errno == ENXIO ? "cannot write " + path + ": no process reads from it"
+                           : "cannot write " + path + ": " + errno_message(errno);
+    return false;
+  }
+  struct stat info {};
+  if (fstat(out.fd, &info) != 0 || !(S_ISCHR(info.st_mode) || S_ISFIFO(info.st_mode))) {
+    error = "cannot write " + path + ": it changed while stacklint was writing it";
+    return false;
+  }
+  // Non-blocking was for opening a FIFO; the writes may wait for the reader.
+  int flags = fcntl(out.fd, F_GETFL);
+  if (flags >= 0) fcntl(out.fd, F_SETFL, flags & ~O_NONBLOCK);
+  if (!write_all(out.fd, content) || !out.close()) {
+    error = "cannot write " + path + ": " + errno_message(errno);
+    return false;
+  }
+  return true;
+}
+
+// A name nobody can guess: the target's name (shortened to stay within NAME_MAX), hidden, with
+// 64 random bits, and an extension no folder walk picks up.
+std::string temporary_name(const std::string& folder, const std::string& name) {
+  static std::random_device random;
+  std::uniform_int_distribution<uint64_t> bits;
+  uint64_t value = bits(random);
+  char suffix[17];
+  std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(value));
+  return folder + "/." + name.substr(0, 160) + "." + suffix + ".stacklint-tmp";
+}
+
+bool replace_regular(const std::string& target, const struct stat* existing,
+                     std::string_view content, std::string& error) {
+  size_t slash = target.rfind('/');
+  std::string folder =
+      slash == std::string::npos ? "." : target.substr(0, std::max<size_t>(slash, 1));
+  std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
+  std::string temporary;
+  int fd = -1;
+  for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
+    temporary = temporary_name(folder, name);
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) {
+    error = "cannot write " + target + ": " + errno_message(errno);
+    return false;
+  }
+  Descriptor out(fd);
+  bool ok = true;
+  // A replaced file keeps its permissions; a new one gets 0666 less the umask, as any file.
+  if (existing != nullptr) ok = fchmod(out.fd, existing->st_mode & 0777) == 0;
+  ok = ok && write_all(out.fd, content) && out.close() &&
+       std::rename(temporary.c_str(), target.c_str()) == 0;
+  if (!ok) {
+    int saved = errno;
+    ::unlink(temporary.c_str());
+    error = "cannot write " + target + ": " + errno_message(saved);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string errno_message(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
+
+std::optional<FileId> identity_of(const std::string& path) {
+  struct stat info {};
+  if (path.empty() || ::stat(path.c_str(), &info) != 0) return std::nullopt;
+  return id_of(info);
+}
+
+ReadResult read_bounded(int fd, size_t limit) {
+  ReadResult result;
+  size_t want = limit + 1;
+  struct stat info {};
+  if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+      static_cast<uint64_t>(info.st_size) > limit) {
+    result.full_size = static_cast<size_t>(info.st_size);
+    want = 256;
+  }
+  char buffer[1 << 16];
+  while (result.bytes.size() < want) {
+    ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, want - result.bytes.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      result.error = "cannot read file: " + errno_message(errno);
+      return result;
+    }
+    if (n == 0) break;
+    result.bytes.append(buffer, static_cast<size_t>(n));
+  }
+  if (result.full_size != 0) {
+    // Only the first line is kept, cut before anything that is not text.
+    std::string& b = result.bytes;
+    b.resize(std::min({b.find('\n'), b.find('\0'), load::find_invalid_utf8(b), b.size()}));
+  }
+  return result;
+}
+
+ReadResult read_file(const std::string& path, size_t limit) {
+  ReadResult result;
+  // Refused before opening when possible: opening some devices has effects of its own.
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    result.error = std::string("not a regular file (") + kind_of(info.st_mode) +
+                   "); stacklint reads files, or standard input as -";
+    return result;
+  }
+  // Non-blocking: if a FIFO took the file's place since, opening it does not wait for a writer.
+  Descriptor in(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (in.fd < 0) {
+    result.error = errno == ENOENT ? "file vanished before it could be read"
+                                   : "cannot open file: " + errno_message(errno);
+    return result;
+  }
+  if (fstat(in.fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    result.error = std::string("not a regular file (") + kind_of(info.st_mode) +
+                   "); stacklint reads files, or standard input as -";
+    return result;
+  }
+  result = read_bounded(in.fd, limit);
+  result.id = id_of(info);
+  return result;
+}
+
+bool read_whole_file(const std::string& path, size_t limit, const std::string& what,
+                     std::string& bytes, std::string& error, std::set<FileId>* inputs) {
+  ReadResult read = read_file(path, limit);
+  if (read.id && inputs != nullptr) inputs->insert(*read.id);
+  if (!read.error.empty()) {
+    error = path + ": cannot read " + what + ": " + read.error;
+    return false;
+  }
+  if (read.full_size != 0 || read.bytes.size() > limit) {
+    error = path + ": " + what + " is larger than stacklint reads (" +
+            (read.full_size != 0 ? megabytes(read.full_size) + "; " : std::string()) + "at most " +
+            megabytes(limit) + ")";
+    return false;
+  }
+  bytes = std::move(read.bytes);
+  return true;
+}
+
+bool write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) {
+      errno = EIO;
+      return false;
+    }
+    content.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+bool write_file(const std::string& path, std::string_view content, std::string& error) {
+  struct stat own {};
+  if (::lstat(path.c_str(), &own) != 0) {
+    if (errno != ENOENT) {
+      error = "cannot write " + path + ": " + errno_message(errno);
+      return false;
+    }
+    return replace_regular(path, nullptr, content, error);
+  }
+  struct stat target = own;
+  std::string resolved = path;
+  if (S_ISLNK(own.st_mode)) {
+    if (::stat(path.c_str(), &target) != 0) {
+      // Creating a file through a link to nothing would write wherever the link points.
+      error = "cannot write " + path + ": it is a link to " +
+              (errno == ENOENT ? std::string("nothing") : errno_message(errno));
+      return false;
+    }
+    if (S_ISREG(target.st_mode)) {
+      // The file the link names is replaced, in its own folder; the link stays a link.
+      char* real = ::realpath(path.c_str(), nullptr);
+      struct stat check {};
+      if (real != nullptr) {
+        resolved = real;
+        std::free(real);
+      }
+      if (real == nullptr || ::stat(resolved.c_str(), &check) != 0 ||
+          id_of(check) != id_of(target)) {
+        error = "cannot write " + path + ": the file its link names cannot be found by name";
+        return false;
+      }
+    }
+  }
+  if (S_ISREG(target.st_mode)) return replace_regular(resolved, &target, content, error);
+  if (S_ISCHR(target.st_mode) || S_ISFIFO(target.st_mode)) {
+    return write_in_place(path, content, error);
+  }
+  error = "cannot write " + path + ": it is " + kind_of(target.st_mode) +
+          "; stacklint writes regular files, character devices and FIFOs";
+  return false;
+}
+
+namespace {
+
+// Standard output without stdio in between: every write's error is kept (the first one), so
+// that a full disk or a closed pipe is reported with its reason, whenever it happened.
+class OutputBuffer : public std::streambuf {
+ public:
+  explicit OutputBuffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
+  int error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* text, std::streamsize n) override {
+    if (n <= epptr() - pptr()) {
+      std::copy(text, text + n, pptr());
+      pbump(static_cast<int>(n));
+      return n;
+    }
+    if (!drain() || !send({text, static_cast<size_t>(n)})) return 0;
+    return n;
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  bool send(std::string_view text) {
+    if (error_ != 0) return false;
+    if (!write_all(fd_, text)) error_ = errno != 0 ? errno : EIO;
+    return error_ == 0;
+  }
+  bool drain() {
+    std::string_view pending(pbase(), static_cast<size_t>(pptr() - pbase()));
+    setp(buffer_, buffer_ + sizeof buffer_);
+    return pending.empty() ? error_ == 0 : send(pending);
+  }
+  int fd_;
+  int error_ = 0;
+  char buffer_[1 << 16];
+};
+
+OutputBuffer* standard_output = nullptr;
+
+}  // namespace
+
+void guard_standard_streams() {
+  std::signal(SIGPIPE, SIG_IGN);
+  // Standard output held read-only fails every write; standard input held write-only fails
+  // every read; standard error goes nowhere, as it would have.
+  const int modes[3] = {O_WRONLY, O_RDONLY, O_WRONLY};
+  for (int fd = 0; fd < 3; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    int held = ::open("/dev/null", modes[fd] | O_NOCTTY);
+    if (held < 0) std::_Exit(2);  // nothing safe to write with: stop before opening anything
+    if (held != fd) {
+      ::dup2(held, fd);
+      ::close(held);
+    }
+  }
+  // Never destroyed: std::cout is flushed at exit, after static objects are gone.
+  standard_output = new OutputBuffer(STDOUT_FILENO);
+  std::cout.rdbuf(standard_output);
+}
+
+bool flush_stdout(std::string& error) {
+  std::cout.flush();
+  int lost = standard_output != nullptr ? standard_output->error() : 0;
+  if (lost == 0 && !std::cout.fail()) return true;
+  error = "cannot write standard output: " + errno_message(lost != 0 ? lost : EIO);
+  return false;
+}
+
+}  // namespace stacklint::cli
