@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "load/source.h"
+#include "report/report.h"
 
 namespace stacklint::cli {
 
@@ -122,6 +123,10 @@ bool replace_regular(const std::string& target, const struct stat* existing,
 }
 
 }  // namespace
+
+void complain(std::string_view message) {
+  std::cerr << "stacklint: " << report::printable(message) << "\n";
+}
 
 std::string errno_message(int error) {
   return std::error_code(error, std::generic_category()).message();

@@ -68,6 +68,10 @@ void guard_standard_streams();
 // anything written to it since the start was lost (a full disk, a closed pipe).
 bool flush_stdout(std::string& error);
 
+// Writes "stacklint: MESSAGE" on standard error, with what report::printable replaces replaced:
+// messages quote paths, settings and rule files from the repository being linted.
+void complain(std::string_view message);
+
 // The text of errno, e.g. "No space left on device".
 std::string errno_message(int error);
 

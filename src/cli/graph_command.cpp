@@ -129,14 +129,14 @@ int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& 
   std::string bytes, error;
   if (!read_whole_file(options.path, load::Limits{}.max_bytes, "the template", bytes, error,
                        &inputs)) {
-    std::cerr << "stacklint: " << printable_path(error) << "\n";
+    complain(error);
     return 2;
   }
   // Refused before any work: the diagram would replace the template it draws.
   if (std::optional<FileId> target = identity_of(options.output); target && inputs.count(*target)) {
-    std::cerr << "stacklint: --output " << printable_path(options.output)
-              << " is an input (the template, the configuration or a rule file); stacklint "
-                 "never writes to its inputs\n";
+    complain("--output " + options.output +
+             " is an input (the template, the configuration or a rule file); stacklint never "
+             "writes to its inputs");
     return 2;
   }
   auto source = std::make_shared<const load::Source>(options.path, std::move(bytes));
@@ -145,9 +145,8 @@ int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& 
   rules::FileResult linted = rules::lint_loaded(source, loaded, catalog, {});
   const load::Node* root = loaded.document.root;
   if (loaded.error || root == nullptr || !root->is_mapping()) {
-    std::cerr << "stacklint: " << report::printable(options.path) << ": not a readable template"
-              << (loaded.error ? ": " + report::printable(loaded.error->message) : std::string())
-              << "\n";
+    complain(options.path + ": not a readable template" +
+             (loaded.error ? ": " + loaded.error->message : std::string()));
     return 2;
   }
   graph::Template tmpl(root);
@@ -163,7 +162,7 @@ int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& 
   }
   std::string result = text.str();
   if (options.format == "svg" && !render_svg(text.str(), result, error)) {
-    std::cerr << "stacklint: " << error << "\n";
+    complain(error);
     return 2;
   }
   if (options.output.empty()) {
@@ -171,7 +170,7 @@ int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& 
     return 0;
   }
   if (!write_file(options.output, result, error)) {
-    std::cerr << "stacklint: " << printable_path(error) << "\n";
+    complain(error);
     return 2;
   }
   return 0;

@@ -66,9 +66,9 @@ bool check_targets(const std::vector<Target>& targets, const std::set<cli::FileI
     std::string name = cli::printable_path(target.path);
     std::optional<cli::FileId> id = cli::identity_of(target.path);
     if (id && inputs.count(*id)) {
-      std::cerr << "stacklint: " << target.option << " " << name
-                << " is one of the files stacklint reads (a template, the configuration, the "
-                   "baseline or a rule file); stacklint never writes to its inputs\n";
+      cli::complain(target.option + " " + name +
+                    " is one of the files stacklint reads (a template, the configuration, the "
+                    "baseline or a rule file); stacklint never writes to its inputs");
       return false;
     }
     std::error_code error;
@@ -77,8 +77,8 @@ bool check_targets(const std::vector<Target>& targets, const std::set<cli::FileI
            : !created.insert(std::filesystem::absolute(target.path, error).lexically_normal())
                   .second;
     if (twice) {
-      std::cerr << "stacklint: " << name << " is named by two options (" << target.option
-                << " and another); each output needs its own file\n";
+      cli::complain(name + " is named by two options (" + target.option +
+                    " and another); each output needs its own file");
       return false;
     }
   }
@@ -200,7 +200,7 @@ int run(int argc, char** argv) {
       found = cli::find_config(std::filesystem::current_path());
     }
     if (found && !cli::read_config(found->string(), config, error, &inputs)) {
-      std::cerr << "stacklint: " << error << "\n";
+      cli::complain(error);
       return kExitUsage;
     }
   }
@@ -209,7 +209,7 @@ int run(int argc, char** argv) {
     std::string error;
     configured_catalog = cli::load_catalog(config, error, &inputs);
     if (!configured_catalog) {
-      std::cerr << "stacklint: " << error << "\n";
+      cli::complain(error);
       return kExitUsage;
     }
   }
@@ -218,7 +218,7 @@ int run(int argc, char** argv) {
   {
     std::string error;
     if (!cli::check_rule_ids(config, catalog, error)) {
-      std::cerr << "stacklint: " << error << "\n";
+      cli::complain(error);
       return kExitUsage;
     }
   }
@@ -231,7 +231,7 @@ int run(int argc, char** argv) {
   if (*explain_command) {
     const rules::RuleInfo* rule = catalog.find(explain_id);
     if (rule == nullptr) {
-      std::cerr << "stacklint: no rule " << explain_id << " (see `stacklint rules`)\n";
+      cli::complain("no rule " + explain_id + " (see `stacklint rules`)");
       return kExitUsage;
     }
     cli::write_explanation(*rule, std::cout);
@@ -259,8 +259,8 @@ int run(int argc, char** argv) {
       } else if (option == output_option) {
         if (requests.empty()) requests.push_back({"text", ""});
         if (!requests.back().file.empty()) {
-          std::cerr << "stacklint: --output " << outputs[next_output]
-                    << " needs a --format before it (one file per format)\n";
+          cli::complain("--output " + outputs[next_output] +
+                        " needs a --format before it (one file per format)");
           return kExitUsage;
         }
         requests.back().file = outputs[next_output++];
@@ -291,7 +291,7 @@ int run(int argc, char** argv) {
   for (const auto* set : {&options.lint.selection.select, &options.lint.selection.ignore}) {
     for (const std::string& id : *set) {
       if (catalog.find(id) == nullptr) {
-        std::cerr << "stacklint: unknown rule " << id << " (see `stacklint rules`)\n";
+        cli::complain("unknown rule " + id + " (see `stacklint rules`)");
         return kExitUsage;
       }
     }
@@ -317,7 +317,7 @@ int run(int argc, char** argv) {
   if (!baseline_file.empty()) {
     std::string error;
     if (!baseline.read(baseline_file, error, &inputs)) {
-      std::cerr << "stacklint: " << cli::printable_path(error) << "\n";
+      cli::complain(error);
       return kExitUsage;
     }
   }
@@ -337,11 +337,11 @@ int run(int argc, char** argv) {
   if (!write_baseline_file.empty()) {
     std::string error;
     if (!cli::write_file(write_baseline_file, cli::Baseline::write(run), error)) {
-      std::cerr << "stacklint: " << cli::printable_path(error) << "\n";
+      cli::complain(error);
       return kExitUsage;
     }
-    std::cerr << "stacklint: recorded " << report::count(run).findings << " findings in "
-              << write_baseline_file << "\n";
+    cli::complain("recorded " + std::to_string(report::count(run).findings) + " findings in " +
+                  write_baseline_file);
     return kExitClean;
   }
   if (!baseline_file.empty()) baseline.apply(run);
@@ -363,7 +363,7 @@ int run(int argc, char** argv) {
       writer(run, buffer);
       std::string error;
       if (!cli::write_file(request.file, buffer.str(), error)) {
-        std::cerr << "stacklint: " << cli::printable_path(error) << "\n";
+        cli::complain(error);
         status = kExitUsage;
       }
     }
@@ -412,7 +412,7 @@ int main(int argc, char** argv) {
   // not reach standard output is an error, never a success.
   std::string error;
   if (!stacklint::cli::flush_stdout(error)) {
-    std::cerr << "stacklint: " << error << "\n";
+    cli::complain(error);
     return kExitUsage;
   }
   return status;

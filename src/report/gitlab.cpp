@@ -3,6 +3,7 @@
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
 
+#include <map>
 #include <set>
 
 #include "report/report.h"
@@ -28,14 +29,21 @@ void write_gitlab(const Run& run, std::ostream& out) {
   };
   // GitLab shows one issue per fingerprint, so findings that share an identity are numbered.
   std::set<std::string> used;
+  std::map<std::string, int> next_number;  // fingerprint → the next number to try for it
   w.StartArray();
   for (const rules::FileResult& file : run.files) {
     std::string path = display_path(file.source->path());
     for (const rules::Finding& finding : file.findings) {
       if (finding.suppressed) continue;
-      std::string id = fingerprint(finding, path);
-      for (int n = 2; !used.insert(id).second; ++n) {
-        id = fingerprint(finding, path + "#" + std::to_string(n));
+      std::string base = fingerprint(finding, path);
+      std::string id = base;
+      if (!used.insert(id).second) {
+        // Numbering goes on where the last finding of this identity stopped: linear, however
+        // many findings share it.
+        int& n = next_number.try_emplace(base, 2).first->second;
+        do {
+          id = fingerprint(finding, path + "#" + std::to_string(n++));
+        } while (!used.insert(id).second);
       }
       w.StartObject();
       w.Key("description");
