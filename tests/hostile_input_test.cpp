@@ -543,3 +543,13 @@ TEST_CASE("merge keys keep the alias bounds: a merge bomb is refused, not expand
   double seconds = seconds_for([&] { expect_t001(text, "alias bomb", 9); });
   CHECK(seconds < 10);
 }
+
+TEST_CASE("a finding in aliased text is reported once, whichever rule finds it") {
+  std::string text =
+      "Metadata:\n  a: &a {X: !Ref Missing, Y: !GetAtt Nope.Arn, Z: !Sub \"${Gone}\"}\n"
+      "Resources:\n  B:\n    Type: AWS::SNS::Topic\n    Metadata:\n      l: [" +
+      repeat("*a, ", 299) + "*a]\n  C:\n    Type: AWS::SNS::Topic\n    Metadata: *a\n";
+  rules::FileResult result = lint_text(text, {"T010", "T011", "T013", "T004"});
+  CHECK(testing::finding_keys(result) ==
+        std::vector<std::string>{"T010@2:18", "T011@2:38", "T013@2:59", "T004@7:11"});
+}

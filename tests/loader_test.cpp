@@ -245,7 +245,8 @@ TEST_CASE("a merged mapping that merges keeps its own merge") {
 
 TEST_CASE("a merge key takes a mapping or a list of mappings") {
   for (const char* text :
-       {"a: &a x\nb:\n  <<: *a\n", "b:\n  <<: [{k: 1}, x]\n", "b:\n  <<:\n", "b:\n  <<: x\n"}) {
+       {"a: &a x\nb:\n  <<: *a\n", "b:\n  <<: [{k: 1}, x]\n", "b:\n  <<:\n", "b:\n  <<: x\n",
+        "b:\n  <<: !Ref x\n", "b:\n  <<: [!GetAtt a.b]\n", "b:\n  <<: !If [c, {k: 1}, {k: 2}]\n"}) {
     CAPTURE(text);
     auto doc = load_text(text);
     REQUIRE(doc.loaded.error);
@@ -253,6 +254,9 @@ TEST_CASE("a merge key takes a mapping or a list of mappings") {
     CHECK(doc.loaded.error->range.begin.line == (text[0] == 'a' ? 3 : 2));
     CHECK(doc.loaded.error->range.begin.column == 3);
   }
+  auto tagged = load_text("b:\n  <<: !Whatever {k: 1}\n");  // a tagged mapping: its content
+  REQUIRE_FALSE(tagged.loaded.error);
+  CHECK(at(tagged.loaded.document.root, {"b", "k"})->text == "1");
   auto empty = load_text("b:\n  <<: []\n  k: 1\n");
   REQUIRE_FALSE(empty.loaded.error);
   CHECK(keys_of(at(empty.loaded.document.root, {"b"})) == std::vector<std::string>{"k"});

@@ -231,11 +231,10 @@ TEST_CASE("resolver: a dynamic reference anywhere in a string is unknown") {
       "      FromDefault: !Ref Secret\n"
       "      InList: ['{{resolve:ssm:/x}}', plain]\n"
       "      NotOne: '{resolve:ssm:/x}'\n");
-  CHECK(f.prop("R", "Literal").is_unknown());
-  CHECK(f.prop("R", "Inside").is_unknown());
-  CHECK(f.prop("R", "Subbed").is_unknown());
-  CHECK(f.prop("R", "Joined").is_unknown());
-  CHECK(f.prop("R", "FromDefault").is_unknown());
+  for (std::string_view name : {"Literal", "Inside", "Subbed", "Joined", "FromDefault"}) {
+    CAPTURE(name);
+    CHECK(f.prop("R", name).is_unknown());
+  }
   Value list = f.prop("R", "InList");
   REQUIRE(list.kind == ValueKind::List);
   CHECK(list.items[0].is_unknown());
@@ -262,12 +261,13 @@ TEST_CASE("resolver: a parameter's Default is a literal; functions there are not
       "      P: !Ref Plain\n"
       "      Lit: !FindInMap [M, a, lit]\n"
       "      Fn: !FindInMap [M, a, fn]\n");
-  CHECK(f.prop("R", "J").is_unknown());
-  CHECK(f.prop("R", "F").is_unknown());
-  CHECK(f.prop("R", "S").is_unknown());
+  // Fn: Mappings hold literals only.
+  for (std::string_view name : {"J", "F", "S", "Fn"}) {
+    CAPTURE(name);
+    CHECK(f.prop("R", name).is_unknown());
+  }
   CHECK(f.prop("R", "P").text == "false");  // a plain No in a Default is boolean false
   CHECK(f.prop("R", "Lit").text == "v");
-  CHECK(f.prop("R", "Fn").is_unknown());  // Mappings hold literals only
 }
 
 TEST_CASE("resolver: a value from a parameter's Default says where it came from") {

@@ -28,8 +28,8 @@ namespace {
 
 const fs::path kCorpus = STACKLINT_SOURCE_DIR "/../shared/corpus";
 
-const std::vector<std::string> kErrorRules = {"T002", "T003", "T010", "T011", "T012",
-                                              "T013", "T014", "T015", "T020"};
+const std::vector<std::string> kErrorRules = {"T002", "T003", "T005", "T006", "T010", "T011",
+                                              "T012", "T013", "T014", "T015", "T020"};
 
 using Entry = std::tuple<std::string, std::string, uint32_t>;  // file, rule, line
 
@@ -116,6 +116,7 @@ TEST_CASE("cfn-lint's broken fixtures are caught") {
       at("resources_circular_dependency.yaml", "T020", 48),   // a resource referring to itself
       at("resources_circular_dependency_2.yaml", "T020", 6),  // a ring of four
       at("resources_circular_dependency_dependson.yaml", "T020", 6),
+      at("resources/primary_identifiers.yaml", "T005", 156),  // Type: !Ref AWS::Region
   };
   for (const Entry& entry : caught) {
     INFO(std::get<0>(entry) << " " << std::get<1>(entry) << " line " << std::get<2>(entry));

@@ -511,6 +511,7 @@ class TreeBuilder : public YAML::EventHandler {
     key_node->range.end = source_.position_at(tag_end, line_hint_);
     if (name == "GetAtt" && value->kind == NodeKind::Scalar) value = split_getatt(value);
     Node* wrapper = doc_.make();
+    short_forms_.insert(wrapper);
     wrapper->kind = NodeKind::Mapping;
     wrapper->range = {key_node->range.begin, value->range.end};
     wrapper->pairs.push_back({key_node, value});
@@ -610,21 +611,29 @@ class TreeBuilder : public YAML::EventHandler {
         continue;
       }
       if (insert_at == std::string::npos) insert_at = written.size();
+      // PyYAML (the AWS CLI, SAM) merges a tagged mapping by its content, and nothing else.
+      auto mapping_of = [&](const Node* value) -> const Node* {
+        if (short_forms_.count(value) > 0) value = value->pairs[0].value;
+        return value->is_mapping() ? value : nullptr;
+      };
       std::vector<const Node*> these;
-      if (pair.value->is_mapping()) {
-        these.push_back(pair.value);
-      } else if (pair.value->is_sequence()) {
-        these = pair.value->items;
-      }
-      bool valid = !these.empty() || pair.value->is_sequence();
-      for (const Node* item : these) valid = valid && item->is_mapping();
-      if (!valid) {
-        const Node* bad = pair.value;
-        for (const Node* item : these) {
-          if (!item->is_mapping()) bad = item;
+      const Node* bad = nullptr;
+      if (const Node* mapping = mapping_of(pair.value)) {
+        these.push_back(mapping);
+      } else if (pair.value->is_sequence() && short_forms_.count(pair.value) == 0) {
+        for (const Node* item : pair.value->items) {
+          const Node* mapping = mapping_of(item);
+          if (mapping == nullptr && bad == nullptr) bad = item;
+          these.push_back(mapping);
         }
+      } else {
+        bad = pair.value;
+      }
+      if (bad != nullptr) {
+        std::string what = short_forms_.count(bad) > 0 ? bad->pairs[0].key->text + " function"
+                                                       : std::string(kind_name(bad->kind));
         throw LimitExceeded{"a merge key (<<) takes a mapping or a list of mappings, not a " +
-                                std::string(kind_name(bad->kind)) +
+                                what +
                                 ": `aws cloudformation package` and SAM cannot read this template",
                             source_.offset_of(pair.key->range.begin)};
       }
@@ -700,6 +709,7 @@ class TreeBuilder : public YAML::EventHandler {
   size_t line_hint_ = 0;  // positions arrive mostly in file order
   std::vector<Frame> stack_;
   std::unordered_map<YAML::anchor_t, Anchor> anchors_;
+  std::unordered_set<const Node*> short_forms_;  // the mappings that short-form tags became
   const Node* root_ = nullptr;
   size_t expanded_ = 0;
   size_t documents_ = 0;

@@ -95,6 +95,41 @@ STACKLINT_CHECK(R172) {
     report(ctx, *deployment, "The stage that deployment " + deployment->id + " creates",
            "Set StageDescription.ThrottlingRateLimit and ThrottlingBurstLimit.");
   }
+  // SAM APIs, judged as the stage they become, with the settings SAM's Globals add to them. The
+  // implicit APIs (ServerlessRestApi, ServerlessHttpApi) are left alone: their settings come
+  // from Globals alone and no resource of the template stands for them.
+  const load::Node* globals = ctx.tmpl.root()->get("Globals");
+  auto global = [&](std::string_view type, std::string_view path) {
+    const load::Node* node =
+        globals != nullptr && globals->is_mapping() ? globals->get(type) : nullptr;
+    return node == nullptr ? Value::absent() : resolver.resolve(node).at_path(path);
+  };
+  for (const Resource* api : ctx.tmpl.resources_of_type("AWS::Serverless::Api")) {
+    Truth throttled = graph::any_of(any_sets_limits(resolver.property(*api, "MethodSettings")),
+                                    any_sets_limits(global("Api", "MethodSettings")));
+    // A usage plan of SAM's own (Auth.UsagePlan) may throttle every stage.
+    throttled = graph::any_of(
+        throttled, graph::any_of(data::is_present(resolver.property(*api, "Auth.UsagePlan")),
+                                 data::is_present(global("Api", "Auth.UsagePlan"))));
+    if (throttled != Truth::False || plans_unresolved || covered.count(api) > 0) continue;
+    report(ctx, *api, "The stage of SAM API " + api->id,
+           "Set ThrottlingRateLimit and ThrottlingBurstLimit in a MethodSettings entry for "
+           "HttpMethod \"*\" and ResourcePath \"/*\" (SAM passes MethodSettings to the stage).");
+  }
+  for (std::string_view type : {"HttpApi", "WebSocketApi"}) {
+    for (const Resource* api :
+         ctx.tmpl.resources_of_type("AWS::Serverless::" + std::string(type))) {
+      Truth throttled =
+          graph::any_of(graph::any_of(sets_limits(resolver.property(*api, "DefaultRouteSettings")),
+                                      any_sets_limits(resolver.property(*api, "RouteSettings"))),
+                        graph::any_of(sets_limits(global(type, "DefaultRouteSettings")),
+                                      any_sets_limits(global(type, "RouteSettings"))));
+      if (throttled != Truth::False) continue;
+      report(ctx, *api, "The stage of SAM API " + api->id,
+             "Set DefaultRouteSettings.ThrottlingRateLimit and ThrottlingBurstLimit (SAM passes "
+             "them to the stage).");
+    }
+  }
   for (const Resource* stage : ctx.tmpl.resources_of_type("AWS::ApiGatewayV2::Stage")) {
     Truth throttled = graph::any_of(sets_limits(resolver.property(*stage, "DefaultRouteSettings")),
                                     any_sets_limits(resolver.property(*stage, "RouteSettings")));

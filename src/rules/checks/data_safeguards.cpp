@@ -274,7 +274,8 @@ Truth Safeguards::keeps_data(const Resource& resource) const {
   const graph::Resolver& r = resolver_;
   Truth kept = backed_up(resource);
   const std::string& type = resource.type;
-  if (type == "AWS::DynamoDB::Table") {
+  // SAM passes a SimpleTable's PointInTimeRecoverySpecification to the table it generates.
+  if (type == "AWS::DynamoDB::Table" || type == "AWS::Serverless::SimpleTable") {
     // A deleted table with point-in-time recovery leaves a system backup for its recovery
     // period (DynamoDB Developer Guide, "Delete a table with PITR enabled"); a protected
     // table cannot be deleted, so the stack delete fails and keeps it.
