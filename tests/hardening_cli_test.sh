@@ -186,6 +186,24 @@ done
 out=$(cd rep && "$bin" -f concise . 2>&1)
 check "... and a later plain run lints only the template" test "$(grep -c ': warning:\|: error:' <<<"$out")" = 1
 
+# Every format written under a template's name (out-FORMAT.yaml) in the walked folder, twice,
+# beside a broken template (a T001 that must stay): reports are recognised, templates are not.
+mkdir -p named && cp t.yaml named/t.yaml && printf 'Resources:\n  B: [unclosed\n' >named/broken.yaml
+codes=
+for format in text concise github junit json sarif gitlab; do
+  for run in 1 2; do
+    (cd named && "$bin" -f "$format" -o "out-$format.yaml" . >/dev/null 2>&1)
+    codes+="$?"
+  done
+done
+check "each format written as out-FORMAT.yaml in the walked folder, run twice: never refused" \
+  test "$codes" = 11111111111111
+out=$(cd named && "$bin" -f concise . 2>&1)
+check "... a later run reports the two templates only (T001 for the broken one)" \
+  bash -c "[ \"\$(grep -c . <<<\"\$1\")\" = 2 ] && grep -q '^broken.yaml:2:.*T001' <<<\"\$1\" && grep -q '^t.yaml:1:13' <<<\"\$1\"" _ "$out"
+check "... and a report named on the command line is still linted (T001)" \
+  has "T001" "$(cd named && "$bin" -f concise out-text.yaml 2>&1)"
+
 # --- kind 4: every read bounded, nothing blocks -------------------------------------------------
 # A regression that reads /dev/zero whole must die of a memory limit, not take the machine: a 2 GB
 # address-space limit where the binary runs under one (a sanitizer build does not: it reserves
@@ -270,6 +288,13 @@ if [ ${#as_nobody[@]} -gt 0 ] || [ "$(id -u)" != 0 ]; then
   out=$("${as_nobody[@]}" "$bin" -f json locked/secret.yaml locked/clean.yaml 2>/dev/null)
   check "... in json too: the error listed, exit 2" \
     bash -c "python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"errors\"])==1' <<<\"\$1\"" _ "$out"
+  mkdir -p locked/folder && cp t.yaml locked/folder/t.yaml && chmod 000 locked/folder
+  out=$("${as_nobody[@]}" "$bin" locked/folder locked/clean.yaml 2>&1)
+  code=$?
+  check "an unreadable named folder next to a clean template: exit 2 (status $code)" test $code = 2
+  check "... the folder is named, the template reported" \
+    bash -c "grep -q 'folder: error: cannot read folder' <<<\"\$1\" && grep -q 'No problems found in 1 file' <<<\"\$1\"" _ "$out"
+  chmod 755 locked/folder
   chmod 644 locked/secret.yaml
 else
   echo "SKIP: h69 needs a user other than root (setpriv is missing)"

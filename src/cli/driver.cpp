@@ -14,6 +14,41 @@ namespace stacklint::cli {
 
 namespace {
 
+// A report that stacklint wrote in a text format (--output into a folder that a later run
+// walks): its first line is a finding ("path:3:5: warning: ", "::error file="), a notice
+// ("path: error: ") or a summary. Only asked of files that are not readable templates anyway.
+bool is_stacklint_report(std::string_view bytes) {
+  std::string_view line = bytes.substr(0, bytes.find('\n'));
+  for (std::string_view prefix : {"::error ", "::warning ", "::notice ", "No problems found in ",
+                                  "No CloudFormation templates found", "Found "}) {
+    if (line.starts_with(prefix)) return true;
+  }
+  auto digits_before = [&](size_t end) {
+    size_t start = end;
+    while (start > 0 && line[start - 1] >= '0' && line[start - 1] <= '9') --start;
+    return start < end ? start : std::string_view::npos;
+  };
+  for (std::string_view word : {": error: ", ": warning: ", ": note: ", ": info: "}) {
+    size_t at = line.find(word);
+    if (at == std::string_view::npos || at == 0) continue;
+    size_t column = digits_before(at);  // path:LINE:COLUMN
+    if (column != std::string_view::npos && column > 0 && line[column - 1] == ':') {
+      size_t row = digits_before(column - 1);
+      if (row != std::string_view::npos && row > 0 && line[row - 1] == ':') return true;
+    }
+    if (word == ": error: " && line.substr(0, at).find(": ") == std::string_view::npos) {
+      return true;  // a notice: "path: error: cannot open file"
+    }
+  }
+  return false;
+}
+
+bool only_unreadable(const rules::FileResult& result) {
+  return !result.findings.empty() &&
+         std::all_of(result.findings.begin(), result.findings.end(),
+                     [](const rules::Finding& finding) { return finding.rule->id == "T001"; });
+}
+
 struct Slot {
   std::optional<rules::FileResult> result;
   std::optional<report::Notice> notice;
@@ -36,6 +71,11 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
   // One template must never abort the run, whatever goes wrong inside a rule.
   try {
     slot.result = rules::lint(source, catalog, lint_options);
+    // A report of an earlier run, written into the folder being walked: not a template.
+    if (input.from_walk && only_unreadable(*slot.result) && is_stacklint_report(source->bytes())) {
+      slot.result->skipped = true;
+      slot.result->findings.clear();
+    }
   } catch (const std::exception& e) {
     slot.notice = report::Notice{path, std::string("internal error, file skipped: ") + e.what()};
   }

@@ -171,8 +171,7 @@ ReadResult read_file(const std::string& path, size_t limit) {
   // Refused before opening when possible: opening some devices has effects of its own.
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
-    result.error = std::string("not a regular file (") + kind_of(info.st_mode) +
-                   "); stacklint reads files, or standard input as -";
+    result.error = std::string("not a regular file (") + kind_of(info.st_mode) + ")";
     return result;
   }
   // Non-blocking: if a FIFO took the file's place since, opening it does not wait for a writer.
@@ -183,8 +182,7 @@ ReadResult read_file(const std::string& path, size_t limit) {
     return result;
   }
   if (fstat(in.fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    result.error = std::string("not a regular file (") + kind_of(info.st_mode) +
-                   "); stacklint reads files, or standard input as -";
+    result.error = std::string("not a regular file (") + kind_of(info.st_mode) + ")";
     return result;
   }
   result = read_bounded(in.fd, limit);

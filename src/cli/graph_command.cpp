@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -41,12 +42,14 @@ bool exchange(int to_child, int from_child, std::string_view input, std::string&
               size_t limit) {
   fcntl(to_child, F_SETFL, fcntl(to_child, F_GETFL) | O_NONBLOCK);
   char buffer[1 << 16];
+  bool ok = true;
   while (from_child >= 0) {
     pollfd fds[2] = {{from_child, POLLIN, 0}, {to_child, POLLOUT, 0}};
     nfds_t count = to_child >= 0 ? 2 : 1;
     if (poll(fds, count, -1) < 0) {
       if (errno == EINTR) continue;
-      return false;
+      ok = false;
+      break;
     }
     if (count == 2 && fds[1].revents != 0) {
       ssize_t n = ::write(to_child, input.data(), std::min<size_t>(input.size(), sizeof buffer));
@@ -59,16 +62,18 @@ bool exchange(int to_child, int from_child, std::string_view input, std::string&
     if (fds[0].revents != 0) {
       ssize_t n = ::read(from_child, buffer, sizeof buffer);
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0 || output.size() + static_cast<size_t>(n) > limit) {
-        if (n > 0) return false;  // more than any diagram of this template should take
-        from_child = -1;
-      } else {
-        output.append(buffer, static_cast<size_t>(n));
+      if (n <= 0) break;
+      if (output.size() + static_cast<size_t>(n) > limit) {
+        ok = false;  // more than any diagram of this template should take
+        break;
       }
+      output.append(buffer, static_cast<size_t>(n));
     }
   }
+  // Both ends closed on every way out, so the child can never wait on us.
   if (to_child >= 0) ::close(to_child);
-  return true;
+  ::close(from_child);
+  return ok;
 }
 
 // Renders DOT to SVG with Graphviz, through pipes: no temporary file that another user could
@@ -93,9 +98,18 @@ bool render_svg(const std::string& dot_text, std::string& svg, std::string& erro
   // Its messages would quote the template's names raw: they stay out of the terminal.
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   char* argv[] = {const_cast<char*>("dot"), const_cast<char*>("-Tsvg"), nullptr};
+  // stacklint ignores SIGPIPE (a closed pipe is an error it reports); dot gets the default back.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
   pid_t pid = 0;
-  int spawned = posix_spawnp(&pid, "dot", &actions, nullptr, argv, environ);
+  int spawned = posix_spawnp(&pid, "dot", &actions, &attributes, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   ::close(in[0]);
   ::close(out[1]);
   if (spawned != 0) {
@@ -105,7 +119,6 @@ bool render_svg(const std::string& dot_text, std::string& svg, std::string& erro
     return false;
   }
   bool exchanged = exchange(in[1], out[0], dot_text, svg, 64 * 1024 * 1024 + 64 * dot_text.size());
-  ::close(out[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

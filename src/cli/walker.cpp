@@ -77,6 +77,8 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
     if (error) {
       problems.emplace_back(printable_path(folder.string()),
                             "cannot read folder: " + error.message());
+      // A folder named on the command line that cannot be read: nothing of it was linted.
+      if (folder == fs::path(root)) result.missing_named_path = true;
     }
   }
   // Sorted, like the files: the order of a folder listing is the file system's.

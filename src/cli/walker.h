@@ -14,7 +14,8 @@ struct Input {
 struct WalkResult {
   std::vector<Input> inputs;                                  // files in a stable order
   std::vector<std::pair<std::string, std::string>> problems;  // (path, what went wrong)
-  bool missing_named_path = false;
+  bool missing_named_path =
+      false;  // a named path does not exist, or is a folder that cannot be read
 };
 
 // Folders named in `excludes` (e.g. "node_modules", "cdk.out") are not entered. A file named
