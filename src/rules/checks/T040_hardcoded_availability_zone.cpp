@@ -193,19 +193,35 @@ std::vector<const load::Node*> map_leaves(const graph::Template& tmpl, const loa
 
 // Calls found(zone) for each zone written by name at `path` under `node`: through both branches
 // of Fn::If, into the mapping leaves a Fn::FindInMap reads, and the items Fn::Select picks.
+// What a Fn::FindInMap reads, as text: the mapping, each key (or "any" where it is not written
+// literally), the Fn::Select index around it, and the property path. Two readers with the same
+// signature reach the same leaves, whose findings are reported once; walking them again would
+// make the rule quadratic (n subnets reading one wide mapping).
+std::string read_signature(const load::Node* arg, std::string_view select, std::string_view path) {
+  std::string signature;
+  for (size_t k = 0; k < 3 && k < arg->items.size(); ++k) {
+    signature += arg->items[k]->is_scalar() ? arg->items[k]->text : std::string("\x01");
+    signature += '\0';
+  }
+  signature.append(select).append(1, '\0').append(path);
+  return signature;
+}
+
 template <typename Found>
 void zones_at(const graph::Template& tmpl, const load::Node* node, std::string_view path,
-              Found found, const load::Node* find_in_map = nullptr) {
+              Found found, std::set<std::string>& walked, const load::Node* find_in_map = nullptr) {
   if (node == nullptr) return;
   std::string_view fn = function_of(node);
   const load::Node* arg = fn.empty() ? nullptr : node->pairs[0].value;
   if (fn == "Fn::If") {
     for (size_t i = 1; i < arg->items.size() && i < 3; ++i)
-      zones_at(tmpl, arg->items[i], path, found, find_in_map);
+      zones_at(tmpl, arg->items[i], path, found, walked, find_in_map);
     return;
   }
   if (fn == "Fn::FindInMap") {
-    for (const load::Node* leaf : map_leaves(tmpl, arg)) zones_at(tmpl, leaf, path, found, node);
+    if (!arg->is_sequence() || !walked.insert(read_signature(arg, "", path)).second) return;
+    for (const load::Node* leaf : map_leaves(tmpl, arg))
+      zones_at(tmpl, leaf, path, found, walked, node);
     return;
   }
   if (fn == "Fn::Select" && arg->is_sequence() && arg->items.size() == 2) {
@@ -219,11 +235,15 @@ void zones_at(const graph::Template& tmpl, const load::Node* node, std::string_v
     const load::Node* reader = find_in_map;
     if (function_of(arg->items[1]) == "Fn::FindInMap") {
       reader = arg->items[1];
-      lists = map_leaves(tmpl, reader->pairs[0].value);
+      const load::Node* read = reader->pairs[0].value;
+      if (!read->is_sequence() ||
+          !walked.insert(read_signature(read, literal ? index->text : "\x01", path)).second)
+        return;
+      lists = map_leaves(tmpl, read);
     }
     for (const load::Node* list : lists) {
       for (size_t k = 0; k < list->items.size(); ++k) {
-        if (!literal || k == i) zones_at(tmpl, list->items[k], path, found, reader);
+        if (!literal || k == i) zones_at(tmpl, list->items[k], path, found, walked, reader);
       }
     }
     return;
@@ -241,9 +261,10 @@ void zones_at(const graph::Template& tmpl, const load::Node* node, std::string_v
   std::string_view segment = path.substr(0, dot);
   std::string_view rest = dot == std::string_view::npos ? "" : path.substr(dot + 1);
   if (segment == "*") {
-    for (const load::Node* item : node->items) zones_at(tmpl, item, rest, found, find_in_map);
+    for (const load::Node* item : node->items)
+      zones_at(tmpl, item, rest, found, walked, find_in_map);
   } else if (node->is_mapping() && fn.empty()) {
-    zones_at(tmpl, node->get(segment), rest, found, find_in_map);
+    zones_at(tmpl, node->get(segment), rest, found, walked, find_in_map);
   }
 }
 
@@ -260,31 +281,36 @@ STACKLINT_CHECK(T040) {
     }
   }
   std::set<const load::Node*> reported;
+  std::set<std::string> walked;  // the mapping reads already followed (read_signature)
   for (const AzProperty& property : kAzProperties) {
     for (const graph::Resource* resource : ctx.tmpl.resources_of_type(property.type)) {
-      zones_at(ctx.tmpl, resource->properties, property.path, [&](const NamedZone& zone) {
-        // A mapping's zone may be read by several resources: one finding, at the mapping.
-        if (!reported.insert(zone.at).second) return;
-        // The property as people write it: lists have no "*".
-        std::string name(property.path);
-        for (size_t star; (star = name.find(".*")) != std::string::npos;) name.erase(star, 2);
-        bool by_letter = zone.name.starts_with("${");
-        std::string where = resource->id + "." + name;
-        if (zone.find_in_map != nullptr) where += " (through Fn::FindInMap)";
-        Finding& finding = ctx.report(
-            *resource, zone.at,
-            "Availability Zone " + zone.name + " is hard-coded in " + where +
-                (by_letter ? ": zone letters differ between accounts, not every region has that "
-                             "letter, and the template hides how the stack spreads over zones. "
-                           : ": the template only works in that zone's region and hides how "
-                             "the stack spreads over zones (and zone letters differ between "
-                             "accounts). ") +
-                "Use !Select [N, !GetAZs \"\"] or a parameter of type "
-                "AWS::EC2::AvailabilityZone::Name.",
-            "Properties/" + name);
-        if (zone.find_in_map != nullptr)
-          note(finding, zone.find_in_map, resource->id + "." + name + " reads it here");
-      });
+      zones_at(
+          ctx.tmpl, resource->properties, property.path,
+          [&](const NamedZone& zone) {
+            // A mapping's zone may be read by several resources: one finding, at the mapping.
+            if (!reported.insert(zone.at).second) return;
+            // The property as people write it: lists have no "*".
+            std::string name(property.path);
+            for (size_t star; (star = name.find(".*")) != std::string::npos;) name.erase(star, 2);
+            bool by_letter = zone.name.starts_with("${");
+            std::string where = resource->id + "." + name;
+            if (zone.find_in_map != nullptr) where += " (through Fn::FindInMap)";
+            Finding& finding = ctx.report(
+                *resource, zone.at,
+                "Availability Zone " + zone.name + " is hard-coded in " + where +
+                    (by_letter
+                         ? ": zone letters differ between accounts, not every region has that "
+                           "letter, and the template hides how the stack spreads over zones. "
+                         : ": the template only works in that zone's region and hides how "
+                           "the stack spreads over zones (and zone letters differ between "
+                           "accounts). ") +
+                    "Use !Select [N, !GetAZs \"\"] or a parameter of type "
+                    "AWS::EC2::AvailabilityZone::Name.",
+                "Properties/" + name);
+            if (zone.find_in_map != nullptr)
+              note(finding, zone.find_in_map, resource->id + "." + name + " reads it here");
+          },
+          walked);
     }
   }
 }
