@@ -299,6 +299,17 @@ if [ ${#as_nobody[@]} -gt 0 ] || [ "$(id -u)" != 0 ]; then
 else
   echo "SKIP: h69 needs a user other than root (setpriv is missing)"
 fi
+# Failures around the linting are messages and exit 2, never an abort.
+mkdir -p gone && out=$(cd gone && rmdir ../gone && "$bin" "$tmp/t.yaml" 2>&1)
+check "run from a deleted folder: exit 2 with a message, not an abort" \
+  bash -c "[ $? = 2 ] && grep -q 'cannot get current path' <<<\"\$1\"" _ "$out"
+if [ ${#as_nobody[@]} -gt 0 ]; then
+  mkdir -p rdl/locked && printf 'rule-directories: [locked]\n' >rdl/c.yaml && chmod 000 rdl/locked
+  out=$("${as_nobody[@]}" "$bin" --config rdl/c.yaml t.yaml 2>&1)
+  check "an unreadable rule directory: exit 2 with where it is named" \
+    bash -c "[ $? = 2 ] && grep -q 'c.yaml:1:20: cannot read the folder locked' <<<\"\$1\"" _ "$out"
+  chmod 755 rdl/locked
+fi
 # h91: one file named several ways is linted once.
 out=$("$bin" t.yaml ./t.yaml "$tmp/t.yaml" hard.yaml soft.yaml 2>&1)
 check "h91 one file named five ways (hard and soft links too) is linted once" \

@@ -170,9 +170,16 @@ std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& 
       return nullptr;
     }
     std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(folder, code)) {
-      std::string ext = entry.path().extension().string();
-      if (ext == ".yaml" || ext == ".yml") files.push_back(entry.path());
+    // Incremented with an error code: a folder that fails mid-listing is an error, not a throw.
+    for (fs::directory_iterator it(folder, code); !code && it != fs::directory_iterator();
+         it.increment(code)) {
+      std::string ext = it->path().extension().string();
+      if (ext == ".yaml" || ext == ".yml") files.push_back(it->path());
+    }
+    if (code) {
+      error = where(config.file, dir.at) + "cannot read the folder " + dir.value + ": " +
+              code.message();
+      return nullptr;
     }
     std::sort(files.begin(), files.end());
     for (const fs::path& file : files) {

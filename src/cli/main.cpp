@@ -407,7 +407,15 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   stacklint::cli::guard_standard_streams();
-  int status = run(argc, argv);
+  int status = kExitUsage;
+  // Nothing that goes wrong around the linting (a folder deleted under the current directory,
+  // memory exhausted) ends in an abort: it is an error message and exit 2.
+  try {
+    status = run(argc, argv);
+  } catch (const std::exception& e) {
+    stacklint::cli::complain(std::string("internal error: ") + e.what());
+    return kExitUsage;
+  }
   // Whatever the command (lint, rules, explain, graph, --help, --version): a report that did
   // not reach standard output is an error, never a success.
   std::string error;
