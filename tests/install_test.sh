@@ -67,20 +67,24 @@ complete_bash() {  # complete_bash WORD... CURRENT: the candidates, one per line
     _stacklint stacklint "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
     printf "%s\n" "${COMPREPLY[@]}" | sort -u' _ "$bash_completion" "$@"
 }
-offered=$(complete_bash -)
-for option in $(options_of); do
-  check "bash completes $option" grep -qx -- "$option" <<<"$offered"
-done
-offered=$(complete_bash "")
-for sub in $subcommands; do
-  check "bash completes the subcommand $sub" grep -qx -- "$sub" <<<"$offered"
-  offered_sub=$(complete_bash "$sub" -)
-  for option in $(options_of "$sub"); do
-    check "bash completes $sub $option" grep -qx -- "$option" <<<"$offered_sub"
-  done
-done
 formats=$("$bin" --help | grep -oE -- '--format TEXT:\{[^}]*\}' | sed 's/.*{//; s/}//' | tr , '\n' | sort)
-check "bash completes --format's values from --help" [ "$(complete_bash --format "")" = "$formats" ]
+check_each() {  # check_each WHAT OFFERED WORD...: each WORD is among the OFFERED lines
+  local what=$1 offered=$2 word
+  shift 2
+  for word in "$@"; do
+    check "$what $word" grep -qx -- "$word" <<<"$offered"
+  done
+}
+check_completion() {  # check_completion SHELL FUNCTION, where FUNCTION WORD... prints candidates
+  local shell=$1 complete=$2 sub
+  check_each "$shell completes" "$($complete -)" $(options_of)
+  check_each "$shell completes the subcommand" "$($complete "")" $subcommands
+  for sub in $subcommands; do
+    check_each "$shell completes $sub" "$($complete "$sub" -)" $(options_of "$sub")
+  done
+  check "$shell completes --format's values from --help" [ "$($complete --format "")" = "$formats" ]
+}
+check_completion bash complete_bash
 check "bash completes rule ids for explain" bash -c '[ "$1" = "R110" ]' _ "$(complete_bash explain R11 | grep -x R110)"
 check "bash completes rule ids for --select" grep -qx R150 <<<"$(complete_bash --select R15)"
 check "bash completes file names" grep -qx examples/web-app.yaml <<<"$(cd "$source_dir" && complete_bash examples/web)"
@@ -94,20 +98,11 @@ else
 fi
 if command -v fish >/dev/null; then
   check "the fish completion parses" fish -n "$fish_completion"
-  fish_offers() {
+  complete_fish() {  # WORD...: what fish offers for `stacklint WORD...`
     PATH="$prefix/bin:$PATH" HOME="$tmp" XDG_CONFIG_HOME="$tmp" fish --no-config -c \
-      "source '$fish_completion'; complete -C '$1'" | cut -f1 | sort -u
+      "source '$fish_completion'; complete -C 'stacklint $*'" | cut -f1 | sort -u
   }
-  offered=$(fish_offers "stacklint --")
-  for option in $(options_of); do
-    check "fish completes $option" grep -qx -- "$option" <<<"$offered"
-  done
-  offered=$(fish_offers "stacklint ")
-  for sub in $subcommands; do
-    check "fish completes the subcommand $sub" grep -qx -- "$sub" <<<"$offered"
-  done
-  check "fish completes --format's values" [ "$(fish_offers "stacklint --format ")" = "$formats" ]
-  check "fish completes graph's options" grep -qx -- --only-findings <<<"$(fish_offers "stacklint graph --")"
+  check_completion fish complete_fish
 else
   echo "note: fish is not installed; the fish completion is not run"
 fi

@@ -61,21 +61,8 @@ fi
 echo "ok: a missing prerequisite is named with: ${sudo}apt-get install -y cmake libre2-dev"
 
 # --- the project ------------------------------------------------------------------------------
-project="$work/project"
-mkdir -p "$project"
-cd "$project"
-git init -q
-cat >.pre-commit-config.yaml <<CONFIG
-repos:
-  - repo: $hooks
-    rev: $tag
-    hooks:
-      - id: stacklint-build
-CONFIG
-printf 'select: [R110]\n' >.stacklint.yaml
-git add .pre-commit-config.yaml .stacklint.yaml
-git commit -qm config
-pre-commit install >/dev/null
+source "$source_dir/tests/lib/precommit.sh"
+precommit_project "$work/project" "$hooks" "$tag" stacklint-build
 pre-commit install-hooks >/dev/null
 clone=$(dirname "$(dirname "$(find "$PRE_COMMIT_HOME" -path '*/packaging/pre-commit-build' | head -1)")")
 [ -x "$clone/packaging/pre-commit-build" ] || { echo "FAIL: pre-commit did not clone the hook repository"; exit 1; }
