@@ -30,6 +30,13 @@ check "the installed binary prints its version" [ "$("$installed" --version)" = 
 out=$(cd "$source_dir" && "$installed" --fail-level none -f concise examples/)
 check "the installed binary lints the examples" grep -q '^examples/.*\[R110\]$' <<<"$out"
 
+# Without tests (-DBUILD_TESTING=OFF), CMake does not look for doctest: with doctest's search
+# disabled the configuration succeeds, and with tests on it fails (so the first check can fail).
+check "-DBUILD_TESTING=OFF configures without doctest" \
+  cmake -S "$source_dir" -B "$tmp/no-tests" -DBUILD_TESTING=OFF -DCMAKE_DISABLE_FIND_PACKAGE_doctest=ON >/dev/null 2>&1
+check "... and with tests on, doctest is required" \
+  bash -c '! cmake -S "$1" -B "$2" -DCMAKE_DISABLE_FIND_PACKAGE_doctest=ON >/dev/null 2>&1' _ "$source_dir" "$tmp/tests"
+
 # What --help says, read here independently of packaging/cli-spec.awk.
 subcommands=$("$bin" --help | awk '/^Subcommands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
 check "--help lists subcommands" [ -n "$subcommands" ]
