@@ -8,7 +8,8 @@ function roff(text) {  # text as roff reads it literally
   return text
 }
 function option_term(short, long, value, choices,    term) {
-  term = (short != "-" ? "\\fB" roff(short) "\\fR, " : "") "\\fB" roff(long) "\\fR"
+  if (long == "-") term = "\\fB" roff(short) "\\fR"
+  else term = (short != "-" ? "\\fB" roff(short) "\\fR, " : "") "\\fB" roff(long) "\\fR"
   if (value != "-") term = term " \\fI" (choices != "-" ? roff(choices) : roff(value)) "\\fR"
   return term
 }
