@@ -154,6 +154,9 @@ check_paths "$work/repo" ./../db.yaml "$work/elsewhere/other.yaml"
 check_paths "$work/repo" "$work/repo/infra/db.yaml" ../../../elsewhere/other.yaml
 cd "$work/repo"
 check_paths "$work/repo" infra/db.yaml
+# The repository named through a symbolic link: the same file, so the same relative path.
+ln -s "$work/repo" "$work/link"
+check_paths "$work/repo" "$work/link/infra/db.yaml"
 # A .git file (a worktree or a submodule) marks the root as well as a .git folder.
 mkdir -p "$work/wt/infra" && printf 'gitdir: /nowhere\n' >"$work/wt/.git"
 cp "$work/findings.yaml" "$work/wt/infra/db.yaml"

@@ -3,6 +3,7 @@
 #include <rapidjson/prettywriter.h>
 
 #include <algorithm>
+#include <map>
 
 #include "report/report.h"
 
@@ -210,7 +211,11 @@ class SarifWriter {
     w_.StartObject();
     key("artifactLocation");
     w_.StartObject();
-    ArtifactPath artifact = artifact_path(run_, path);
+    // Once per file, not per location: outside the root it may ask the file system.
+    auto cached = artifacts_.find(path);
+    if (cached == artifacts_.end())
+      cached = artifacts_.emplace(std::string(path), artifact_path(run_, path)).first;
+    const ArtifactPath& artifact = cached->second;
     key("uri");
     if (artifact.under_root) {
       str(uri_reference(artifact.path));
@@ -323,6 +328,7 @@ class SarifWriter {
   }
 
   const Run& run_;
+  std::map<std::string, ArtifactPath, std::less<>> artifacts_;  // by path as typed
   rapidjson::OStreamWrapper stream_;
   JsonWriter w_;
 };
