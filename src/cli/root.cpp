@@ -4,11 +4,16 @@ namespace stacklint::cli {
 
 std::filesystem::path report_root(const std::string& given) {
   namespace fs = std::filesystem;
-  fs::path here = fs::current_path();
-  if (!given.empty()) return fs::absolute(given).lexically_normal();
+  std::error_code error;
+  fs::path here = fs::current_path(error);
+  if (error) {
+    // The working folder is gone: an absolute --root still works, else paths stay as typed.
+    fs::path root(given);
+    return root.is_absolute() ? root.lexically_normal() : fs::path();
+  }
+  if (!given.empty()) return (here / given).lexically_normal();
   // Upward from the working folder: one step per path component, so linear in its depth.
   for (fs::path folder = here;; folder = folder.parent_path()) {
-    std::error_code error;
     if (fs::exists(folder / ".git", error)) return folder.lexically_normal();
     if (folder == folder.parent_path()) break;
   }
