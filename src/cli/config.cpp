@@ -159,7 +159,7 @@ std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& 
                                              std::set<FileId>* inputs) {
   auto catalog = std::make_unique<rules::Catalog>();
   for (size_t i = 0; i < rules::kEmbeddedRuleFileCount; ++i) {
-    catalog->add_file(rules::kEmbeddedRuleFiles[i].name, rules::kEmbeddedRuleFiles[i].text);
+    catalog->add_file(rules::kEmbeddedRuleFiles[i].name, rules::kEmbeddedRuleFiles[i].text, true);
   }
   for (const Located& dir : config.rule_directories) {
     fs::path folder = config.directory / dir.value;
@@ -192,7 +192,10 @@ std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& 
     }
   }
   if (!catalog->errors().empty()) {
-    error = catalog->errors().front();
+    // Every problem at once, one per line: a rule file is fixed in one pass.
+    for (const std::string& problem : catalog->errors()) {
+      error += (error.empty() ? "" : "\n") + problem;
+    }
     return nullptr;
   }
   for (const rules::RuleInfo* rule : catalog->rules()) {

@@ -46,7 +46,8 @@ bool read_config(const std::string& path, Config& config, std::string& error,
                  std::set<FileId>* inputs = nullptr);
 
 // The built-in rules plus the declarative rules of the configuration's rule directories.
-// nullptr with `error` set when a rule file is broken, too large, or is not declarative. The
+// nullptr with `error` set when a rule file is broken, too large, or is not declarative (every
+// problem of the rule files, one "file:line:column: what" per line). The
 // identities of the rule files go into `inputs`.
 std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& error,
                                              std::set<FileId>* inputs = nullptr);

@@ -209,7 +209,8 @@ int run(int argc, char** argv) {
     std::string error;
     configured_catalog = cli::load_catalog(config, error, &inputs);
     if (!configured_catalog) {
-      cli::complain(error);
+      std::stringstream lines(error);
+      for (std::string line; std::getline(lines, line);) cli::complain(line);
       return kExitUsage;
     }
   }
