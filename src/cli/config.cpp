@@ -31,15 +31,11 @@ class Reader {
     return false;
   }
 
-  // select and ignore: a list, or one string, whose items may hold several comma-separated
-  // selectors ("R110, R150").
+  // select and ignore: a list whose items may hold several comma-separated selectors
+  // ("R110, R150"), as on the command line.
   bool selector_list(const load::Node* node, const std::string& key, std::vector<Located>& out) {
     std::vector<Located> items;
-    if (node->is_scalar() && !node->text.empty()) {
-      items.push_back({node->text, node->range.begin});
-    } else if (!string_list(node, key, items)) {
-      return false;
-    }
+    if (!string_list(node, key, items)) return false;
     for (const Located& item : items) {
       for (std::string& selector : split_list(item.value)) out.push_back({selector, item.at});
     }
