@@ -267,10 +267,12 @@ class Validator {
       fail(node, "a condition is a mapping, e.g. {property: MultiAZ, equals: true}");
       return;
     }
+    bool unknown = false;
     for (const load::Pair& pair : node->pairs) {
       if (std::find(kConditionKeys.begin(), kConditionKeys.end(), pair.key->text) ==
           kConditionKeys.end()) {
         unknown_key(pair.key, kConditionKeys, "a condition");
+        unknown = true;
       }
     }
     for (std::string_view logical : {"all", "any", "not"}) {
@@ -318,7 +320,8 @@ class Validator {
         fail(operand, "`" + std::string(op) + "` takes a number");
       }
     }
-    if (operators != 1) {
+    // A misspelled operator is reported as such, not once more as a missing one.
+    if (operators != 1 && !(unknown && operators == 0)) {
       fail(node,
            "a condition needs exactly one operator (exists, equals, in, matches, greater-than, "
            "less-than, at-least, at-most)");
