@@ -7,6 +7,7 @@ bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/lib/checks.sh"
+readme="$(cd "$(dirname "$0")/.." && pwd)/README.md"
 cd "$tmp" || exit 1
 has() { grep -qF -- "$1" <<<"$2"; }
 lacks() { ! grep -qF -- "$1" <<<"$2"; }
@@ -206,5 +207,10 @@ sed 's/MultiAZ: false/MultiAZ: true/; /Engine/a\      StorageEncrypted: true' db
 out=$("$bin" missing.yaml clean.yaml 2>&1)
 check "a missing path next to a clean template: no 'No problems found'" lacks "No problems found" "$out"
 check "... the summary says a path could not be linted" has "1 path could not be linted" "$out"
+
+# --- the README's usage names every option of --help ---
+for option in $("$bin" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+  check "README documents $option" grep -qF -- "$option" "$readme"
+done
 
 finish
