@@ -51,13 +51,18 @@ void Catalog::add_file(const std::string& name, std::string text, bool builtin) 
     fail(root, "a rule file is a mapping (id, name, severity, title, source, tags, docs, ...)");
     return;
   }
-  for (const load::Pair& pair : root->pairs) {
-    if (std::find(kKeys.begin(), kKeys.end(), pair.key->text) != kKeys.end()) continue;
-    std::string message = "unknown key `" + pair.key->text + "` in a rule file";
-    std::string_view near = validity::closest(pair.key->text, kKeys);
-    if (!near.empty()) message += "; did you mean `" + std::string(near) + "`?";
-    fail(pair.key, message);
-  }
+  // Each key of `node` that is not in `known`, with the closest known one when it is a typo.
+  auto unknown_keys = [&](const load::Node* node, const std::vector<std::string_view>& known,
+                          const std::string& where) {
+    for (const load::Pair& pair : node->pairs) {
+      if (std::find(known.begin(), known.end(), pair.key->text) != known.end()) continue;
+      std::string message = "unknown key `" + pair.key->text + "` in " + where;
+      std::string_view near = validity::closest(pair.key->text, known);
+      if (!near.empty()) message += "; did you mean `" + std::string(near) + "`?";
+      fail(pair.key, message);
+    }
+  };
+  unknown_keys(root, kKeys, "a rule file");
   // A scalar setting: a string, else an error at the value.
   auto scalar = [&](std::string_view key) -> std::string {
     const load::Node* node = root->get(key);
@@ -95,13 +100,7 @@ void Catalog::add_file(const std::string& name, std::string text, bool builtin) 
   const load::Node* docs = root->get("docs");
   if (docs != nullptr && !docs->is_mapping()) fail(docs, "`docs` is a mapping");
   if (docs != nullptr && docs->is_mapping()) {
-    for (const load::Pair& pair : docs->pairs) {
-      if (std::find(kDocKeys.begin(), kDocKeys.end(), pair.key->text) != kDocKeys.end()) continue;
-      std::string message = "unknown key `" + pair.key->text + "` in docs";
-      std::string_view near = validity::closest(pair.key->text, kDocKeys);
-      if (!near.empty()) message += "; did you mean `" + std::string(near) + "`?";
-      fail(pair.key, message);
-    }
+    unknown_keys(docs, kDocKeys, "docs");
     rule->docs.what = scalar_text(docs->get("what"));
     rule->docs.why = scalar_text(docs->get("why"));
     rule->docs.example = scalar_text(docs->get("example"));
