@@ -235,7 +235,8 @@ int run(int argc, char** argv) {
   bool no_suppressed = false;
   app.add_option("--root", report_root,
                  "Make SARIF, GitLab and JUnit paths relative to DIR (default: the enclosing "
-                 "git work tree, else the working folder)");
+                 "git work tree, else the working folder)")
+      ->type_name("DIR");
   app.add_flag("--no-suppressed", no_suppressed,
                "Leave suppressed findings out of the SARIF, JSON and JUnit reports");
 
