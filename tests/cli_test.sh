@@ -19,7 +19,8 @@ cp "$tmp/db.yaml" "$tmp/tree/sub/db.yml"
 printf 'name: not a template\nsteps: [a, b]\n' >"$tmp/tree/workflow.yaml"
 printf '{"name": "package.json, not a template"}\n' >"$tmp/tree/package.json"
 
-check "--version prints the version" bash -c "'$bin' --version | grep -qx '0.1.0'"
+version=$(sed -n 's/^project(stacklint VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+check "--version prints stacklint and the project version" bash -c '[ "$("$1" --version)" = "stacklint $2" ]' _ "$bin" "$version"
 check "rules lists the catalogue" bash -c "'$bin' rules | grep -q '^R110 *rds-instance-single-az *warning'"
 check "explain shows the documentation" bash -c "'$bin' explain R110 | grep -q '## Why is this bad'"
 check "explain accepts a rule name" bash -c "'$bin' explain rds-instance-single-az | grep -q '^# R110'"

@@ -22,23 +22,8 @@ git -C "$hooks" add .pre-commit-hooks.yaml
 git -C "$hooks" commit -qm hooks
 rev=$(git -C "$hooks" rev-parse HEAD)
 
-project="$work/project"
-mkdir -p "$project"
-cd "$project"
-git init -q
-cat > .pre-commit-config.yaml <<CONFIG
-repos:
-  - repo: $hooks
-    rev: $rev
-    hooks:
-      - id: stacklint
-CONFIG
-# Only the rule this test is about, so that new rules do not change its outcome; this also
-# shows that the hook reads .stacklint.yaml.
-printf 'select: [R110]\n' > .stacklint.yaml
-git add .pre-commit-config.yaml .stacklint.yaml
-git commit -qm config
-pre-commit install >/dev/null
+source "$source_dir/tests/lib/precommit.sh"
+precommit_project "$work/project" "$hooks" "$rev" stacklint
 
 cp "$source_dir/tests/lib/single-az-database.yaml" database.yaml
 # Not CloudFormation: skipped, even though it is named by pre-commit.

@@ -58,7 +58,7 @@ def stages(stderr):
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal"))) // 1024
 version = run([bin, "--version"]).stdout.strip()
-print(f"machine: {os.cpu_count()} cores, {cpu}, {mem} MB RAM; stacklint {version}")
+print(f"machine: {os.cpu_count()} cores, {cpu}, {mem} MB RAM; {version}")
 
 files = sorted(os.path.join(d, f) for d, _, fs in os.walk(corpus) for f in fs if f.endswith(SUFFIXES))
 size = sum(os.path.getsize(f) for f in files)

@@ -93,7 +93,7 @@ int run(int argc, char** argv) {
       "stacklint: finds the architecture mistakes in CloudFormation templates that cost "
       "uptime and data.",
       "stacklint"};
-  app.set_version_flag("--version", std::string(report::kVersion));
+  app.set_version_flag("--version", "stacklint " + std::string(report::kVersion));
   app.require_subcommand(0, 1);
 
   std::vector<std::string> paths;

@@ -149,12 +149,9 @@ Value Resolver::resolve_at(const Node* node, int depth) const {
   if (node == nullptr) return Value::absent();
   if (depth > kMaxDepth || !charge(1)) return Value::unknown(node);
   switch (node->kind) {
-    case load::NodeKind::Null: {
-      Value v;
-      v.kind = ValueKind::Null;
-      v.node = node;
-      return v;
-    }
+    case load::NodeKind::Null:
+      // CloudFormation rejects a null (T006 reports it), so no rule may read it as a value.
+      return Value::unknown(node);
     case load::NodeKind::Scalar:
       if (!charge(node->text.size())) return Value::unknown(node);
       return Value::literal(node);

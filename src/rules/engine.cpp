@@ -172,10 +172,11 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
   result.times.rules = seconds_since(start);
   sort_findings(result.findings);
   // An alias puts the same text at several places of the tree, and a rule that walks the tree
-  // finds it at each: a finding is reported once per place in the text, not per expansion.
+  // finds it at each, with a message that may name each expansion's resource: a finding is
+  // reported once per rule and place in the text (the first in sorted order), not per expansion.
   if (!loaded.document.yaml_aliases.empty()) {
     auto same = [](const Finding& a, const Finding& b) {
-      return a.rule == b.rule && a.range == b.range && a.message == b.message;
+      return a.rule == b.rule && a.range == b.range;
     };
     result.findings.erase(std::unique(result.findings.begin(), result.findings.end(), same),
                           result.findings.end());
