@@ -1,5 +1,6 @@
 #include "cli/driver.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -58,8 +59,9 @@ struct Slot {
 void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOptions& options,
               ReadResult* stdin_read, Slot& slot) {
   std::string path = input.path == "-" ? options.stdin_filename : printable_path(input.path);
-  ReadResult read = input.path == "-" ? std::move(*stdin_read)
-                                      : read_file(input.path, options.lint.limits.max_bytes);
+  ReadResult read = input.path == "-"
+                        ? std::move(*stdin_read)
+                        : read_file(input.path, options.lint.limits.max_bytes, input.from_walk);
   slot.id = input.path == "-" ? std::nullopt : read.id ? read.id : identity_of(input.path);
   if (!read.error.empty()) {
     slot.notice = report::Notice{path, read.error};
@@ -86,8 +88,15 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
 DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog& catalog,
                          const DriverOptions& options) {
   ReadResult stdin_read;
+  std::optional<FileId> stdin_id;
   for (const Input& input : inputs) {
     if (input.path == "-") {
+      // Standard input redirected from a file (`- < t.yaml`) reads that file: it is an input
+      // like any named one, never to be written.
+      struct stat info {};
+      if (fstat(STDIN_FILENO, &info) == 0 && S_ISREG(info.st_mode)) {
+        stdin_id = FileId{info.st_dev, info.st_ino};
+      }
       stdin_read = read_bounded(STDIN_FILENO, options.lint.limits.max_bytes);
       break;
     }
@@ -115,6 +124,7 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
   work();
   for (std::thread& thread : threads) thread.join();
   DriverResult result;
+  if (stdin_id) result.inputs.insert(*stdin_id);
   for (size_t i = 0; i < slots.size(); ++i) {
     Slot& slot = slots[i];
     bool skipped = slot.result && slot.result->skipped;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -90,12 +91,17 @@ std::string temporary_name(const std::string& folder, const std::string& name) {
   return folder + "/." + name.substr(0, 160) + "." + suffix + ".stacklint-tmp";
 }
 
+// The folder a path's last component is in, and that component: "a/b" is ("a", "b"), "b" is
+// (".", "b"), "/b" is ("/", "b").
+std::pair<std::string, std::string> split_path(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {path.substr(0, std::max<size_t>(slash, 1)), path.substr(slash + 1)};
+}
+
 bool replace_regular(const std::string& target, const struct stat* existing,
                      std::string_view content, std::string& error) {
-  size_t slash = target.rfind('/');
-  std::string folder =
-      slash == std::string::npos ? "." : target.substr(0, std::max<size_t>(slash, 1));
-  std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
+  auto [folder, name] = split_path(target);
   std::string temporary;
   int fd = -1;
   for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
@@ -128,6 +134,14 @@ void complain(std::string_view message) {
   std::cerr << "stacklint: " << report::printable(message) << "\n";
 }
 
+void complain_lines(std::string_view text) {
+  while (!text.empty()) {
+    size_t end = std::min(text.find('\n'), text.size());
+    std::cerr << report::printable(text.substr(0, end)) << (end < text.size() ? "\n" : "");
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+}
+
 std::string errno_message(int error) {
   return std::error_code(error, std::generic_category()).message();
 }
@@ -136,6 +150,34 @@ std::optional<FileId> identity_of(const std::string& path) {
   struct stat info {};
   if (path.empty() || ::stat(path.c_str(), &info) != 0) return std::nullopt;
   return id_of(info);
+}
+
+std::optional<TargetKey> write_target_key(const std::string& path) {
+  std::string current = path;
+  // As many links as the kernel follows (SYMLOOP_MAX on Linux is 40), then give up: a loop.
+  for (int hops = 0; hops < 40 && !current.empty(); ++hops) {
+    struct stat info {};
+    if (::stat(current.c_str(), &info) == 0) return TargetKey{id_of(info), ""};
+    auto [folder, name] = split_path(current);
+    struct stat own {};
+    if (::lstat(current.c_str(), &own) == 0 && S_ISLNK(own.st_mode)) {
+      // A link to nothing: the file it would create is the one it names, from its own folder.
+      std::string link(PATH_MAX, '\0');
+      ssize_t n = ::readlink(current.c_str(), link.data(), link.size());
+      if (n <= 0 || static_cast<size_t>(n) >= link.size()) return std::nullopt;
+      link.resize(static_cast<size_t>(n));
+      current = link[0] == '/' ? link : folder + "/" + link;
+      continue;
+    }
+    // Nothing there: the folder (by identity, so "a/../r.json", "./r.json" and a linked folder
+    // all meet) and the name. A name ending in "/", "." or ".." is not a file to create.
+    if (name.empty() || name == "." || name == ".." || ::stat(folder.c_str(), &info) != 0 ||
+        !S_ISDIR(info.st_mode)) {
+      return std::nullopt;
+    }
+    return TargetKey{id_of(info), name};
+  }
+  return std::nullopt;
 }
 
 ReadResult read_bounded(int fd, size_t limit) {
@@ -166,19 +208,28 @@ ReadResult read_bounded(int fd, size_t limit) {
   return result;
 }
 
-ReadResult read_file(const std::string& path, size_t limit) {
+ReadResult read_file(const std::string& path, size_t limit, bool seen) {
   ReadResult result;
   // Refused before opening when possible: opening some devices has effects of its own.
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+  bool existed = ::stat(path.c_str(), &info) == 0;
+  if (existed && !S_ISREG(info.st_mode)) {
     result.error = std::string("not a regular file (") + kind_of(info.st_mode) + ")";
     return result;
   }
   // Non-blocking: if a FIFO took the file's place since, opening it does not wait for a writer.
   Descriptor in(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
   if (in.fd < 0) {
-    result.error = errno == ENOENT ? "file vanished before it could be read"
-                                   : "cannot open file: " + errno_message(errno);
+    // "Vanished" only when it was there a moment ago; a name that never was is "no such file".
+    if (errno == ENOENT) {
+      struct stat own {};
+      bool link = !existed && ::lstat(path.c_str(), &own) == 0 && S_ISLNK(own.st_mode);
+      result.error = existed || seen ? "file vanished before it could be read"
+                     : link          ? "no such file (a link to nothing)"
+                                     : "no such file";
+    } else {
+      result.error = "cannot open file: " + errno_message(errno);
+    }
     return result;
   }
   if (fstat(in.fd, &info) != 0 || !S_ISREG(info.st_mode)) {

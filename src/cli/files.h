@@ -24,6 +24,20 @@ struct FileId {
 // The identity of the file `path` names (following links), or nothing when there is none.
 std::optional<FileId> identity_of(const std::string& path);
 
+// A write target as it will be once written, so that two targets can be told apart before
+// either exists: an existing file's identity (name empty), or, for a name with nothing there yet,
+// the identity of its folder and its name. A link to nothing counts as the name it points at,
+// since writing through it would create that file.
+struct TargetKey {
+  FileId file;
+  std::string name;
+  friend auto operator<=>(const TargetKey&, const TargetKey&) = default;
+};
+
+// The key of `path` as a write target, or nothing when it cannot be worked out (its folder does
+// not exist, a link loop): the caller then compares the names.
+std::optional<TargetKey> write_target_key(const std::string& path);
+
 struct ReadResult {
   std::string bytes;
   size_t full_size = 0;      // the file's size when it is larger than the limit
@@ -38,7 +52,9 @@ ReadResult read_bounded(int fd, size_t limit);
 
 // Opens and reads `path` with read_bounded. Only regular files are read: a FIFO, a device or a
 // socket is refused without waiting for it (opened non-blocking, checked before reading).
-ReadResult read_file(const std::string& path, size_t limit);
+// `seen`: the file was found a moment ago (in a folder walk), so a missing one "vanished"; a
+// name given by the user that is missing is "no such file".
+ReadResult read_file(const std::string& path, size_t limit, bool seen = false);
 
 // Reads a whole settings file (configuration, baseline, rule file, graph input): like
 // read_file, and a file larger than `limit` is an error that gives both sizes. `what` names the
@@ -71,6 +87,10 @@ bool flush_stdout(std::string& error);
 // Writes "stacklint: MESSAGE" on standard error, with what report::printable replaces replaced:
 // messages quote paths, settings and rule files from the repository being linted.
 void complain(std::string_view message);
+
+// Writes a text of several lines on standard error as it is, except for what report::printable
+// replaces in each line (no "stacklint: " prefix: for usage messages).
+void complain_lines(std::string_view text);
 
 // The text of errno, e.g. "No space left on device".
 std::string errno_message(int error);

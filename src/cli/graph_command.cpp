@@ -139,6 +139,11 @@ int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& 
                  "graphviz), or write DOT with --format dot and render it elsewhere.\n";
     return 2;
   }
+  if (options.path == "-") {
+    // A diagram needs the template's own file (its name, a second read for the findings).
+    complain("graph reads a file, not standard input: name the template (stacklint graph FILE)");
+    return 2;
+  }
   std::string bytes, error;
   if (!read_whole_file(options.path, load::Limits{}.max_bytes, "the template", bytes, error,
                        &inputs)) {

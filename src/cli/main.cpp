@@ -130,7 +130,7 @@ struct Target {
 // Refuses the run's writes before any is made: a target that is an input (by identity, so a
 // hard link or a link to a template counts), or one file named twice.
 bool check_targets(const std::vector<Target>& targets, const std::set<cli::FileId>& inputs) {
-  std::set<cli::FileId> existing;
+  std::set<cli::TargetKey> keys;
   std::set<std::filesystem::path> created;
   for (const Target& target : targets) {
     std::string name = cli::printable_path(target.path);
@@ -141,11 +141,14 @@ bool check_targets(const std::vector<Target>& targets, const std::set<cli::FileI
                     "baseline or a rule file); stacklint never writes to its inputs");
       return false;
     }
+    // Compared as they will be once written: a link to nothing and the name it points at, or
+    // "a/../r.json" and "r.json", are one file even before it exists.
+    std::optional<cli::TargetKey> key = cli::write_target_key(target.path);
     std::error_code error;
     bool twice =
-        id ? !existing.insert(*id).second
-           : !created.insert(std::filesystem::absolute(target.path, error).lexically_normal())
-                  .second;
+        key ? !keys.insert(*key).second
+            : !created.insert(std::filesystem::absolute(target.path, error).lexically_normal())
+                   .second;
     if (twice) {
       cli::complain(name + " is named by two options (" + target.option +
                     " and another); each output needs its own file");
@@ -268,7 +271,11 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
+    // CLI11's messages quote the arguments, which may come from a pull request's CI settings.
+    std::ostringstream help, error;
+    int code = app.exit(e, help, error);
+    std::cout << help.str();
+    cli::complain_lines(error.str());
     if (code != 0) suggest_options(app, argc, argv);
     return code == 0 ? kExitClean : kExitUsage;
   }
@@ -465,8 +472,16 @@ int run(int argc, char** argv) {
       cli::complain(error);
       return kExitUsage;
     }
-    cli::complain("recorded " + std::to_string(report::count(run).findings) + " findings in " +
-                  write_baseline_file);
+    size_t recorded = report::count(run).findings;
+    cli::complain("recorded " + std::to_string(recorded) +
+                  (recorded == 1 ? " finding" : " findings") + " in " + write_baseline_file);
+    // Files that could not be read have no findings in the baseline: not a complete one.
+    if (!run.notices.empty()) {
+      size_t n = run.notices.size();
+      cli::complain(std::to_string(n) + (n == 1 ? " file or folder" : " files or folders") +
+                    " could not be linted; the baseline does not record their findings");
+      return kExitUsage;
+    }
     return kExitClean;
   }
   if (!baseline_file.empty()) baseline.apply(run);
@@ -519,9 +534,9 @@ int run(int argc, char** argv) {
   }
 
   if (status != kExitClean) return status;
-  // A named path that is missing or cannot be read: stacklint did not do all it was asked.
-  if (walk.missing_named_path || linted.named_unreadable) return kExitUsage;
-  if (run.files.empty() && !run.notices.empty()) return kExitUsage;
+  // A path that is missing or could not be read, named or found in a folder: stacklint did not
+  // do all it was asked, whatever it found in the rest.
+  if (!run.notices.empty()) return kExitUsage;
   if (fail_level != "none") {
     rules::Severity threshold;
     rules::parse_severity(fail_level, threshold);

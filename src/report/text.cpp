@@ -171,6 +171,12 @@ void write_text(const Run& run, std::ostream& out) {
   }
   if (counts.suppressed > 0) out << "; " << counts.suppressed << " suppressed";
   if (run.baselined > 0) out << "; " << run.baselined << " in the baseline";
+  // Never "No problems found" alone when part of the input was never looked at.
+  if (!run.notices.empty()) {
+    size_t n = run.notices.size();
+    out << "; " << n << (n == 1 ? " file or folder" : " files or folders")
+        << " could not be linted";
+  }
   out << ".\n";
 }
 
