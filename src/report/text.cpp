@@ -160,8 +160,7 @@ void write_text(const Run& run, std::ostream& out) {
     out << "No CloudFormation templates found (looked for *.yaml, *.yml, *.json, *.template)";
   } else if (counts.findings == 0 && !run.notices.empty()) {
     // Not "no problems": some paths could not be linted.
-    out << "No findings in " << plural(counts.files, "file") << " linted; "
-        << plural(run.notices.size(), "path") << " could not be linted";
+    out << "No findings in " << plural(counts.files, "file") << " linted";
   } else if (counts.findings == 0) {
     out << "No problems found in " << plural(counts.files, "file");
   } else {
@@ -173,9 +172,7 @@ void write_text(const Run& run, std::ostream& out) {
   if (run.baselined > 0) out << "; " << run.baselined << " in the baseline";
   // Never "No problems found" alone when part of the input was never looked at.
   if (!run.notices.empty()) {
-    size_t n = run.notices.size();
-    out << "; " << n << (n == 1 ? " file or folder" : " files or folders")
-        << " could not be linted";
+    out << "; " << plural(run.notices.size(), "path") << " could not be linted";
   }
   out << ".\n";
 }
