@@ -248,8 +248,31 @@ void Generated::read_sam(const graph::Template& tmpl) {
       implicit_rest_api_ = implicit_http_api_ = code_deploy_ = true;
       continue;
     }
-    generator.may_publish_alias =
-        !function || global_alias || sam_property(properties, "AutoPublishAlias") != nullptr;
+    const load::Node* alias = sam_property(properties, "AutoPublishAlias");
+    generator.may_publish_alias = !function || global_alias || alias != nullptr;
+    if (function) {
+      // Names are exact only when nothing the template leaves open can add to them.
+      const load::Node* events_node = sam_property(properties, "Events");
+      generator.exact =
+          (global_function == nullptr ||
+           (global_function->is_mapping() && !is_function_node(global_function))) &&
+          !written(properties, "Connectors") &&
+          (events_node == nullptr || (events_node->is_mapping() && !is_function_node(events_node)));
+      // SAM names the alias <Function>Alias<name>; a name with other characters, or one from
+      // Globals or a parameter, is left open.
+      if (alias != nullptr && alias->is_scalar() &&
+          std::all_of(alias->text.begin(), alias->text.end(),
+                      [](unsigned char c) { return std::isalnum(c); })) {
+        generator.alias = alias->text;
+      }
+      auto either = [&](std::string_view key) {
+        return sam_property(properties, key) != nullptr ||
+               sam_property(global_function, key) != nullptr;
+      };
+      generator.deployment_group = either("DeploymentPreference");
+      generator.url = either("FunctionUrlConfig");
+      generator.invoke_config = either("EventInvokeConfig");
+    }
     code_deploy_ = code_deploy_ || (function && sam_property(properties, "DeploymentPreference"));
     generator.role_written = written(properties, "Role");
     // The implicit APIs serve Api and HttpApi events that name no API of their own.
@@ -289,7 +312,30 @@ bool Generated::may_name(const Generator& generator, std::string_view name) cons
   }
   // !Ref Function.Version / Function.Alias resolve only with AutoPublishAlias.
   if (suffix == ".Version" || suffix == ".Alias") return generator.may_publish_alias;
-  return true;
+  if (!generator.exact) return true;
+  // A function's names (sam-translator; docs/sam.md): <Function>Role, <Function><Event>...
+  // (permissions, rules, subscriptions, mappings), <Function>Version<hash> and
+  // <Function>Alias<name>, <Function>DeploymentGroup, <Function>Url[PublicPermissions],
+  // <Function>EventInvokeConfig....
+  if (std::any_of(generator.events.begin(), generator.events.end(),
+                  [&](std::string_view event) { return starts_with(suffix, event); })) {
+    return true;
+  }
+  if (suffix == "Role") return !generator.role_written;
+  if (generator.may_publish_alias) {
+    if (starts_with(suffix, "Version")) return true;
+    if (starts_with(suffix, "Alias")) {
+      return generator.alias.empty() || suffix.substr(5) == generator.alias;
+    }
+  }
+  if (suffix == "DeploymentGroup") return generator.deployment_group;
+  if (suffix == "Url" || suffix == "UrlPublicPermissions") return generator.url;
+  // EventInvokeConfig's created destinations, also reached as !Ref F.DestinationTopic/Queue.
+  if (starts_with(suffix, "EventInvokeConfig") || suffix == ".DestinationTopic" ||
+      suffix == ".DestinationQueue") {
+    return generator.invoke_config;
+  }
+  return false;
 }
 
 bool Generated::may_be_resource(std::string_view name) const {

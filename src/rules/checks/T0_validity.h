@@ -63,11 +63,12 @@ class Generated {
 
   // A logical id that SAM or a Fn::ForEach may generate (or, for an opaque template, anything).
   // SAM's names follow sam-translator (checked against its output on the corpus): a SAM
-  // resource's own prefix (FunctionRole only without a Role, Function.Version and .Alias only
-  // with AutoPublishAlias), ServerlessRestApi* / ServerlessHttpApi* only when some event needs
-  // the implicit API, CodeDeploy and usage-plan names only when something asks for them, and
-  // the ids written in QueueLogicalId / QueuePolicyLogicalId. Where the template does not show
-  // the answer (computed events, a condition), the name may be generated.
+  // resource's own prefix (for a literally written Function, only the exact names of docs/sam.md)
+  // (FunctionRole only without a Role, Function.Version and .Alias only with AutoPublishAlias),
+  // ServerlessRestApi* / ServerlessHttpApi* only when some event needs the implicit API, CodeDeploy
+  // and usage-plan names only when something asks for them, and the ids written in QueueLogicalId /
+  // QueuePolicyLogicalId. Where the template does not show the answer (computed events, a
+  // condition), the name may be generated.
   bool may_be_resource(std::string_view name) const;
   // A name that a Fn::ForEach loop defines (its identifier), or one that contains a loop
   // placeholder (${Name}, &{Name}) and so is only known after expansion.
@@ -84,6 +85,11 @@ class Generated {
     bool role_written = false;             // a Function or StateMachine with its own Role
     bool may_publish_alias = true;         // Function: AutoPublishAlias here or in Globals
     std::vector<std::string_view> events;  // its events' ids, when Role is written
+    // A Function whose properties and events are literal: SAM's names for it are known, and
+    // only those (after its events, its role, versions and aliases, and the optional parts).
+    bool exact = false;
+    std::string alias;  // Alias<alias>: the one alias, when exact and written literally
+    bool deployment_group = false, url = false, invoke_config = false;
   };
   // Whether `generator` may create `name`, which starts with its id.
   bool may_name(const Generator& generator, std::string_view name) const;
