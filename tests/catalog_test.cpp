@@ -25,8 +25,8 @@ TEST_CASE("every rule file is well formed") {
     CHECK(rule->file == "rules/" + rule->id + ".yaml");
     if (rule->implementation == "declarative") {
       std::string problems;
-      for (const std::string& p : rules::validate_declarative_check(rule->check))
-        problems += p + "\n";
+      for (const rules::CheckProblem& p : rules::validate_declarative_check(rule->check))
+        problems += std::to_string(p.at.line) + ": " + p.message + "\n";
       INFO(problems);
       CHECK(problems.empty());
     }

@@ -284,7 +284,7 @@ if [ ${#as_nobody[@]} -gt 0 ] || [ "$(id -u)" != 0 ]; then
   code=$?
   check "h69 an unreadable named template next to a clean one: exit 2 (status $code)" test $code = 2
   check "... the unreadable one is named" has "secret.yaml: error: cannot open file: Permission denied" "$out"
-  check "... and the clean one is still reported" has "No problems found in 1 file" "$out"
+  check "... and the clean one is still reported" has "No findings in 1 file linted; 1 path could not be linted" "$out"
   out=$("${as_nobody[@]}" "$bin" -f json locked/secret.yaml locked/clean.yaml 2>/dev/null)
   check "... in json too: the error listed, exit 2" \
     bash -c "python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"errors\"])==1' <<<\"\$1\"" _ "$out"
@@ -293,7 +293,7 @@ if [ ${#as_nobody[@]} -gt 0 ] || [ "$(id -u)" != 0 ]; then
   code=$?
   check "an unreadable named folder next to a clean template: exit 2 (status $code)" test $code = 2
   check "... the folder is named, the template reported" \
-    bash -c "grep -q 'folder: error: cannot read folder' <<<\"\$1\" && grep -q 'No problems found in 1 file' <<<\"\$1\"" _ "$out"
+    bash -c "grep -q 'folder: error: cannot read folder' <<<\"\$1\" && grep -q 'No findings in 1 file linted; 1 path could not be linted' <<<\"\$1\"" _ "$out"
   chmod 755 locked/folder
   chmod 644 locked/secret.yaml
 else

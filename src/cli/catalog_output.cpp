@@ -31,11 +31,16 @@ std::string table_cell(std::string text) {
 
 }  // namespace
 
+std::string origin(const rules::RuleInfo& rule) {
+  return rule.builtin ? "built-in" : rule.file;
+}
+
 void write_explanation(const rules::RuleInfo& rule, std::ostream& out) {
   out << "# " << rule.id << " " << rule.name << "\n\n";
   out << rule.title << "\n\n";
   out << "Severity: " << rules::to_string(rule.severity) << "  \n";
   out << "Source: " << rule.source << "\n";
+  if (!rule.builtin) out << "Defined in: " << rule.file << "\n";
   if (!rule.equivalents.empty()) {
     out << "Same check as:";
     for (const auto& [tool, ids] : rule.equivalents) {
@@ -53,7 +58,8 @@ bool write_catalog(const rules::Catalog& catalog, std::string_view format, std::
   if (format == "text") {
     for (const rules::RuleInfo* rule : catalog.rules()) {
       out << std::left << std::setw(6) << rule->id << " " << std::setw(42) << rule->name << " "
-          << std::setw(8) << rules::to_string(rule->severity) << " " << rule->title << "\n";
+          << std::setw(8) << rules::to_string(rule->severity) << " " << rule->title << "  ("
+          << origin(*rule) << ")\n";
     }
     return true;
   }
@@ -109,6 +115,8 @@ bool write_catalog(const rules::Catalog& catalog, std::string_view format, std::
       str(rule->title);
       w.Key("source");
       str(rule->source);
+      w.Key("origin");
+      str(origin(*rule));
       w.Key("tags");
       w.StartArray();
       for (const std::string& tag : rule->tags) str(tag);

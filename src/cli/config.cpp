@@ -3,8 +3,10 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "load/loader.h"
+#include "rules/checks/T0_validity.h"
 #include "rules/embedded.h"
 
 namespace stacklint::cli {
@@ -27,6 +29,17 @@ class Reader {
   bool fail(const load::Node* node, const std::string& expected) {
     error_ = where(file_, node->range.begin) + expected;
     return false;
+  }
+
+  // select and ignore: a list whose items may hold several comma-separated selectors
+  // ("R110, R150"), as on the command line.
+  bool selector_list(const load::Node* node, const std::string& key, std::vector<Located>& out) {
+    std::vector<Located> items;
+    if (!string_list(node, key, items)) return false;
+    for (const Located& item : items) {
+      for (std::string& selector : split_list(item.value)) out.push_back({selector, item.at});
+    }
+    return true;
   }
 
   bool string_list(const load::Node* node, const std::string& key, std::vector<Located>& out) {
@@ -57,7 +70,7 @@ class Reader {
         config.fail_level = value->text;
       } else if (key == "select" || key == "ignore") {
         std::vector<Located> ids;
-        if (!string_list(value, key, ids)) return false;
+        if (!selector_list(value, key, ids)) return false;
         (key == "select" ? config.select : config.ignore) = std::move(ids);
       } else if (key == "severity") {
         if (!value->is_mapping()) {
@@ -159,7 +172,7 @@ std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& 
                                              std::set<FileId>* inputs) {
   auto catalog = std::make_unique<rules::Catalog>();
   for (size_t i = 0; i < rules::kEmbeddedRuleFileCount; ++i) {
-    catalog->add_file(rules::kEmbeddedRuleFiles[i].name, rules::kEmbeddedRuleFiles[i].text);
+    catalog->add_file(rules::kEmbeddedRuleFiles[i].name, rules::kEmbeddedRuleFiles[i].text, true);
   }
   for (const Located& dir : config.rule_directories) {
     fs::path folder = config.directory / dir.value;
@@ -192,7 +205,10 @@ std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& 
     }
   }
   if (!catalog->errors().empty()) {
-    error = catalog->errors().front();
+    // Every problem at once, one per line: a rule file is fixed in one pass.
+    for (const std::string& problem : catalog->errors()) {
+      error += (error.empty() ? "" : "\n") + problem;
+    }
     return nullptr;
   }
   for (const rules::RuleInfo* rule : catalog->rules()) {
@@ -207,21 +223,70 @@ std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& 
   return catalog;
 }
 
+std::vector<std::string> split_list(std::string_view value) {
+  std::vector<std::string> out;
+  while (!value.empty()) {
+    size_t comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) {
+      item.remove_prefix(1);
+    }
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) {
+      item.remove_suffix(1);
+    }
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::vector<const rules::RuleInfo*> rules_selected_by(const rules::Catalog& catalog,
+                                                      std::string_view selector) {
+  if (const rules::RuleInfo* rule = catalog.find(selector)) return {rule};
+  // A prefix is a category letter and digits, as ruff's "E4": never a word that happens to
+  // begin an id.
+  bool prefix = RE2::FullMatch(selector, "[A-Z][0-9]*");
+  std::vector<const rules::RuleInfo*> out;
+  for (const rules::RuleInfo* rule : catalog.rules()) {
+    bool tagged = std::find(rule->tags.begin(), rule->tags.end(), selector) != rule->tags.end();
+    if (tagged || (prefix && rule->id.rfind(selector, 0) == 0)) out.push_back(rule);
+  }
+  return out;
+}
+
+std::string rule_suggestion(const rules::Catalog& catalog, std::string_view selector) {
+  std::set<std::string_view> names;
+  for (const rules::RuleInfo* rule : catalog.rules()) {
+    names.insert(rule->id);
+    names.insert(rule->name);
+    names.insert(rule->tags.begin(), rule->tags.end());
+  }
+  std::string_view near =
+      rules::validity::closest(selector, std::vector<std::string_view>(names.begin(), names.end()));
+  return near.empty() ? std::string() : "; did you mean " + std::string(near) + "?";
+}
+
 bool check_rule_ids(const Config& config, const rules::Catalog& catalog, std::string& error) {
-  auto check = [&](const Located& id) {
-    if (catalog.find(id.value) != nullptr) return true;
+  auto check = [&](const Located& id, bool selector) {
+    if (selector ? !rules_selected_by(catalog, id.value).empty()
+                 : catalog.find(id.value) != nullptr) {
+      return true;
+    }
     error = where(config.file, id.at) + "unknown rule " + id.value +
-            "; expected a rule id or name (see `stacklint rules`)";
+            (selector ? "; expected a rule id, name, tag or id prefix"
+                      : "; expected a rule id or name") +
+            rule_suggestion(catalog, id.value) + " (see `stacklint rules`)";
     return false;
   };
   for (const auto* list : {&config.select, &config.ignore}) {
     if (!*list) continue;
     for (const Located& id : **list) {
-      if (!check(id)) return false;
+      if (!check(id, true)) return false;
     }
   }
   for (const auto& [id, level] : config.severity) {
-    if (!check(id)) return false;
+    if (!check(id, false)) return false;
   }
   return true;
 }

@@ -46,10 +46,25 @@ bool read_config(const std::string& path, Config& config, std::string& error,
                  std::set<FileId>* inputs = nullptr);
 
 // The built-in rules plus the declarative rules of the configuration's rule directories.
-// nullptr with `error` set when a rule file is broken, too large, or is not declarative. The
+// nullptr with `error` set when a rule file is broken, too large, or is not declarative (every
+// problem of the rule files, one "file:line:column: what" per line). The
 // identities of the rule files go into `inputs`.
 std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& error,
                                              std::set<FileId>* inputs = nullptr);
+
+// Splits "R110, R150" and "R110,R150" alike: items separated by commas, spaces around them
+// dropped, empty items left out.
+std::vector<std::string> split_list(std::string_view value);
+
+// The rules a selector names, in catalogue order: a rule id (R110) or name
+// (rds-instance-single-az), a tag (resilience, security), or an id prefix (R1, T0). Empty when
+// it names none.
+std::vector<const rules::RuleInfo*> rules_selected_by(const rules::Catalog& catalog,
+                                                      std::string_view selector);
+
+// "; did you mean R110?" when an id, name or tag is close to `selector` (edit distance), else
+// "".
+std::string rule_suggestion(const rules::Catalog& catalog, std::string_view selector);
 
 // Checks that every rule the configuration names exists in `catalog`.
 bool check_rule_ids(const Config& config, const rules::Catalog& catalog, std::string& error);

@@ -1,4 +1,4 @@
-// The command line: stacklint [paths] | rules | explain ID | graph FILE.
+// The command line: stacklint [paths] | rules | explain ID | graph FILE | help [COMMAND].
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -19,6 +21,7 @@
 #include "cli/graph_command.h"
 #include "cli/walker.h"
 #include "report/report.h"
+#include "rules/checks/T0_validity.h"
 
 namespace {
 
@@ -28,22 +31,88 @@ constexpr int kExitClean = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 
-std::vector<std::string> split_list(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const std::string& value : values) {
-    std::stringstream stream(value);
-    std::string item;
-    while (std::getline(stream, item, ',')) {
-      if (!item.empty()) out.push_back(item);
-    }
-  }
-  return out;
+// Whether the text report on standard output is coloured. --color always/never decide alone.
+// In auto mode: NO_COLOR (no-color.org: set and not empty) turns colour off and wins over
+// everything else, as in the clicolors convention (bixense.com/clicolors); then FORCE_COLOR
+// (force-color.org) or CLICOLOR_FORCE, set and neither empty nor "0", turn it on even when
+// standard output is no terminal; else colour needs a terminal whose TERM is not "dumb".
+bool use_color(const std::string& mode, bool tty) {
+  if (mode != "auto") return mode == "always";
+  auto set = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && value[0] != '\0';
+  };
+  auto forced = [&](const char* name) {
+    return set(name) && std::string(std::getenv(name)) != "0";
+  };
+  if (set("NO_COLOR")) return false;
+  if (forced("FORCE_COLOR") || forced("CLICOLOR_FORCE")) return true;
+  const char* term = std::getenv("TERM");
+  return tty && !(term != nullptr && std::string(term) == "dumb");
 }
 
-// NO_COLOR (no-color.org) counts only when it is set to something other than the empty string.
-bool no_color_requested() {
-  const char* value = std::getenv("NO_COLOR");
-  return value != nullptr && value[0] != '\0';
+// For a command-line error about unknown options: "did you mean" the closest option of the app
+// or its subcommands, for each argument that names no option.
+void suggest_options(const CLI::App& app, int argc, char** argv) {
+  std::set<std::string> names;
+  std::vector<const CLI::App*> apps{&app};
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    apps.push_back(sub);
+  }
+  for (const CLI::App* each : apps) {
+    for (const CLI::Option* option : each->get_options()) {
+      for (const std::string& name : option->get_lnames()) names.insert("--" + name);
+    }
+  }
+  std::vector<std::string_view> candidates(names.begin(), names.end());
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.rfind("--", 0) != 0) continue;
+    arg = arg.substr(0, arg.find('='));
+    if (names.count(arg)) continue;
+    std::string_view near = rules::validity::closest(arg, candidates);
+    if (!near.empty()) {
+      cli::complain("unknown option " + arg + "; did you mean " + std::string(near) + "?");
+    }
+  }
+}
+
+// The rules' ids that comma-separated selectors name (ids, names, tags, id prefixes); false with
+// a message, and a suggestion, for a selector that names no rule.
+bool expand_selectors(const std::vector<std::string>& values, const rules::Catalog& catalog,
+                      std::set<std::string>& ids) {
+  for (const std::string& value : values) {
+    for (const std::string& selector : cli::split_list(value)) {
+      std::vector<const rules::RuleInfo*> selected = cli::rules_selected_by(catalog, selector);
+      if (selected.empty()) {
+        cli::complain("unknown rule " + selector + cli::rule_suggestion(catalog, selector) +
+                      " (a rule id, name, tag or id prefix; see `stacklint rules`)");
+        return false;
+      }
+      for (const rules::RuleInfo* rule : selected) ids.insert(rule->id);
+    }
+  }
+  return true;
+}
+
+// --statistics: one line per rule that has findings (not suppressed): id, name, count; the most
+// frequent first, then by id.
+void write_statistics(const report::Run& run, std::ostream& out) {
+  std::map<const rules::RuleInfo*, size_t> counts;
+  for (const rules::FileResult& file : run.files) {
+    for (const rules::Finding& finding : file.findings) {
+      if (!finding.suppressed) ++counts[finding.rule];
+    }
+  }
+  std::vector<std::pair<const rules::RuleInfo*, size_t>> rows(counts.begin(), counts.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first->id < b.first->id;
+  });
+  for (const auto& [rule, count] : rows) {
+    out << std::left << std::setw(6) << rule->id << " " << std::setw(42) << rule->name << " "
+        << std::right << std::setw(6) << count << "\n";
+  }
 }
 
 struct OutputRequest {
@@ -104,7 +173,7 @@ int run(int argc, char** argv) {
   std::string stdin_filename = "<stdin>";
   std::string color = "auto";
   unsigned jobs = 0;
-  bool stats = false;
+  bool stats = false, quiet = false, statistics = false, no_ignore = false;
   std::string config_file, baseline_file, write_baseline_file;
   std::vector<std::string> excludes;
   bool no_foreign_suppressions = false, force_exclude = false, skip_non_templates = false;
@@ -127,11 +196,13 @@ int run(int argc, char** argv) {
                             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--fail-level", fail_level, "Exit 1 when a finding is at or above this severity")
       ->check(CLI::IsMember({"error", "warning", "info", "none"}));
-  app.add_option("--select", select, "Run only these rules (ids or names, comma-separated)")
+  app.add_option("--select", select,
+                 "Run only these rules: ids, names, tags or id prefixes (R1), comma-separated")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--ignore", ignore, "Do not run these rules (ids or names, comma-separated)")
+  app.add_option("--ignore", ignore,
+                 "Do not run these rules: ids, names, tags or id prefixes, comma-separated")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -140,6 +211,10 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("-j,--jobs", jobs, "Files linted at once (default: one per core)");
   app.add_flag("--stats", stats, "Print the time spent in each stage to standard error");
+  app.add_flag("-q,--quiet", quiet, "Print only the findings, without the summary line");
+  app.add_flag("--statistics", statistics,
+               "Print the number of findings per rule instead of the findings");
+  app.add_flag("--no-ignore", no_ignore, "Lint files in folders even when .gitignore ignores them");
   app.add_option("--config", config_file,
                  "Read settings from FILE instead of the nearest .stacklint.yaml");
   app.add_option("--exclude", excludes, "Do not lint files matching this glob (repeatable)")
@@ -175,6 +250,10 @@ int run(int argc, char** argv) {
   graph_command->add_flag("--all", graph_options.diagram.all,
                           "Also IAM and other plumbing, and parameters");
 
+  auto* help_command = app.add_subcommand("help", "Show the help of stacklint or of a command");
+  std::string help_topic;
+  help_command->add_option("command", help_topic, "rules, explain, graph or help");
+
   auto* explain_command = app.add_subcommand("explain", "Show a rule's full documentation");
   std::string explain_id;
   explain_command->add_option("rule", explain_id, "Rule id or name, e.g. R110")->required();
@@ -187,7 +266,43 @@ int run(int argc, char** argv) {
     int code = app.exit(e, help, error);
     std::cout << help.str();
     cli::complain_lines(error.str());
+    if (code != 0) suggest_options(app, argc, argv);
     return code == 0 ? kExitClean : kExitUsage;
+  }
+
+  std::vector<std::string_view> commands;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    commands.push_back(sub->get_name());
+  }
+  if (*help_command) {
+    if (help_topic.empty()) {
+      std::cout << app.help();
+      return kExitClean;
+    }
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == help_topic) {
+        std::cout << sub->help();
+        return kExitClean;
+      }
+    }
+    std::string_view near = rules::validity::closest(help_topic, commands);
+    cli::complain("no command " + help_topic +
+                  (near.empty() ? "" : "; did you mean " + std::string(near) + "?") +
+                  " (commands: rules, explain, graph, help)");
+    return kExitUsage;
+  }
+  // A word that is no file but close to a command is a mistyped command (`stacklint rulez`).
+  for (const std::string& path : paths) {
+    std::error_code error;
+    if (path.find_first_of("./") != std::string::npos || std::filesystem::exists(path, error)) {
+      continue;
+    }
+    std::string_view near = rules::validity::closest(path, commands);
+    if (!near.empty()) {
+      cli::complain("no file, folder or command " + path + "; did you mean `stacklint " +
+                    std::string(near) + "`?");
+      return kExitUsage;
+    }
   }
 
   if (!rules::Catalog::builtin().errors().empty()) {
@@ -216,7 +331,8 @@ int run(int argc, char** argv) {
     std::string error;
     configured_catalog = cli::load_catalog(config, error, &inputs);
     if (!configured_catalog) {
-      cli::complain(error);
+      std::stringstream lines(error);
+      for (std::string line; std::getline(lines, line);) cli::complain(line);
       return kExitUsage;
     }
   }
@@ -238,7 +354,8 @@ int run(int argc, char** argv) {
   if (*explain_command) {
     const rules::RuleInfo* rule = catalog.find(explain_id);
     if (rule == nullptr) {
-      cli::complain("no rule " + explain_id + " (see `stacklint rules`)");
+      cli::complain("no rule " + explain_id + cli::rule_suggestion(catalog, explain_id) +
+                    " (see `stacklint rules`)");
       return kExitUsage;
     }
     cli::write_explanation(*rule, std::cout);
@@ -293,19 +410,14 @@ int run(int argc, char** argv) {
   }
   options.lint.foreign_suppressions =
       !no_foreign_suppressions && config.foreign_suppressions.value_or(true);
-  for (const std::string& id : split_list(select)) options.lint.selection.select.insert(id);
-  for (const std::string& id : split_list(ignore)) options.lint.selection.ignore.insert(id);
-  for (const auto* set : {&options.lint.selection.select, &options.lint.selection.ignore}) {
-    for (const std::string& id : *set) {
-      if (catalog.find(id) == nullptr) {
-        cli::complain("unknown rule " + id + " (see `stacklint rules`)");
-        return kExitUsage;
-      }
-    }
+  if (!expand_selectors(select, catalog, options.lint.selection.select) ||
+      !expand_selectors(ignore, catalog, options.lint.selection.ignore)) {
+    return kExitUsage;
   }
 
   auto started = std::chrono::steady_clock::now();
-  cli::WalkResult walk = cli::find_inputs(paths, {"node_modules", ".git", "cdk.out", ".aws-sam"});
+  cli::WalkResult walk =
+      cli::find_inputs(paths, {"node_modules", ".git", "cdk.out", ".aws-sam"}, !no_ignore);
   {
     std::vector<std::string> patterns = cli::default_excludes();
     patterns.insert(patterns.end(), config.exclude.begin(), config.exclude.end());
@@ -337,6 +449,7 @@ int run(int argc, char** argv) {
 
   report::Run run;
   run.catalog = &catalog;
+  run.quiet = quiet;
   run.files = std::move(linted.files);
   for (auto& [path, message] : walk.problems) run.notices.push_back({path, message});
   for (report::Notice& notice : linted.notices) run.notices.push_back(std::move(notice));
@@ -367,11 +480,17 @@ int run(int argc, char** argv) {
     report::Writer writer = report::find_writer(request.format);
     run.color = false;
     if (request.file.empty()) {
-      bool tty = isatty(STDOUT_FILENO) != 0;
-      run.color = request.format == "text" &&
-                  (color == "always" || (color == "auto" && tty && !no_color_requested()));
+      run.color = request.format == "text" && use_color(color, isatty(STDOUT_FILENO) != 0);
       std::ostringstream buffer;
-      writer(run, buffer);
+      if (statistics) {
+        // The counts replace the report on standard output; problems with paths still show.
+        for (const report::Notice& notice : run.notices) {
+          cli::complain(notice.path + ": " + notice.message);
+        }
+        write_statistics(run, buffer);
+      } else {
+        writer(run, buffer);
+      }
       std::cout << buffer.str();  // its write errors are reported once, at the end of main
     } else {
       std::ostringstream buffer;

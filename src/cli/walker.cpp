@@ -1,7 +1,17 @@
 #include "cli/walker.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "cli/files.h"
@@ -32,6 +42,110 @@ bool is_template_file_name(const std::string& name) {
   return ends_with(".yaml") || ends_with(".yml") || ends_with(".json") || ends_with(".template");
 }
 
+std::set<std::string> git_ignored(const std::string& folder,
+                                  const std::vector<std::string>& files) {
+  std::set<std::string> ignored;
+  if (files.empty()) return ignored;
+  // The paths go to git through a temporary file, not a pipe: git reads all of its input while
+  // stacklint reads all of its output, so neither can wait on the other.
+  char input_name[] = "/tmp/stacklint-check-ignore-XXXXXX";
+  int input = mkstemp(input_name);
+  if (input < 0) return ignored;
+  unlink(input_name);
+  std::string list;
+  std::map<std::string, const std::string*> asked;  // as git is asked → as found
+  for (const std::string& file : files) {
+    std::string relative = fs::path(file).lexically_relative(folder).string();
+    if (relative.empty()) continue;
+    list += relative;
+    list += '\0';
+    asked.emplace(std::move(relative), &file);
+  }
+  bool written = true;
+  for (size_t done = 0; written && done < list.size();) {
+    ssize_t n = write(input, list.data() + done, list.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    written = n > 0;
+    if (written) done += static_cast<size_t>(n);
+  }
+  int output[2];
+  if (!written || lseek(input, 0, SEEK_SET) != 0 || pipe(output) != 0) {
+    close(input);
+    return ignored;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, input, STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, output[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addclose(&actions, output[0]);
+  // No pager, no prompt, no optional lock on the index: git never waits on anyone.
+  std::vector<std::string> environment{"GIT_OPTIONAL_LOCKS=0", "GIT_TERMINAL_PROMPT=0",
+                                       "GIT_PAGER=cat", "PAGER=cat"};
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry = *e;
+    if (entry.rfind("GIT_OPTIONAL_LOCKS=", 0) != 0 && entry.rfind("GIT_TERMINAL_PROMPT=", 0) != 0 &&
+        entry.rfind("GIT_PAGER=", 0) != 0 && entry.rfind("PAGER=", 0) != 0) {
+      environment.emplace_back(entry);
+    }
+  }
+  std::vector<char*> envp;
+  for (std::string& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  std::string directory = folder;
+  std::vector<std::string> args{"git", "-C", directory, "check-ignore", "--stdin", "-z"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t child = -1;
+  int spawned = posix_spawnp(&child, "git", &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(input);
+  close(output[1]);
+  if (spawned != 0) {  // no git: no .gitignore handling
+    close(output[0]);
+    return ignored;
+  }
+  // Bounded: a git that has not answered within the limit is killed, and nothing is ignored.
+  constexpr int kLimitMs = 30000;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kLimitMs);
+  std::string answer;
+  bool timed_out = false;
+  for (;;) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now())
+                                    .count());
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd ready{output[0], POLLIN, 0};
+    int polled = poll(&ready, 1, left);
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled <= 0) continue;
+    char buffer[65536];
+    ssize_t n = read(output[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  close(output[0]);
+  if (timed_out) kill(child, SIGKILL);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  // 0: some paths are ignored; 1: none; anything else (128: not a work tree) tells nothing.
+  if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return ignored;
+  for (size_t start = 0; start < answer.size();) {
+    size_t end = answer.find('\0', start);
+    if (end == std::string::npos) break;
+    auto found = asked.find(answer.substr(start, end - start));
+    if (found != asked.end()) ignored.insert(*found->second);
+    start = end + 1;
+  }
+  return ignored;
+}
+
 namespace {
 
 bool excluded(const fs::path& path, const std::vector<std::string>& excludes) {
@@ -42,7 +156,7 @@ bool excluded(const fs::path& path, const std::vector<std::string>& excludes) {
 // Walks with an explicit stack: no recursion to overflow on deep trees, and every folder that
 // cannot be read is reported instead of silently skipped. Links to folders are not followed,
 // so a link loop cannot trap the walk.
-void walk_folder(const std::string& root, const std::vector<std::string>& excludes,
+void walk_folder(const std::string& root, const std::vector<std::string>& excludes, bool gitignore,
                  WalkResult& result) {
   std::vector<std::string> found;
   std::vector<std::pair<std::string, std::string>> problems;
@@ -85,13 +199,17 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
   std::sort(problems.begin(), problems.end());
   for (auto& problem : problems) result.problems.push_back(std::move(problem));
   std::sort(found.begin(), found.end());
+  if (gitignore) {
+    std::set<std::string> ignored = git_ignored(root, found);
+    std::erase_if(found, [&](const std::string& path) { return ignored.count(path) > 0; });
+  }
   for (std::string& path : found) result.inputs.push_back({std::move(path), true});
 }
 
 }  // namespace
 
 WalkResult find_inputs(const std::vector<std::string>& paths,
-                       const std::vector<std::string>& excludes) {
+                       const std::vector<std::string>& excludes, bool gitignore) {
   WalkResult result;
   for (const std::string& path : paths) {
     if (path == "-") {
@@ -109,7 +227,7 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
       continue;
     }
     if (fs::is_directory(status)) {
-      walk_folder(path, excludes, result);
+      walk_folder(path, excludes, gitignore, result);
     } else {
       result.inputs.push_back({path, false});
     }

@@ -1,6 +1,7 @@
 // Finds the templates to lint: named files, and *.yaml *.yml *.json *.template under folders.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,16 @@ struct WalkResult {
 };
 
 // Folders named in `excludes` (e.g. "node_modules", "cdk.out") are not entered. A file named
-// several ways (or found twice) is listed once.
+// several ways (or found twice) is listed once. With `gitignore`, files found in a folder that
+// git ignores (.gitignore, .git/info/exclude, the global excludes file) are left out; git itself
+// decides (see git_ignored). Files named on the command line are never left out.
 WalkResult find_inputs(const std::vector<std::string>& paths,
-                       const std::vector<std::string>& excludes);
+                       const std::vector<std::string>& excludes, bool gitignore = false);
+
+// Which of `files` (paths below `folder`) git ignores, asked of `git check-ignore` run in
+// `folder`. Empty when `folder` is in no git work tree, git is not installed, or git fails or
+// takes longer than a bound: then nothing is ignored. Tracked files are never ignored.
+std::set<std::string> git_ignored(const std::string& folder, const std::vector<std::string>& files);
 
 bool is_template_file_name(const std::string& name);
 

@@ -22,6 +22,7 @@ struct Run {
   std::vector<rules::FileResult> files;  // in the order of their paths
   std::vector<Notice> notices;
   bool color = false;
+  bool quiet = false;    // text: the findings only, without the summary line
   size_t baselined = 0;  // findings left out because the baseline already records them
 };
 

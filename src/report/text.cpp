@@ -148,13 +148,20 @@ void write_text(const Run& run, std::ostream& out) {
       out << "\n";
     }
   }
+  if (run.quiet) return;
   Counts counts = count(run);
   auto plural = [](size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
-  if (counts.files == 0 && run.notices.empty()) {
+  if (counts.files == 0 && !run.notices.empty()) {
+    return;  // every path was a problem, reported above: nothing was linted to sum up
+  } else if (counts.files == 0) {
     // Most likely the wrong folder, or templates with other extensions: say so plainly.
     out << "No CloudFormation templates found (looked for *.yaml, *.yml, *.json, *.template)";
+  } else if (counts.findings == 0 && !run.notices.empty()) {
+    // Not "no problems": some paths could not be linted.
+    out << "No findings in " << plural(counts.files, "file") << " linted; "
+        << plural(run.notices.size(), "path") << " could not be linted";
   } else if (counts.findings == 0) {
     out << "No problems found in " << plural(counts.files, "file");
   } else {

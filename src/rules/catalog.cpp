@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rules/checks/T0_validity.h"
+#include "rules/declarative.h"
 #include "rules/embedded.h"
 
 namespace stacklint::rules {
@@ -21,39 +23,84 @@ bool is_kebab_case(std::string_view name) {
 
 }  // namespace
 
-void Catalog::add_file(const std::string& name, std::string text) {
+void Catalog::add_file(const std::string& name, std::string text, bool builtin) {
+  static const std::vector<std::string_view> kKeys = {
+      "id",   "name", "severity",    "title",          "source",
+      "tags", "docs", "equivalents", "implementation", "check"};
+  static const std::vector<std::string_view> kDocKeys = {"what", "why", "example", "fix"};
   File file;
   file.source = std::make_unique<load::Source>(name, std::move(text));
   file.loaded = std::make_unique<load::Loaded>(load::load(*file.source));
   const load::Loaded& loaded = *file.loaded;
-  auto fail = [&](const std::string& message) { errors_.push_back(name + ": " + message); };
+  size_t errors_before = errors_.size();
+  // Every problem is "file:line:column: what", like a finding, so an editor can jump to it.
+  auto fail_at = [&](const load::Node* node, load::Position at, const std::string& message) {
+    if (node != nullptr) at = node->range.begin;
+    errors_.push_back(name + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                      ": " + message);
+  };
+  auto fail = [&](const load::Node* node, const std::string& message) {
+    fail_at(node, load::Position{1, 1}, message);
+  };
   if (loaded.error) {
-    fail(loaded.error->message);
+    fail_at(nullptr, loaded.error->range.begin, loaded.error->message);
     return;
   }
   const load::Node* root = loaded.document.root;
   if (!root->is_mapping()) {
-    fail("a rule file is a mapping");
+    fail(root, "a rule file is a mapping (id, name, severity, title, source, tags, docs, ...)");
     return;
   }
+  // Each key of `node` that is not in `known`, with the closest known one when it is a typo.
+  auto unknown_keys = [&](const load::Node* node, const std::vector<std::string_view>& known,
+                          const std::string& where) {
+    for (const load::Pair& pair : node->pairs) {
+      if (std::find(known.begin(), known.end(), pair.key->text) != known.end()) continue;
+      std::string message = "unknown key `" + pair.key->text + "` in " + where;
+      std::string_view near = validity::closest(pair.key->text, known);
+      if (!near.empty()) message += "; did you mean `" + std::string(near) + "`?";
+      fail(pair.key, message);
+    }
+  };
+  unknown_keys(root, kKeys, "a rule file");
+  // A scalar setting: a string, else an error at the value.
+  auto scalar = [&](std::string_view key) -> std::string {
+    const load::Node* node = root->get(key);
+    if (node == nullptr) return {};
+    if (!node->is_scalar()) {
+      fail(node, "`" + std::string(key) + "` is a string");
+      return {};
+    }
+    return node->text;
+  };
   auto rule = std::make_unique<RuleInfo>();
   rule->file = name;
-  rule->id = scalar_text(root->get("id"));
-  rule->name = scalar_text(root->get("name"));
-  rule->title = scalar_text(root->get("title"));
-  rule->source = scalar_text(root->get("source"));
-  rule->implementation = scalar_text(root->get("implementation"));
-  if (rule->id.empty()) fail("missing id");
-  if (!is_kebab_case(rule->name)) fail("name must be kebab-case");
-  if (rule->title.empty()) fail("missing title");
-  if (rule->source.empty()) fail("missing source (the note and section the rule comes from)");
-  if (!parse_severity(scalar_text(root->get("severity")), rule->severity)) {
-    fail("severity must be error, warning or info");
+  rule->builtin = builtin;
+  rule->id = scalar("id");
+  rule->name = scalar("name");
+  rule->title = scalar("title");
+  rule->source = scalar("source");
+  rule->implementation = scalar("implementation");
+  if (rule->id.empty()) fail(root->get("id"), "missing id");
+  if (!is_kebab_case(rule->name)) fail(root->get("name"), "name must be kebab-case");
+  if (rule->title.empty()) fail(root->get("title"), "missing title");
+  if (rule->source.empty()) {
+    fail(root->get("source"), "missing source (the note and section the rule comes from)");
+  }
+  if (!parse_severity(scalar("severity"), rule->severity)) {
+    fail(root->get("severity"), "severity must be error, warning or info");
   }
   if (const load::Node* tags = root->get("tags")) {
-    for (const load::Node* tag : tags->items) rule->tags.push_back(scalar_text(tag));
+    if (!tags->is_sequence()) fail(tags, "`tags` is a list, e.g. [resilience, database]");
+    for (const load::Node* tag : tags->items) {
+      if (!tag->is_scalar() || tag->text.empty()) fail(tag, "a tag is a string");
+      rule->tags.push_back(scalar_text(tag));
+    }
   }
-  if (const load::Node* docs = root->get("docs"); docs != nullptr && docs->is_mapping()) {
+  const load::Node* docs = root->get("docs");
+  if (docs != nullptr && !docs->is_mapping()) fail(docs, "`docs` is a mapping");
+  if (docs != nullptr && docs->is_mapping()) {
+    unknown_keys(docs, kDocKeys, "docs");
     rule->docs.what = scalar_text(docs->get("what"));
     rule->docs.why = scalar_text(docs->get("why"));
     rule->docs.example = scalar_text(docs->get("example"));
@@ -61,10 +108,10 @@ void Catalog::add_file(const std::string& name, std::string text) {
   }
   if (rule->docs.what.empty() || rule->docs.why.empty() || rule->docs.example.empty() ||
       rule->docs.fix.empty()) {
-    fail("docs needs what, why, example and fix");
+    fail(docs, "docs needs what, why, example and fix");
   }
-  if (const load::Node* equivalents = root->get("equivalents");
-      equivalents != nullptr && equivalents->is_mapping()) {
+  if (const load::Node* equivalents = root->get("equivalents")) {
+    if (!equivalents->is_mapping()) fail(equivalents, "`equivalents` maps tools to their ids");
     for (const load::Pair& pair : equivalents->pairs) {
       auto& ids = rule->equivalents[pair.key->text];
       if (pair.value->is_scalar()) ids.push_back(pair.value->text);
@@ -74,14 +121,20 @@ void Catalog::add_file(const std::string& name, std::string text) {
   rule->check = root->get("check");
   if (rule->check != nullptr) {
     if (rule->implementation.empty()) rule->implementation = "declarative";
+    for (const CheckProblem& problem : validate_declarative_check(rule->check)) {
+      fail_at(nullptr, problem.at, problem.message);
+    }
   }
   if (rule->implementation != "declarative" && rule->implementation != "graph" &&
       rule->implementation != "engine") {
-    fail("implementation must be graph or engine, or the rule needs a declarative check");
+    fail(root->get("implementation"),
+         "implementation must be graph or engine, or the rule needs a declarative check");
   }
-  if (rule->implementation == "declarative" && rule->check == nullptr) fail("missing check");
+  if (rule->implementation == "declarative" && rule->check == nullptr) fail(root, "missing check");
+  // A rule with a problem is not added: it would run as something other than what was written.
+  if (errors_.size() != errors_before) return;
   if (find(rule->id) != nullptr || find(rule->name) != nullptr) {
-    fail("duplicate rule id or name " + rule->id);
+    fail(root->get("id"), "duplicate rule id or name " + rule->id);
     return;
   }
   ordered_.push_back(rule.get());
@@ -95,7 +148,7 @@ const Catalog& Catalog::builtin() {
   static const Catalog catalog = [] {
     Catalog c;
     for (size_t i = 0; i < kEmbeddedRuleFileCount; ++i) {
-      c.add_file(kEmbeddedRuleFiles[i].name, kEmbeddedRuleFiles[i].text);
+      c.add_file(kEmbeddedRuleFiles[i].name, kEmbeddedRuleFiles[i].text, true);
     }
     return c;
   }();

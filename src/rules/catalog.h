@@ -12,8 +12,10 @@ namespace stacklint::rules {
 
 class Catalog {
  public:
-  // Reads rule files given as (name, text). Problems in them are collected in errors().
-  void add_file(const std::string& name, std::string text);
+  // Reads rule files given as (name, text), validated as one: unknown keys, wrong types, bad
+  // checks. Problems are collected in errors() as "name:line:column: what"; a rule with a
+  // problem is left out. `builtin`: one of the rules compiled into the binary.
+  void add_file(const std::string& name, std::string text, bool builtin = false);
 
   // The catalogue built into the binary (parsed on first use).
   static const Catalog& builtin();

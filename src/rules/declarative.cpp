@@ -5,9 +5,14 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include <map>
 #include <memory>
 #include <mutex>
+
+#include "rules/checks/T0_validity.h"
 
 namespace stacklint::rules {
 
@@ -201,46 +206,131 @@ std::string expand_message(std::string_view text, const graph::Resource& resourc
   return out;
 }
 
-void validate_condition(const load::Node* condition, std::vector<std::string>& problems) {
-  if (condition == nullptr || !condition->is_mapping()) {
-    problems.push_back("a condition is a mapping");
-    return;
+// Keys a condition may have: logical ones stand alone, the others are a subject and one operator.
+const std::vector<std::string_view> kConditionKeys = {
+    "all", "any",     "not",          "property",  "attribute", "exists", "equals",
+    "in",  "matches", "greater-than", "less-than", "at-least",  "at-most"};
+
+class Validator {
+ public:
+  explicit Validator(std::vector<CheckProblem>& problems) : problems_(problems) {}
+
+  void fail(const load::Node* at, std::string message) {
+    problems_.push_back({at != nullptr ? at->range.begin : load::Position{}, std::move(message)});
   }
-  if (const load::Node* list =
-          condition->get("all") ? condition->get("all") : condition->get("any")) {
-    if (!list->is_sequence() || list->items.empty()) problems.push_back("all/any take a list");
-    for (const load::Node* item : list->items) validate_condition(item, problems);
-    return;
+
+  // An unknown key, with the closest known one when it looks like a typo.
+  void unknown_key(const load::Node* key, const std::vector<std::string_view>& known,
+                   std::string_view where) {
+    std::string message = "unknown key `" + key->text + "` in " + std::string(where);
+    std::string_view near = validity::closest(key->text, known);
+    if (!near.empty()) message += "; did you mean `" + std::string(near) + "`?";
+    fail(key, message);
   }
-  if (const load::Node* negated = condition->get("not")) {
-    validate_condition(negated, problems);
-    return;
-  }
-  if (condition->get("property") == nullptr && condition->get("attribute") == nullptr) {
-    problems.push_back("a condition needs property, attribute, all, any or not");
-    return;
-  }
-  int operators = 0;
-  for (std::string_view op : kOperators) {
-    const load::Node* operand = condition->get(op);
-    if (operand == nullptr) continue;
-    ++operators;
-    if (op == "in" && !operand->is_sequence()) problems.push_back("`in` takes a list");
-    if (op != "in" && !operand->is_scalar())
-      problems.push_back(std::string(op) + " takes a scalar");
-    if (op == "matches" && operand->is_scalar() && !RE2(operand->text, RE2::Quiet).ok()) {
-      problems.push_back("bad regular expression: " + operand->text);
+
+  // A property path: names separated by dots, `*` for every item of a list; with `attribute`
+  // (a resource attribute) one name. `@Name` names a resource attribute in report-at.
+  void path(const load::Node* node, std::string_view what, bool dotted, bool at_allowed) {
+    if (!node->is_scalar() || node->text.empty()) {
+      fail(node, std::string(what) + " takes a path, e.g. VersioningConfiguration.Status");
+      return;
+    }
+    std::string_view text = node->text;
+    if (at_allowed && text.front() == '@') {
+      text.remove_prefix(1);
+      dotted = false;
+    }
+    bool ok = !text.empty();
+    size_t start = 0;
+    while (ok && start <= text.size()) {
+      size_t dot = text.find('.', start);
+      std::string_view segment =
+          text.substr(start, dot == std::string_view::npos ? dot : dot - start);
+      ok =
+          !segment.empty() &&
+          (segment == "*" || std::all_of(segment.begin(), segment.end(), [](char c) {
+             return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ':';
+           }));
+      if (dot == std::string_view::npos) break;
+      ok = ok && dotted;
+      start = dot + 1;
+    }
+    if (!ok) {
+      fail(node, "malformed " + std::string(what) + " `" + node->text + "`: " +
+                     (dotted ? "names separated by single dots, `*` for every item of a list"
+                             : "one name, without dots"));
     }
   }
-  if (operators != 1) problems.push_back("a property condition needs exactly one operator");
-  for (const load::Pair& pair : condition->pairs) {
-    const std::string& key = pair.key->text;
-    if (key != "property" && key != "attribute" &&
-        std::find(kOperators.begin(), kOperators.end(), key) == kOperators.end()) {
-      problems.push_back("unknown key in condition: " + key);
+
+  void condition(const load::Node* node) {
+    if (node == nullptr || !node->is_mapping()) {
+      fail(node, "a condition is a mapping, e.g. {property: MultiAZ, equals: true}");
+      return;
+    }
+    bool unknown = false;
+    for (const load::Pair& pair : node->pairs) {
+      if (std::find(kConditionKeys.begin(), kConditionKeys.end(), pair.key->text) ==
+          kConditionKeys.end()) {
+        unknown_key(pair.key, kConditionKeys, "a condition");
+        unknown = true;
+      }
+    }
+    for (std::string_view logical : {"all", "any", "not"}) {
+      const load::Node* value = node->get(logical);
+      if (value == nullptr) continue;
+      if (node->pairs.size() != 1) {
+        fail(node, "`" + std::string(logical) + "` stands alone in its condition");
+      }
+      if (logical == "not") {
+        condition(value);
+      } else if (!value->is_sequence() || value->items.empty()) {
+        fail(value, "`" + std::string(logical) + "` takes a non-empty list of conditions");
+      } else {
+        for (const load::Node* item : value->items) condition(item);
+      }
+      return;
+    }
+    const load::Node* property = node->get("property");
+    const load::Node* attribute = node->get("attribute");
+    if ((property == nullptr) == (attribute == nullptr)) {
+      fail(node, "a condition needs one of property or attribute (or all, any, not)");
+    }
+    if (property != nullptr) path(property, "property", true, false);
+    if (attribute != nullptr) path(attribute, "attribute", false, false);
+    int operators = 0;
+    for (std::string_view op : kOperators) {
+      const load::Node* operand = node->get(op);
+      if (operand == nullptr) continue;
+      ++operators;
+      if (op == "in") {
+        if (!operand->is_sequence()) fail(operand, "`in` takes a list of values");
+        for (const load::Node* item : operand->items) {
+          if (!item->is_scalar()) fail(item, "`in` takes a list of scalar values");
+        }
+      } else if (!operand->is_scalar()) {
+        fail(operand, "`" + std::string(op) + "` takes a scalar value");
+      } else if (op == "matches") {
+        RE2 regex(operand->text, RE2::Quiet);
+        if (!regex.ok()) {
+          fail(operand, "invalid regular expression `" + operand->text + "`: " + regex.error());
+        }
+      } else if (op == "exists") {
+        if (!operand_value(operand).as_bool()) fail(operand, "`exists` takes true or false");
+      } else if (op != "equals" && !operand_value(operand).as_number()) {
+        fail(operand, "`" + std::string(op) + "` takes a number");
+      }
+    }
+    // A misspelled operator is reported as such, not once more as a missing one.
+    if (operators != 1 && !(unknown && operators == 0)) {
+      fail(node,
+           "a condition needs exactly one operator (exists, equals, in, matches, greater-than, "
+           "less-than, at-least, at-most)");
     }
   }
-}
+
+ private:
+  std::vector<CheckProblem>& problems_;
+};
 
 }  // namespace
 
@@ -281,19 +371,44 @@ void run_declarative_check(CheckContext& ctx) {
   }
 }
 
-std::vector<std::string> validate_declarative_check(const load::Node* check) {
-  std::vector<std::string> problems;
-  if (check == nullptr || !check->is_mapping()) return {"check is a mapping"};
+std::vector<CheckProblem> validate_declarative_check(const load::Node* check) {
+  static const std::vector<std::string_view> kCheckKeys = {"resource-types", "when", "report-at",
+                                                           "message"};
+  std::vector<CheckProblem> problems;
+  Validator v(problems);
+  if (check == nullptr || !check->is_mapping()) {
+    v.fail(check, "`check` is a mapping of resource-types, when, report-at and message");
+    return problems;
+  }
+  for (const load::Pair& pair : check->pairs) {
+    if (std::find(kCheckKeys.begin(), kCheckKeys.end(), pair.key->text) == kCheckKeys.end()) {
+      v.unknown_key(pair.key, kCheckKeys, "`check`");
+    }
+  }
   const load::Node* types = check->get("resource-types");
   if (types == nullptr || !types->is_sequence() || types->items.empty()) {
-    problems.push_back("check needs resource-types, a list");
+    v.fail(types != nullptr ? types : check,
+           "`resource-types` is a non-empty list, e.g. [AWS::RDS::DBInstance]");
+  } else {
+    for (const load::Node* type : types->items) {
+      if (!type->is_scalar() || !RE2::FullMatch(type->text, "[A-Za-z0-9]+(::[A-Za-z0-9]+)+")) {
+        v.fail(type, "a resource type is written like AWS::RDS::DBInstance");
+      }
+    }
   }
-  if (check->get("message") == nullptr) problems.push_back("check needs a message");
-  validate_condition(check->get("when"), problems);
-  for (const load::Pair& pair : check->pairs) {
-    const std::string& key = pair.key->text;
-    if (key != "resource-types" && key != "when" && key != "report-at" && key != "message") {
-      problems.push_back("unknown key in check: " + key);
+  const load::Node* message = check->get("message");
+  if (message == nullptr || !message->is_scalar() || message->text.empty()) {
+    v.fail(message != nullptr ? message : check, "`check` needs a `message`, a string");
+  }
+  if (check->get("when") == nullptr)
+    v.fail(check, "`check` needs a `when` condition");
+  else
+    v.condition(check->get("when"));
+  if (const load::Node* report_at = check->get("report-at")) {
+    if (!report_at->is_sequence()) {
+      v.fail(report_at, "`report-at` is a list of property paths, e.g. [MultiAZ]");
+    } else {
+      for (const load::Node* item : report_at->items) v.path(item, "report-at path", true, true);
     }
   }
   return problems;

@@ -37,6 +37,7 @@ struct RuleInfo {
   std::string implementation;
   const load::Node* check = nullptr;  // the declarative check, when there is one
   std::string file;                   // rules/R110.yaml
+  bool builtin = false;               // compiled in; else from a configured rule directory
 };
 
 struct Related {
