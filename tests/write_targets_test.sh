@@ -87,14 +87,14 @@ if [ "$(id -u)" != 0 ] || [ ${#as_nobody[@]} -gt 0 ]; then
   check "an unreadable file in a walk: exit 2 (status $code)" test $code = 2
   check "... it is named" has "secret.yaml: error: cannot open file: Permission denied" "$out"
   check "... the summary does not stop at 'No problems found'" \
-    has "No problems found in 2 files; 1 file or folder could not be linted." "$out"
+    has "No findings in 2 files linted; 1 path could not be linted." "$out"
   chmod 644 walk/secret.yaml && chmod 000 walk/locked
   mkdir -p walk/sub && cp t.yaml walk/sub/finding.yaml && chmod -R a+rX walk/sub
   out=$("${as_nobody[@]}" "$bin" walk 2>&1)
   code=$?
   check "an unreadable subfolder in a walk, a finding elsewhere: exit 2, not 1 (status $code)" test $code = 2
   check "... the folder named, the finding still reported, the summary says it" \
-    bash -c "grep -q 'locked: error: cannot read folder' <<<\"\$1\" && grep -q 'finding.yaml:1:13: warning' <<<\"\$1\" && grep -q 'Found 2 problems.*; 1 file or folder could not be linted' <<<\"\$1\"" _ "$out"
+    bash -c "grep -q 'locked: error: cannot read folder' <<<\"\$1\" && grep -q 'finding.yaml:1:13: warning' <<<\"\$1\" && grep -q 'Found 2 problems.*; 1 path could not be linted' <<<\"\$1\"" _ "$out"
   out=$("${as_nobody[@]}" "$bin" -f json walk 2>/dev/null)
   check "... in json: exit-worthy errors listed" \
     bash -c "python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"errors\"])==1' <<<\"\$1\"" _ "$out"
@@ -112,7 +112,7 @@ mkdir -p walk2 && cp t.yaml walk2/finding.yaml
 printf '%s\n' "$bucket" >"walk2/$(printf 'bad\xffname').yaml"
 out=$("$bin" walk2 2>&1)
 check "a name that is not UTF-8 beside a finding: exit 2" test $? = 2
-check "... and said in the summary" has "1 file or folder could not be linted" "$out"
+check "... and said in the summary" has "; 1 path could not be linted" "$out"
 rm walk2/bad*
 ln -s nowhere.yaml walk2/dangling.yaml
 check "a link to nothing in a walk beside a finding: exit 2" test "$(status_of "$bin" walk2)" = 2

@@ -171,11 +171,9 @@ void write_text(const Run& run, std::ostream& out) {
   }
   if (counts.suppressed > 0) out << "; " << counts.suppressed << " suppressed";
   if (run.baselined > 0) out << "; " << run.baselined << " in the baseline";
-  // Never "No problems found" alone when part of the input was never looked at.
-  if (!run.notices.empty()) {
-    size_t n = run.notices.size();
-    out << "; " << n << (n == 1 ? " file or folder" : " files or folders")
-        << " could not be linted";
+  // Findings too do not make the summary forget the paths that were never looked at.
+  if (counts.findings > 0 && !run.notices.empty()) {
+    out << "; " << plural(run.notices.size(), "path") << " could not be linted";
   }
   out << ".\n";
 }
