@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # SARIF output validated with a real validator (python3-jsonschema) against the official SARIF
 # 2.1.0 schema, on a run with findings, a suppressed finding, an external suppression, related
-# locations, a T001 parse failure and a missing path; then what GitHub code scanning relies on.
+# locations, a T001 parse failure and a missing path; then what GitHub code scanning relies on:
+# rule properties, paths relative to the repository root (any working folder, any spelling),
+# distinct and stable fingerprints, --no-suppressed; and Microsoft's SARIF Multitool with its
+# GitHub rules when it is installed (skipped with a message otherwise).
 set -euo pipefail
 stacklint=$(realpath "$1")
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +36,7 @@ Resources:
 YAML
 printf 'Resources:\n  Bucket: {Type: AWS::S3::Bucket\n' > broken.yaml
 status=0
-"$stacklint" --format sarif --output out.sarif findings.yaml broken.yaml missing.yaml || status=$?
+"$stacklint" --root . --format sarif --output out.sarif findings.yaml broken.yaml missing.yaml || status=$?
 [ "$status" = 2 ] || { echo "FAIL: expected exit 2 for a missing path, got $status"; exit 1; }
 
 python3 - "$schema" out.sarif <<'PY'
@@ -51,6 +54,21 @@ for rule in rules:
     assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"], rule["id"]
     assert rule["help"]["markdown"].startswith("## What it does"), rule["id"]
     assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note"), rule["id"]
+    props = rule["properties"]
+    assert props["precision"] == "very-high", rule["id"]
+    assert isinstance(props["tags"], list) and props["tags"], rule["id"]
+    security = rule["id"].startswith("S2") or "security" in props["tags"]
+    if security:
+        # GitHub: a string holding a number from 0.0 to 10.0.
+        value = props["security-severity"]
+        assert isinstance(value, str) and 0.0 < float(value) <= 10.0, (rule["id"], value)
+        assert "security" in props["tags"], rule["id"]
+    else:
+        assert "security-severity" not in props, rule["id"]
+        assert props["problem.severity"] in ("error", "warning", "recommendation"), rule["id"]
+assert {"S201", "S202"} <= {r["id"] for r in rules if "security-severity" in r["properties"]}
+assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
+assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
 assert run["automationDetails"]["id"].startswith("stacklint/")
 assert run["columnKind"] == "unicodeCodePoints"
 
@@ -58,7 +76,7 @@ results = run["results"]
 by_rule = {}
 for r in results:
     assert ids[r["ruleIndex"]] == r["ruleId"], r
-    assert "stacklintFindingHash/v1" in r["partialFingerprints"], r
+    assert "stacklintFindingHash/v2" in r["partialFingerprints"], r
     assert isinstance(r["suppressions"], list), r
     by_rule.setdefault(r["ruleId"], []).append(r)
 r110 = by_rule["R110"]
@@ -96,4 +114,140 @@ for i, location in enumerate(related, start=1):
     assert location["id"] == i
     assert "[" + location["message"]["text"] + "](" + str(i) + ")" in r101[0]["message"]["text"]
 print("SARIF related locations valid and linked from the message")
+PY
+
+# Paths relative to the repository root, whatever the working folder and the spelling of the
+# input path; a file outside the root keeps an absolute file:// URI; GitLab and JUnit agree.
+mkdir -p "$work/repo/.git" "$work/repo/infra/sub" "$work/elsewhere"
+cp "$work/findings.yaml" "$work/repo/infra/db.yaml"
+cp "$work/findings.yaml" "$work/elsewhere/other.yaml"
+check_paths() {  # $1: expected root folder; then the stacklint arguments
+  local root=$1
+  shift
+  "$stacklint" --fail-level none --format sarif --output "$work/p.sarif" --format gitlab \
+    --output "$work/p.gitlab.json" --format junit --output "$work/p.junit.xml" "$@"
+  python3 - "$schema" "$work/p.sarif" "$work/p.gitlab.json" "$work/p.junit.xml" "$root" <<'PY'
+import json, sys, jsonschema, xml.etree.ElementTree as ET
+log = json.load(open(sys.argv[2]))
+jsonschema.validate(log, json.load(open(sys.argv[1])))
+run = log["runs"][0]
+root = sys.argv[5].rstrip("/") + "/"
+assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file://" + root, run["originalUriBaseIds"]
+uris = {json.dumps(r["locations"][0]["physicalLocation"]["artifactLocation"], sort_keys=True)
+        for r in run["results"]}
+inside = json.dumps({"uri": "infra/db.yaml", "uriBaseId": "%SRCROOT%"}, sort_keys=True)
+assert inside in uris, uris
+outside = [json.loads(u) for u in uris if u != inside]
+for location in outside:
+    assert "uriBaseId" not in location and location["uri"].startswith("file:///"), location
+    assert location["uri"].endswith("/elsewhere/other.yaml"), location
+gitlab_paths = {issue["location"]["path"] for issue in json.load(open(sys.argv[3]))}
+assert "infra/db.yaml" in gitlab_paths, gitlab_paths
+junit = ET.parse(sys.argv[4]).getroot()
+files = {case.get("file") for case in junit.iter("testcase")}
+assert "infra/db.yaml" in files, files
+PY
+}
+cd "$work/repo/infra/sub"
+check_paths "$work/repo" ../db.yaml
+check_paths "$work/repo" ./../db.yaml "$work/elsewhere/other.yaml"
+check_paths "$work/repo" "$work/repo/infra/db.yaml" ../../../elsewhere/other.yaml
+cd "$work/repo"
+check_paths "$work/repo" infra/db.yaml
+# The repository named through a symbolic link: the same file, so the same relative path.
+ln -s "$work/repo" "$work/link"
+check_paths "$work/repo" "$work/link/infra/db.yaml"
+# A .git file (a worktree or a submodule) marks the root as well as a .git folder.
+mkdir -p "$work/wt/infra" && printf 'gitdir: /nowhere\n' >"$work/wt/.git"
+cp "$work/findings.yaml" "$work/wt/infra/db.yaml"
+cd "$work/wt/infra" && check_paths "$work/wt" db.yaml
+# --root wins over the repository; relative to the working folder.
+mkdir -p "$work/repo/x/infra" && cp "$work/findings.yaml" "$work/repo/x/infra/db.yaml"
+cd "$work/repo/x/infra" && check_paths "$work/repo/x" --root .. db.yaml
+cd "$work"
+echo "SARIF, GitLab and JUnit paths relative to the repository root"
+
+# partialFingerprints are distinct for distinct findings: two undefined conditions on one
+# resource (one finding path), a key repeated twice with the same message, and Fn::Sub variables.
+cat >"$work/same.yaml" <<'YAML'
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Condition: IsProd
+    Properties:
+      TopicName: !If [IsDev, a, b]
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "${Missing}-${AlsoMissing}-${Gone}"
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties: {}
+    Properties: {}
+    Properties: {}
+YAML
+"$stacklint" --root "$work" --fail-level none --format sarif same.yaml >"$work/same.sarif"
+python3 - "$work/same.sarif" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["runs"][0]["results"]
+rules = sorted(r["ruleId"] for r in results)
+assert rules.count("T002") == 2 and rules.count("T013") == 3 and rules.count("T014") == 2, rules
+hashes = [r["partialFingerprints"]["stacklintFindingHash/v2"] for r in results]
+assert len(set(hashes)) == len(hashes), hashes
+PY
+# ... and do not move when lines are inserted above the findings (T002's message names a line).
+{ printf 'Description: moved down\n\n'; cat "$work/same.yaml"; } >"$work/moved.yaml"
+mkdir -p "$work/m" && cp "$work/moved.yaml" "$work/m/same.yaml"
+(cd "$work/m" && "$stacklint" --root . --fail-level none --format sarif same.yaml >"$work/moved.sarif")
+python3 - "$work/same.sarif" "$work/moved.sarif" <<'PY'
+import json, sys
+def hashes(p):
+    return sorted(r["partialFingerprints"]["stacklintFindingHash/v2"]
+                  for r in json.load(open(p))["runs"][0]["results"])
+assert hashes(sys.argv[1]) == hashes(sys.argv[2])
+PY
+echo "SARIF fingerprints distinct and stable"
+
+# --no-suppressed leaves suppressed findings out of SARIF (and JSON, JUnit).
+"$stacklint" --root "$work" --no-suppressed --format sarif --output ns.sarif --format json \
+  --output ns.json --format junit --output ns.xml findings.yaml || true
+python3 - <<'PY'
+import json, xml.etree.ElementTree as ET
+results = json.load(open("ns.sarif"))["runs"][0]["results"]
+r110 = [r for r in results if r["ruleId"] == "R110"]
+assert len(r110) == 1 and all(not r["suppressions"] for r in results), r110
+assert not any(f["suppressed"] for f in json.load(open("ns.json"))["findings"])
+assert not list(ET.parse("ns.xml").getroot().iter("skipped"))
+PY
+echo "--no-suppressed leaves suppressed findings out"
+
+# Microsoft's SARIF Multitool with its GitHub rules, when it is installed (npm
+# @microsoft/sarif-multitool): no error or warning on a run with findings inside and outside the
+# root and a suppression.
+multitool=$(command -v sarif 2>/dev/null || true)
+if [ -z "$multitool" ] && command -v npm >/dev/null; then
+  candidate="$(npm root -g 2>/dev/null)/@microsoft/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+  [ -x "$candidate" ] && multitool=$candidate
+fi
+if [ -z "$multitool" ]; then
+  echo "SKIP: SARIF Multitool not installed (npm install -g @microsoft/sarif-multitool)"
+  exit 0
+fi
+cd "$work/repo/infra/sub"
+"$stacklint" --fail-level none --format sarif --output "$work/gh.sarif" ../db.yaml \
+  "$work/elsewhere/other.yaml" "$repo/examples/vpc-single-nat.yaml"
+"$multitool" validate --rule-kind "Gh;Sarif" --level "Error;Warning;Note" --log ForceOverwrite \
+  --output "$work/validation.sarif" "$work/gh.sarif" >"$work/validation.log" 2>&1 ||
+  { cat "$work/validation.log"; echo "FAIL: SARIF Multitool could not validate"; exit 1; }
+python3 - "$work/validation.sarif" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["runs"][0]["results"]
+# SARIF2005 asks for tool.driver.informationUri: stacklint has no public home page to name yet
+# (the README's recipes say github.com/<owner>/stacklint); the only warning accepted.
+bad = [(r["ruleId"], r["message"].get("arguments")) for r in results
+       if r.get("level", "warning") in ("error", "warning") and r.get("kind", "fail") == "fail"
+       and r["ruleId"] != "SARIF2005"]
+assert not bad, bad
+print("SARIF Multitool (GitHub and SARIF rules): no error or warning;",
+      len(results), "notes")
 PY

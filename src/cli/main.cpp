@@ -19,6 +19,7 @@
 #include "cli/driver.h"
 #include "cli/files.h"
 #include "cli/graph_command.h"
+#include "cli/root.h"
 #include "cli/walker.h"
 #include "report/report.h"
 #include "rules/checks/T0_validity.h"
@@ -232,6 +233,15 @@ int run(int argc, char** argv) {
                  "Report only findings that the baseline FILE does not record");
   app.add_option("--write-baseline", write_baseline_file,
                  "Record the current findings in FILE as the baseline, and exit");
+  // Report paths (SARIF, GitLab, JUnit): --root and --no-suppressed (issue 12).
+  std::string report_root;
+  bool no_suppressed = false;
+  app.add_option("--root", report_root,
+                 "Make SARIF, GitLab and JUnit paths relative to DIR (default: the enclosing "
+                 "git work tree, else the working folder)")
+      ->type_name("DIR");
+  app.add_flag("--no-suppressed", no_suppressed,
+               "Leave suppressed findings out of the SARIF, JSON and JUnit reports");
 
   auto* rules_command = app.add_subcommand("rules", "List every rule: id, name, severity, title");
   std::string rules_format = "text";
@@ -451,6 +461,8 @@ int run(int argc, char** argv) {
   run.catalog = &catalog;
   run.quiet = quiet;
   run.files = std::move(linted.files);
+  run.root = cli::report_root(report_root).string();  // --root (issue 12)
+  run.include_suppressed = !no_suppressed;
   for (auto& [path, message] : walk.problems) run.notices.push_back({path, message});
   for (report::Notice& notice : linted.notices) run.notices.push_back(std::move(notice));
 

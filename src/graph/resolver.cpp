@@ -82,17 +82,44 @@ class SubVariables {
 
 }  // namespace
 
-Resolver::Resolver(const Template& tmpl)
-    : template_(tmpl), budget_(kBudgetBase + kBudgetPerUnit * tree_size(tmpl.root())) {}
+Resolver::Limits Resolver::default_limits(const Template& tmpl) {
+  size_t per_resolution = kBudgetBase + kBudgetPerUnit * tree_size(tmpl.root());
+  return Limits{per_resolution, kGlobalFactor * per_resolution, kFloor};
+}
 
+Resolver::Resolver(const Template& tmpl) : Resolver(tmpl, default_limits(tmpl)) {}
+
+Resolver::Resolver(const Template& tmpl, Limits limits) : template_(tmpl), limits_(limits) {}
+
+// A step is allowed while this resolution is within its floor, or within its own allowance
+// while all resolutions are within the global cap. A refused step is not counted, so steps()
+// shows the work done.
 bool Resolver::charge(size_t steps) const {
-  if (steps_ > budget_) return false;  // spent: count no more, so steps() shows the work done
+  size_t local = local_steps_ + steps;
+  bool allowed = local <= limits_.floor ||
+                 (local <= limits_.per_resolution && steps_ + steps <= limits_.global);
+  if (!allowed) {
+    ++cutoffs_;
+    note_limited(current_, false);
+    return false;
+  }
+  local_steps_ = local;
   steps_ += steps;
-  return steps_ <= budget_;
+  return true;
+}
+
+void Resolver::note_limited(const Node* at, bool string_length) const {
+  if (at != nullptr && limited_seen_.insert(at).second) limited_.push_back({at, string_length});
 }
 
 Value Resolver::resolve(const Node* node) const {
-  return resolve_at(node, 0);
+  if (entries_++ == 0) {
+    current_ = node;
+    local_steps_ = 0;
+  }
+  Value value = resolve_at(node, 0);
+  --entries_;
+  return value;
 }
 
 Value Resolver::property(const Resource& resource, std::string_view path) const {
@@ -127,8 +154,8 @@ const Resource* Resolver::referenced_resource(const Value& value) const {
 }
 
 // A value reached by indirection, computed once. A key met again while it is being computed is
-// a cycle, which CloudFormation rejects: Unknown. Nothing computed after the budget ran out is
-// remembered, so what is remembered does not depend on the budget.
+// a cycle, which CloudFormation rejects: Unknown. Nothing that a step limit cut short is
+// remembered, so what is remembered does not depend on which resolution computed it.
 template <typename Compute>
 Value Resolver::remembered(const void* key, const Node* at, Compute compute) const {
   if (auto it = memo_.find(key); it != memo_.end()) {
@@ -136,9 +163,10 @@ Value Resolver::remembered(const void* key, const Node* at, Compute compute) con
     return it->second.value;
   }
   if (!in_progress_.insert(key).second) return Value::unknown(at);
+  size_t cutoffs = cutoffs_;
   Value value = compute();
   in_progress_.erase(key);
-  if (steps_ <= budget_) {
+  if (cutoffs_ == cutoffs) {
     size_t cost = weight(value);
     memo_.emplace(key, Remembered{value, cost});
   }
@@ -375,10 +403,11 @@ Value Resolver::concatenate(const std::vector<Value>& parts, std::string_view se
     if (alternatives.size() == 1) {
       const std::string& text = alternatives[0].text;
       for (std::string& partial : partials) {
-        if (partial.size() + glue.size() + text.size() > kMaxStringLength ||
-            !charge(glue.size() + text.size())) {
+        if (partial.size() + glue.size() + text.size() > kMaxStringLength) {
+          note_limited(at, true);
           return Value::unknown(at);
         }
+        if (!charge(glue.size() + text.size())) return Value::unknown(at);
         partial.append(glue).append(text);
       }
       continue;
@@ -388,7 +417,11 @@ Value Resolver::concatenate(const std::vector<Value>& parts, std::string_view se
     for (const std::string& partial : partials) {
       for (const Value& alternative : alternatives) {
         size_t length = partial.size() + glue.size() + alternative.text.size();
-        if (length > kMaxStringLength || !charge(length)) return Value::unknown(at);
+        if (length > kMaxStringLength) {
+          note_limited(at, true);
+          return Value::unknown(at);
+        }
+        if (!charge(length)) return Value::unknown(at);
         next.push_back(partial);
         next.back().append(glue).append(alternative.text);
       }

@@ -3,10 +3,13 @@
 //
 // Work is bounded by the template: values reached by indirection (a parameter, a mapping entry,
 // another resource's property) are computed once and remembered; strings longer than
-// kMaxStringLength are Unknown; and all resolutions together take at most budget() steps (a
-// node visited, or a byte of text built or copied), a multiple of the template's size. Past the
-// budget every value is Unknown, so rules fall silent rather than hang. Not thread-safe: one
-// resolver serves one template on one thread.
+// kMaxStringLength are Unknown; each top-level resolution (resolve, property, attribute) takes at
+// most per_resolution steps (a node visited, or a byte of text built or copied), a multiple of
+// the template's size, so one expensive value never costs another its answer; and all
+// resolutions together take at most `global` steps, kGlobalFactor times more, past which each
+// resolution still gets `floor` steps, so a literal or a short chain is always resolved. A value
+// cut off by a limit is Unknown and is listed in limited() (rule T007 reports it). Not
+// thread-safe: one resolver serves one template on one thread.
 #pragma once
 
 #include <cstddef>
@@ -22,10 +25,26 @@ namespace stacklint::graph {
 
 class Resolver {
  public:
-  // The budget is kBudgetBase plus kBudgetPerUnit for each node and byte of the tree.
+  // The steps a resolution may take; see above. Computed from the template by default.
+  struct Limits {
+    size_t per_resolution;
+    size_t global;
+    size_t floor;
+  };
+  // A value that a limit cut off, for T007: where, and whether it was steps or string length.
+  struct Limited {
+    const Node* at;
+    bool string_length;  // false: the step allowance
+  };
+
+  // per_resolution is kBudgetBase plus kBudgetPerUnit for each node and byte of the tree.
   explicit Resolver(const Template& tmpl);
+  Resolver(const Template& tmpl, Limits limits);
   static constexpr size_t kBudgetBase = size_t{16} << 20;
   static constexpr size_t kBudgetPerUnit = 64;
+  static constexpr size_t kGlobalFactor = 16;
+  static constexpr size_t kFloor = size_t{1} << 16;
+  static Limits default_limits(const Template& tmpl);
 
   Value resolve(const Node* node) const;
   // A resource's property by dotted path ("VersioningConfiguration.Status"): Absent when the
@@ -39,9 +58,12 @@ class Resolver {
 
   const Template& tmpl() const { return template_; }
 
-  // Steps taken so far and the most that will be taken (see above); for tests and --stats.
+  // Steps taken so far by all resolutions, and the limits; for tests and --stats.
   size_t steps() const { return steps_; }
-  size_t budget() const { return budget_; }
+  size_t budget() const { return limits_.global; }
+  const Limits& limits() const { return limits_; }
+  // The values that a limit made Unknown, once each, in the order met (deterministic).
+  const std::vector<Limited>& limited() const { return limited_; }
 
  private:
   Value resolve_at(const Node* node, int depth) const;
@@ -60,12 +82,20 @@ class Resolver {
                     const Node* at) const;
   template <typename Compute>
   Value remembered(const void* key, const Node* at, Compute compute) const;
-  // Counts `steps`; false once the budget is spent.
+  // Counts `steps`; false once this resolution's allowance is spent (noted in limited()).
   bool charge(size_t steps) const;
+  void note_limited(const Node* at, bool string_length) const;
 
   const Template& template_;
-  size_t budget_ = 0;
+  Limits limits_;
   mutable size_t steps_ = 0;
+  // The current top-level resolution: its node, the steps it took, and nesting of entries.
+  mutable const Node* current_ = nullptr;
+  mutable size_t local_steps_ = 0;
+  mutable int entries_ = 0;
+  mutable size_t cutoffs_ = 0;  // charges refused so far: a value computed across one is partial
+  mutable std::vector<Limited> limited_;
+  mutable std::unordered_set<const Node*> limited_seen_;
   struct Remembered {
     Value value;
     size_t weight;  // what copying it costs, in steps

@@ -32,17 +32,20 @@ void write_gitlab(const Run& run, std::ostream& out) {
   std::map<std::string, int> next_number;  // fingerprint → the next number to try for it
   w.StartArray();
   for (const rules::FileResult& file : run.files) {
-    std::string path = display_path(file.source->path());
-    for (const rules::Finding& finding : file.findings) {
+    std::string path = artifact_path(run, file.source->path()).path;
+    std::vector<std::string> hashes = fingerprints(run, file);
+    for (size_t i = 0; i < file.findings.size(); ++i) {
+      const rules::Finding& finding = file.findings[i];
       if (finding.suppressed) continue;
-      std::string base = fingerprint(finding, path);
+      const std::string& base = hashes[i];
       std::string id = base;
       if (!used.insert(id).second) {
+        // Distinct within a file already; across files only a 64-bit collision repeats one.
         // Numbering goes on where the last finding of this identity stopped: linear, however
         // many findings share it.
         int& n = next_number.try_emplace(base, 2).first->second;
         do {
-          id = fingerprint(finding, path + "#" + std::to_string(n++));
+          id = base + "-" + std::to_string(n++);
         } while (!used.insert(id).second);
       }
       w.StartObject();

@@ -22,7 +22,10 @@ void write_json(const Run& run, std::ostream& out) {
   w.StartArray();
   for (const rules::FileResult& file : run.files) {
     std::string path = display_path(file.source->path());
-    for (const rules::Finding& finding : file.findings) {
+    std::vector<std::string> hashes = fingerprints(run, file);
+    for (size_t i = 0; i < file.findings.size(); ++i) {
+      const rules::Finding& finding = file.findings[i];
+      if (finding.suppressed && !run.include_suppressed) continue;
       w.StartObject();
       w.Key("rule");
       string(finding.rule->id);
@@ -68,7 +71,7 @@ void write_json(const Run& run, std::ostream& out) {
       }
       w.EndArray();
       w.Key("fingerprint");
-      string(fingerprint(finding, path));
+      string(hashes[i]);
       w.Key("suppressed");
       w.Bool(finding.suppressed);
       if (finding.suppressed) {

@@ -1,5 +1,7 @@
 // JUnit XML for CI test tabs: a testsuite per file, a testcase per rule that reported in it (each
 // finding a <failure>), and one passing testcase for a clean file so that it is listed at all.
+// Counts follow the Jenkins JUnit schema's meaning: `failures` is the number of failed testcases,
+// not of <failure> elements. Paths are relative to the repository root, as in SARIF.
 #include <map>
 
 #include "report/report.h"
@@ -55,14 +57,16 @@ std::string xml(std::string_view text) {
 }  // namespace
 
 void write_junit(const Run& run, std::ostream& out) {
-  Counts counts = count(run);
   std::string suites;
-  size_t tests = 0;
+  size_t tests = 0, failures = 0;
   for (const rules::FileResult& file : run.files) {
-    std::string path = display_path(file.source->path());
+    std::string path = artifact_path(run, file.source->path()).path;
+    std::string file_attribute = " file=\"" + xml(path) + "\"";
     std::map<std::string, std::vector<const rules::Finding*>> by_rule;
-    for (const rules::Finding& finding : file.findings)
+    for (const rules::Finding& finding : file.findings) {
+      if (finding.suppressed && !run.include_suppressed) continue;
       by_rule[finding.rule->id].push_back(&finding);
+    }
     std::string cases;
     size_t suite_tests = 0, suite_failures = 0, suite_skipped = 0;
     for (const auto& [id, findings] : by_rule) {
@@ -74,7 +78,6 @@ void write_junit(const Run& run, std::ostream& out) {
           if (skipped_reason.empty()) skipped_reason = "suppressed: " + finding->suppression_reason;
           continue;
         }
-        ++suite_failures;
         body += "      <failure type=\"" + std::string(rules::to_string(finding->severity)) +
                 "\" message=\"" + xml(finding->message) + "\">" + xml(path) + ":" +
                 std::to_string(finding->range.begin.line) + ":" +
@@ -85,25 +88,30 @@ void write_junit(const Run& run, std::ostream& out) {
       if (all_suppressed) {
         ++suite_skipped;
         body = "      <skipped message=\"" + xml(skipped_reason) + "\"/>\n";
+      } else {
+        ++suite_failures;
       }
       ++suite_tests;
       cases += "    <testcase name=\"" + xml(id + " " + rule.name) + "\" classname=\"" + xml(path) +
-               "\">\n" + body + "    </testcase>\n";
+               "\"" + file_attribute + ">\n" + body + "    </testcase>\n";
     }
     if (by_rule.empty()) {
       ++suite_tests;
-      cases += "    <testcase name=\"stacklint\" classname=\"" + xml(path) + "\"/>\n";
+      cases += "    <testcase name=\"stacklint\" classname=\"" + xml(path) + "\"" + file_attribute +
+               "/>\n";
     }
     tests += suite_tests;
+    failures += suite_failures;
     suites += "  <testsuite name=\"" + xml(path) + "\" tests=\"" + std::to_string(suite_tests) +
               "\" failures=\"" + std::to_string(suite_failures) + "\" errors=\"0\" skipped=\"" +
-              std::to_string(suite_skipped) + "\">\n" + cases + "  </testsuite>\n";
+              std::to_string(suite_skipped) + "\"" + file_attribute + ">\n" + cases +
+              "  </testsuite>\n";
   }
   if (!run.notices.empty()) {
     // Paths that could not be read are errors of the run, not failures of a template.
     std::string cases;
     for (const Notice& notice : run.notices) {
-      cases += "    <testcase name=\"" + xml(display_path(notice.path)) +
+      cases += "    <testcase name=\"" + xml(artifact_path(run, notice.path).path) +
                "\" classname=\"stacklint\">\n      <error message=\"" + xml(notice.message) +
                "\"/>\n    </testcase>\n";
     }
@@ -113,7 +121,7 @@ void write_junit(const Run& run, std::ostream& out) {
               "  </testsuite>\n";
   }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<testsuites name=\"stacklint\" tests=\"" << tests << "\" failures=\"" << counts.findings
+      << "<testsuites name=\"stacklint\" tests=\"" << tests << "\" failures=\"" << failures
       << "\" errors=\"" << run.notices.size() << "\">\n"
       << suites << "</testsuites>\n";
 }

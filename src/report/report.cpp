@@ -1,7 +1,12 @@
 #include "report/report.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <unordered_map>
 
 namespace stacklint::report {
 
@@ -88,23 +93,120 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-std::string fingerprint(const rules::Finding& finding, std::string_view path) {
-  // FNV-1a over what identifies a finding without its line.
-  uint64_t hash = 1469598103934665603ULL;
-  auto mix = [&](std::string_view text) {
-    for (unsigned char c : text) {
-      hash ^= c;
-      hash *= 1099511628211ULL;
+namespace {
+
+// FNV-1a, 64 bits; each part ends with a byte no text has, so ("ab", "c") ≠ ("a", "bc").
+class Fnv1a {
+ public:
+  void mix(std::string_view text) {
+    for (unsigned char c : text) step(c);
+    step(0xFF);
+  }
+  uint64_t value() const { return hash_; }
+
+ private:
+  void step(unsigned char c) {
+    hash_ ^= c;
+    hash_ *= 1099511628211ULL;
+  }
+  uint64_t hash_ = 1469598103934665603ULL;
+};
+
+// A message without the numbers after "line", "lines" and "column" (T002's "first on line 5"),
+// so that a finding keeps its identity when lines are inserted above it.
+std::string without_line_numbers(std::string_view message) {
+  std::string out;
+  out.reserve(message.size());
+  for (size_t i = 0; i < message.size();) {
+    out += message[i++];
+    for (std::string_view word : {"line ", "lines ", "column "}) {
+      size_t start = out.size() - std::min(out.size(), word.size());
+      bool word_start = start == 0 || !std::isalpha(static_cast<unsigned char>(out[start - 1]));
+      if (out.size() >= word.size() && out.compare(start, word.size(), word) == 0 && word_start) {
+        bool digits = false;
+        while (i < message.size() && std::isdigit(static_cast<unsigned char>(message[i]))) {
+          ++i;
+          digits = true;
+        }
+        if (digits) out += '#';
+        break;
+      }
     }
-    hash ^= 0xFF;
-    hash *= 1099511628211ULL;
-  };
-  mix(finding.rule->id);
-  mix(display_path(path));
-  mix(finding.path.empty() ? finding.message : finding.path);
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
-  return buffer;
+  }
+  return out;
+}
+
+// Whether `file` (absolute, normal) is inside `root`: its path relative to it.
+std::optional<std::filesystem::path> inside(const std::filesystem::path& file,
+                                            const std::filesystem::path& root) {
+  std::filesystem::path relative = file.lexically_relative(root);
+  if (relative.empty() || *relative.begin() == ".." || relative == ".") return std::nullopt;
+  return relative;
+}
+
+}  // namespace
+
+ArtifactPath artifact_path(const Run& run, std::string_view path) {
+  namespace fs = std::filesystem;
+  if (run.root.empty()) return {display_path(path), true};
+  std::error_code error;
+  fs::path absolute = fs::absolute(fs::path(path), error).lexically_normal();
+  if (error) return {display_path(path), false};
+  fs::path root(run.root);
+  std::optional<fs::path> relative = inside(absolute, root);
+  if (!relative) {
+    // Another spelling of the same place (a symbolic link in the path or the root): compare
+    // where both lead.
+    std::error_code file_error, root_error;
+    fs::path real_file = fs::weakly_canonical(absolute, file_error);
+    fs::path real_root = fs::weakly_canonical(root, root_error);
+    if (!file_error && !root_error) relative = inside(real_file, real_root);
+  }
+  if (relative) return {relative->generic_string(), true};
+  return {absolute.generic_string(), false};
+}
+
+std::string uri_reference(std::string_view path) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : display_path(path)) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    if (plain) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string file_uri(std::string_view absolute_path) {
+  std::string uri = uri_reference(absolute_path);
+  // file:///C:/x on Windows, file:///x elsewhere: the path always starts with a slash.
+  return uri.rfind('/', 0) == 0 ? "file://" + uri : "file:///" + uri;
+}
+
+std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& file) {
+  std::string path = artifact_path(run, file.source->path()).path;
+  std::vector<std::string> out;
+  out.reserve(file.findings.size());
+  std::unordered_map<uint64_t, size_t> seen;  // identity → how many findings had it so far
+  for (const rules::Finding& finding : file.findings) {
+    Fnv1a hash;
+    hash.mix(finding.rule->id);
+    hash.mix(path);
+    hash.mix(finding.path);
+    hash.mix(without_line_numbers(finding.message));
+    size_t repeat = ++seen[hash.value()];
+    if (repeat > 1) hash.mix(std::to_string(repeat));
+    char buffer[17];
+    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash.value()));
+    out.emplace_back(buffer);
+  }
+  return out;
 }
 
 namespace {

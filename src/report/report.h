@@ -24,6 +24,11 @@ struct Run {
   bool color = false;
   bool quiet = false;    // text: the findings only, without the summary line
   size_t baselined = 0;  // findings left out because the baseline already records them
+  // The folder that CI reports' paths are relative to (absolute, lexically normal): the
+  // repository root or --root. Empty: paths as typed.
+  std::string root;
+  // False: suppressed findings are left out of every report (--no-suppressed), not only marked.
+  bool include_suppressed = true;
 };
 
 struct Counts {
@@ -80,8 +85,25 @@ CharAt char_at(std::string_view text, size_t i);
 // terminal, reorder the line or break it when a template carries it) becomes one '?', a tab a
 // space; one character for one, so underlines stay aligned.
 std::string printable(std::string_view text);
-// A stable fingerprint of a finding that ignores line numbers (rule, file, resource path).
-std::string fingerprint(const rules::Finding& finding, std::string_view path);
+// Where a file is for CI tools and SARIF: relative to run.root with forward slashes when it is
+// inside it (under_root), whatever the working folder or the spelling of the path (absolute,
+// ./, ../, a symbolic link to the same place); otherwise absolute. With no root: as typed.
+struct ArtifactPath {
+  std::string path;
+  bool under_root = true;
+};
+ArtifactPath artifact_path(const Run& run, std::string_view path);
+// A file:// URI for an absolute path, percent-encoded ("/a b/" → "file:///a%20b/").
+std::string file_uri(std::string_view absolute_path);
+// A path as a URI reference: what is not allowed in a path segment percent-encoded.
+std::string uri_reference(std::string_view path);
+// Stable fingerprints of a file's findings, in their order (stacklintFindingHash/v2): 16 hex
+// digits of FNV-1a over the rule id, the artifact path, the finding's path by names and its
+// message without line numbers; the k-th repeat of one identity in the file also mixes k, so
+// the values are distinct within a file. Lines and columns are not part of them.
+std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& file);
+// The key of fingerprints() in SARIF's partialFingerprints.
+constexpr std::string_view kFingerprintKey = "stacklintFindingHash/v2";
 
 constexpr std::string_view kVersion = STACKLINT_VERSION;
 

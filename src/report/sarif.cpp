@@ -2,6 +2,9 @@
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
 
+#include <algorithm>
+#include <map>
+
 #include "report/report.h"
 
 namespace stacklint::report {
@@ -15,22 +18,18 @@ const char* sarif_level(rules::Severity severity) {
   return word_for(severity, kCompilerWords);
 }
 
-// A relative path as a URI reference: percent-encode what is not allowed in a path segment.
-std::string uri_of(std::string_view path) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : display_path(path)) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
-    if (plain) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+// GitHub's security-severity (a number 0.0 to 10.0 as a string; 9.0 and up critical, 7.0 high,
+// 4.0 medium, below low), derived from the rule's severity: stacklint's error is what stops a
+// deployment or exposes data outright (high), a warning a weakness (medium), info a hint (low).
+// Source: GitHub docs, "SARIF support for code scanning", reportingDescriptor properties.
+const char* security_severity(rules::Severity severity) {
+  return word_for(severity, {"8.0", "5.5", "2.0"});
+}
+
+// Security rules: the S2xx family and any rule tagged "security".
+bool is_security_rule(const rules::RuleInfo& rule) {
+  return rule.id.rfind("S2", 0) == 0 ||
+         std::find(rule.tags.begin(), rule.tags.end(), "security") != rule.tags.end();
 }
 
 class SarifWriter {
@@ -60,8 +59,14 @@ class SarifWriter {
     w_.StartObject();
     key("%SRCROOT%");
     w_.StartObject();
+    if (!run_.root.empty()) {
+      key("uri");
+      std::string uri = file_uri(run_.root);
+      if (uri.back() != '/') uri += '/';  // a base URI names a folder: it ends with a slash
+      str(uri);
+    }
     key("description");
-    text_message("The directory stacklint was run from; result paths are relative to it.");
+    text_message("The repository root (or --root); result paths are relative to it.");
     w_.EndObject();
     w_.EndObject();
     write_invocation();
@@ -124,10 +129,24 @@ class SarifWriter {
     w_.EndObject();
     key("properties");
     w_.StartObject();
+    bool security = is_security_rule(rule);
     key("tags");
     w_.StartArray();
     for (const std::string& tag : rule.tags) str(tag);
+    if (security && std::find(rule.tags.begin(), rule.tags.end(), "security") == rule.tags.end())
+      str("security");
     w_.EndArray();
+    // Rules report only what the template proves (unknown is silent): no false positives by
+    // design, which is GitHub's "very-high".
+    key("precision");
+    str("very-high");
+    if (security) {
+      key("security-severity");
+      str(security_severity(rule.severity));
+    } else {
+      key("problem.severity");
+      str(word_for(rule.severity, {"error", "warning", "recommendation"}));
+    }
     key("source");
     str(rule.source);
     w_.EndObject();
@@ -192,10 +211,19 @@ class SarifWriter {
     w_.StartObject();
     key("artifactLocation");
     w_.StartObject();
+    // Once per file, not per location: outside the root it may ask the file system.
+    auto cached = artifacts_.find(path);
+    if (cached == artifacts_.end())
+      cached = artifacts_.emplace(std::string(path), artifact_path(run_, path)).first;
+    const ArtifactPath& artifact = cached->second;
     key("uri");
-    str(uri_of(path));
-    key("uriBaseId");
-    str("%SRCROOT%");
+    if (artifact.under_root) {
+      str(uri_reference(artifact.path));
+      key("uriBaseId");
+      str("%SRCROOT%");
+    } else {
+      str(file_uri(artifact.path));
+    }
     w_.EndObject();
     if (range != nullptr && range->begin.line > 0) {
       key("region");
@@ -217,12 +245,18 @@ class SarifWriter {
     key("results");
     w_.StartArray();
     for (const rules::FileResult& file : run_.files) {
-      for (const rules::Finding& finding : file.findings) write_result(file, finding);
+      std::vector<std::string> hashes = fingerprints(run_, file);
+      for (size_t i = 0; i < file.findings.size(); ++i) {
+        const rules::Finding& finding = file.findings[i];
+        if (finding.suppressed && !run_.include_suppressed) continue;
+        write_result(file, finding, hashes[i]);
+      }
     }
     w_.EndArray();
   }
 
-  void write_result(const rules::FileResult& file, const rules::Finding& finding) {
+  void write_result(const rules::FileResult& file, const rules::Finding& finding,
+                    std::string_view hash) {
     const std::string& path = file.source->path();
     w_.StartObject();
     key("ruleId");
@@ -276,8 +310,8 @@ class SarifWriter {
     }
     key("partialFingerprints");
     w_.StartObject();
-    key("stacklintFindingHash/v1");
-    str(fingerprint(finding, path));
+    key(kFingerprintKey);
+    str(hash);
     w_.EndObject();
     key("suppressions");
     w_.StartArray();
@@ -294,6 +328,7 @@ class SarifWriter {
   }
 
   const Run& run_;
+  std::map<std::string, ArtifactPath, std::less<>> artifacts_;  // by path as typed
   rapidjson::OStreamWrapper stream_;
   JsonWriter w_;
 };

@@ -147,6 +147,29 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
     Severity severity = options.selection.severity_of(*rule);
     for (size_t i = first; i < result.findings.size(); ++i) result.findings[i].severity = severity;
   }
+  // T007 from what the resolver met while the rules ran: values a limit made Unknown, so that
+  // findings which depend on them may be missing.
+  const RuleInfo* limit_rule = catalog.find("T007");
+  if (limit_rule != nullptr && options.selection.enabled(*limit_rule)) {
+    for (const graph::Resolver::Limited& limited : resolver.limited()) {
+      Finding finding;
+      finding.rule = limit_rule;
+      finding.severity = options.selection.severity_of(*limit_rule);
+      finding.range = limited.at->range;
+      finding.message =
+          limited.string_length
+              ? "this value builds a string longer than " +
+                    std::to_string(graph::kMaxStringLength / 1024) +
+                    " KB, past stacklint's analysis limit: it is read as unknown, and findings "
+                    "that depend on it may be missing"
+              : "resolving this value took more than stacklint's step allowance (" +
+                    std::to_string(resolver.limits().per_resolution) + " steps per value, " +
+                    std::to_string(resolver.budget()) +
+                    " per template): it is read as unknown, and findings that depend on it may "
+                    "be missing";
+      result.findings.push_back(std::move(finding));
+    }
+  }
   // T004 from what the loader saw: the tree itself no longer tells an alias from a copy.
   const RuleInfo* alias_rule = catalog.find("T004");
   if (const std::vector<load::Range>& aliases = loaded.document.yaml_aliases;
