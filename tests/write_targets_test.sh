@@ -112,7 +112,7 @@ mkdir -p walk2 && cp t.yaml walk2/finding.yaml
 printf '%s\n' "$bucket" >"walk2/$(printf 'bad\xffname').yaml"
 out=$("$bin" walk2 2>&1)
 check "a name that is not UTF-8 beside a finding: exit 2" test $? = 2
-check "... and said in the summary" has "1 path could not be linted" "$out"
+check "... and said in the summary" has "; 1 path could not be linted" "$out"
 rm walk2/bad*
 ln -s nowhere.yaml walk2/dangling.yaml
 check "a link to nothing in a walk beside a finding: exit 2" test "$(status_of "$bin" walk2)" = 2

@@ -478,7 +478,7 @@ int run(int argc, char** argv) {
     // Files that could not be read have no findings in the baseline: not a complete one.
     if (!run.notices.empty()) {
       size_t n = run.notices.size();
-      cli::complain(std::to_string(n) + (n == 1 ? " file or folder" : " files or folders") +
+      cli::complain(std::to_string(n) + (n == 1 ? " path" : " paths") +
                     " could not be linted; the baseline does not record their findings");
       return kExitUsage;
     }

@@ -160,7 +160,8 @@ void write_text(const Run& run, std::ostream& out) {
     out << "No CloudFormation templates found (looked for *.yaml, *.yml, *.json, *.template)";
   } else if (counts.findings == 0 && !run.notices.empty()) {
     // Not "no problems": some paths could not be linted.
-    out << "No findings in " << plural(counts.files, "file") << " linted";
+    out << "No findings in " << plural(counts.files, "file") << " linted; "
+        << plural(run.notices.size(), "path") << " could not be linted";
   } else if (counts.findings == 0) {
     out << "No problems found in " << plural(counts.files, "file");
   } else {
@@ -170,8 +171,8 @@ void write_text(const Run& run, std::ostream& out) {
   }
   if (counts.suppressed > 0) out << "; " << counts.suppressed << " suppressed";
   if (run.baselined > 0) out << "; " << run.baselined << " in the baseline";
-  // Never "No problems found" alone when part of the input was never looked at.
-  if (!run.notices.empty()) {
+  // Findings too do not make the summary forget the paths that were never looked at.
+  if (counts.findings > 0 && !run.notices.empty()) {
     out << "; " << plural(run.notices.size(), "path") << " could not be linted";
   }
   out << ".\n";
