@@ -170,7 +170,9 @@ Generated::Generated(const graph::Template& tmpl) {
     bool embedded_connectors = resource.node->is_mapping() && resource.node->get("Connectors");
     if ((sam_ && (starts_with(resource.type, "AWS::Serverless::") || embedded_connectors)) ||
         resource.type.ends_with("::MODULE")) {
-      generators_.push_back({resource.id});
+      Generator generator;
+      generator.id = resource.id;
+      generators_.push_back(std::move(generator));
     }
   }
   if (sam_) read_sam(tmpl);
