@@ -6,11 +6,8 @@
 # Usage: tests/hardening_cli_test.sh path/to/stacklint
 set -u
 bin=$(realpath "$1")
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/lib/checks.sh"
-has() { grep -q -- "$1" <<<"$2"; }
+make_scratch
 # A generous ceiling that only catches a hang; the assertions are about behaviour and sizes.
 hang=20
 cd "$tmp"

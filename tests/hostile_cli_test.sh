@@ -9,7 +9,6 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 trap 'chmod -R u+rwx "$tmp"; rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/lib/checks.sh"
-has() { grep -q -- "$1" <<<"$2"; }
 
 cp "$single_az_database" "$tmp/db.yaml"
 

@@ -6,11 +6,8 @@
 # Usage: tests/write_targets_test.sh path/to/stacklint
 set -u
 bin=$(realpath "$1")
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/lib/checks.sh"
-has() { grep -q -- "$1" <<<"$2"; }
+make_scratch
 cd "$tmp"
 bucket='Resources: {B: {Type: AWS::S3::Bucket}}'
 printf '%s\n' "$bucket" >t.yaml

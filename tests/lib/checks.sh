@@ -27,3 +27,14 @@ finish() {
   echo "$passes passed, $failures failed"
   [ "$failures" = 0 ]
 }
+
+# Whether the text $2 contains a match of the basic regular expression $1.
+has() { grep -q -- "$1" <<<"$2"; }
+
+# A private scratch folder, removed (even where a test took permissions away) when the test
+# exits; sets `tmp`.
+make_scratch() {
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+}
