@@ -94,7 +94,10 @@ Truth conditions(const graph::Resolver& resolver, const Value& map, const Resour
     if (m.is_absent()) return Truth::True;
     if (m.kind != ValueKind::Map) return Truth::Unknown;
     Truth all = Truth::True;
-    for (const auto& [op, tests] : m.fields) {
+    for (const auto& field : m.fields) {
+      // Named, not a structured binding: clang (the fuzz build) cannot capture those.
+      const auto& op = field.first;
+      const auto& tests = field.second;
       if (op != "StringEquals" && op != "StringLike" && op != "StringNotEquals" &&
           op != "StringNotLike")
         return Truth::Unknown;
