@@ -29,7 +29,8 @@ git -C "$source_dir" ls-files -z --cached --others --exclude-standard |
   tar -C "$source_dir" --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -C "$hooks" -xf -
 git -C "$hooks" add -A
 git -C "$hooks" commit -qm "working tree" --allow-empty
-git -C "$hooks" tag -a "$tag" -m "stacklint $version (test)"
+# -f: the clone may already carry the release tag; here it must name the commit just made.
+git -C "$hooks" tag -f -a "$tag" -m "stacklint $version (test)" >/dev/null
 
 # --- a missing prerequisite: the exact apt-get line, nothing built ---------------------------
 # A PATH without cmake, and a dpkg-query that knows every package but libre2-dev.
