@@ -45,6 +45,15 @@ struct Related {
   std::string message;
 };
 
+// A proposed edit that resolves a finding: replace the text at `range` (in the finding's file)
+// with `replacement`. `title` says it for a person ("Replace with VersioningConfiguration").
+// Reports and the language server offer it; stacklint itself never applies it to an input.
+struct Fix {
+  std::string title;
+  load::Range range;
+  std::string replacement;
+};
+
 struct Finding {
   const RuleInfo* rule = nullptr;
   Severity severity = Severity::Warning;
@@ -52,6 +61,7 @@ struct Finding {
   std::string resource;  // logical id; empty for template-level findings
   std::string message;
   std::vector<Related> related;
+  std::vector<Fix> fixes;  // at most a few, most likely first; empty when none is certain
   // Where in the template the finding is, by names rather than lines ("Resources/Db/MultiAZ"):
   // the identity that baselines and fingerprints keep across edits.
   std::string path;
