@@ -75,8 +75,8 @@ std::string_view closest_of(std::string_view name, const Names& candidates) {
     if (score > std::min(limit, best_score)) {
       const std::string_view& shorter = name.size() < candidate.size() ? name : candidate;
       const std::string_view& longer = name.size() < candidate.size() ? candidate : name;
-      bool truncated = shorter.size() >= 6 && shorter.size() * 2 >= longer.size() &&
-                       prefix_of(shorter, longer);
+      bool truncated =
+          shorter.size() >= 6 && shorter.size() * 2 >= longer.size() && prefix_of(shorter, longer);
       if (!truncated) continue;
       score = limit + 1;
     }
