@@ -38,13 +38,14 @@ STACKLINT_CHECK(T101) {
   const validity::Generated& generated = ctx.shared<validity::Generated>(ctx.tmpl);
   if (generated.opaque()) return;
   bool sam = generated.sam();
+  // A place written once but reached from several resources (a YAML alias) or branches is
+  // reported once.
+  std::unordered_set<const load::Node*> reported;
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
     // SAM's types: the transform reads their keys, and drops what it does not know.
     if (!resource.type.starts_with("AWS::Serverless::")) check_resource_keys(ctx, resource, sam);
     const spec::ResourceType* type = specrules::checked_type(ctx, resource);
     if (type == nullptr) continue;
-    // Keys reached twice (an alias, or two branches resolving to one mapping) are reported once.
-    std::unordered_set<const load::Node*> reported;
     specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
         if (object.set->find(key.name) != nullptr) continue;

@@ -23,6 +23,9 @@ bool removed(const graph::Resolver& resolver, const load::Node* value) {
 }  // namespace
 
 STACKLINT_CHECK(T102) {
+  // A place written once but reached from several resources (a YAML alias) or branches is
+  // reported once.
+  std::unordered_set<const load::Node*> checked;
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
     const spec::ResourceType* type = specrules::checked_type(ctx, resource);
     if (type == nullptr) continue;
@@ -48,7 +51,6 @@ STACKLINT_CHECK(T102) {
                  "Properties");
       continue;
     }
-    std::unordered_set<const load::Node*> checked;  // a mapping reached twice is reported once
     specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
       // Only objects written as a mapping (in place, or as an Fn::If alternative), and only keys
       // the mapping lacks in every branch: a key that Fn::If removes in one branch alone is
