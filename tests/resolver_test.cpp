@@ -301,3 +301,97 @@ TEST_CASE("resolver: a value from a parameter's Default says where it came from"
   CHECK_FALSE(graph::default_origin(f.prop("R", "Literal")));
   CHECK_FALSE(graph::default_origin(f.prop("R", "Joined")));
 }
+
+TEST_CASE("resolver: what kind of value a function returns (ValueShape)") {
+  using graph::ValueShape;
+  Fixture f(
+      "Parameters:\n"
+      "  Count: {Type: Number}\n"
+      "  CountWithDefault: {Type: Number, Default: '3'}\n"
+      "  Names: {Type: CommaDelimitedList}\n"
+      "  Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}\n"
+      "  Key: {Type: 'AWS::EC2::KeyPair::KeyName'}\n"
+      "  Text: {Type: String, Default: '30'}\n"
+      "  UseIt: {Type: String}\n"
+      "Conditions:\n"
+      "  Use: !Equals [!Ref UseIt, 'yes']\n"
+      "Mappings:\n"
+      "  Sizes: {us-east-1: {Small: 1, Big: '20'}, eu-west-1: {Small: 2, Big: x}}\n"
+      "  Lists: {us-east-1: {Zones: [a, b]}, eu-west-1: {Zones: [c]}}\n"
+      "  Mixed: {us-east-1: {V: [a]}, eu-west-1: {V: b}}\n"
+      "Resources:\n"
+      "  Topic: {Type: AWS::SNS::Topic}\n"
+      "  R:\n"
+      "    Type: Custom::X\n"
+      "    Properties:\n"
+      "      Number: !Ref Count\n"
+      "      NumberDefault: !Ref CountWithDefault\n"
+      "      List: !Ref Names\n"
+      "      Subnets: !Ref Subnets\n"
+      "      KeyName: !Ref Key\n"
+      "      TextDefault: !Ref Text\n"
+      "      Resource: !Ref Topic\n"
+      "      Region: !Ref AWS::Region\n"
+      "      Topics: !Ref AWS::NotificationARNs\n"
+      "      Zones: !GetAZs ''\n"
+      "      ZonesOfParameter: !GetAZs {Ref: UseIt}\n"
+      "      Split: !Split [',', !Ref UseIt]\n"
+      "      Cidr: !Cidr [!Ref UseIt, 2, 8]\n"
+      "      Join: !Join [',', !Ref Names]\n"
+      "      Sub: !Sub '${UseIt}-x'\n"
+      "      Base64: !Base64 {Ref: UseIt}\n"
+      "      Select: !Select [1, !Ref Subnets]\n"
+      "      SelectAz: !Select [!Ref Count, !GetAZs '']\n"
+      "      Import: !ImportValue shared\n"
+      "      Dynamic: '{{resolve:ssm:/x}}'\n"
+      "      GetAtt: !GetAtt Topic.TopicName\n"
+      "      PlainNumber: 30\n"
+      "      QuotedNumber: '30'\n"
+      "      PlainBoolean: Yes\n"
+      "      Map: {A: 1}\n"
+      "      Size: !FindInMap [Sizes, !Ref AWS::Region, Small]\n"
+      "      SizeAny: !FindInMap [Sizes, !Ref AWS::Region, Big]\n"
+      "      ZonesOfRegion: !FindInMap [Lists, !Ref AWS::Region, Zones]\n"
+      "      MixedValue: !FindInMap [Mixed, !Ref AWS::Region, V]\n"
+      "      Length: !Length [a, b]\n"
+      "      Either: !If [Use, !Ref Names, !Ref UseIt]\n"
+      "      Nothing: !If [Use, !Ref AWS::NoValue, !Ref AWS::NoValue]\n");
+  auto shape = [&](std::string_view name) { return f.prop("R", name).shape(); };
+  CHECK(shape("Number") == ValueShape::Number);
+  CHECK(shape("NumberDefault") == ValueShape::Number);
+  CHECK(f.prop("R", "NumberDefault").as_number() == 3.0);
+  CHECK(shape("List") == ValueShape::List);
+  CHECK(shape("Subnets") == ValueShape::List);
+  CHECK(shape("KeyName") == ValueShape::String);
+  CHECK(shape("TextDefault") == ValueShape::String);  // a String parameter, though it reads "30"
+  CHECK(shape("Resource") == ValueShape::String);
+  CHECK(shape("Region") == ValueShape::String);
+  CHECK(shape("Topics") == ValueShape::List);
+  CHECK(shape("Zones") == ValueShape::List);
+  CHECK(shape("ZonesOfParameter") == ValueShape::List);
+  CHECK(shape("Split") == ValueShape::List);
+  CHECK(shape("Cidr") == ValueShape::List);
+  CHECK(shape("Join") == ValueShape::String);
+  CHECK(shape("Sub") == ValueShape::String);
+  CHECK(shape("Base64") == ValueShape::String);
+  CHECK(shape("Select") == ValueShape::String);
+  CHECK(shape("SelectAz") == ValueShape::String);
+  CHECK(shape("Import") == ValueShape::Unknown);
+  CHECK(shape("Dynamic") == ValueShape::Unknown);
+  CHECK(shape("GetAtt") == ValueShape::Unknown);  // typed by the resource specification
+  CHECK(shape("PlainNumber") == ValueShape::Number);
+  CHECK(shape("QuotedNumber") == ValueShape::String);
+  CHECK(shape("PlainBoolean") == ValueShape::Boolean);
+  CHECK(shape("Map") == ValueShape::Map);
+  CHECK(shape("Size") == ValueShape::Number);
+  CHECK(shape("SizeAny") == ValueShape::String);  // 20 and x: scalars, handed on as text
+  CHECK(shape("ZonesOfRegion") == ValueShape::List);
+  CHECK(shape("MixedValue") == ValueShape::Unknown);  // a list in one region, text in another
+  CHECK(shape("Length") == ValueShape::Number);
+  CHECK(shape("Nothing") == ValueShape::Absent);
+  Value either = f.prop("R", "Either");
+  REQUIRE(either.is_choice());
+  CHECK(either.shape() == ValueShape::Unknown);  // each branch is checked on its own
+  CHECK(either.items[0].shape() == ValueShape::List);
+  CHECK(either.items[1].shape() == ValueShape::String);
+}

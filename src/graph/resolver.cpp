@@ -32,6 +32,36 @@ bool is_list_parameter_type(std::string_view type) {
          type == "AWS::SSM::Parameter::Value<CommaDelimitedList>";
 }
 
+// A Number parameter's value is a number; a list type's a list; every other type's (String,
+// AWS::EC2::KeyPair::KeyName, AWS::SSM::Parameter::Value<String>, ...) a string.
+ValueShape parameter_shape(std::string_view type) {
+  if (is_list_parameter_type(type)) return ValueShape::List;
+  if (type == "Number" || type == "AWS::SSM::Parameter::Value<Number>") return ValueShape::Number;
+  return ValueShape::String;
+}
+
+// The shape every item of a list has: a string for the lists that functions and list
+// parameters make (their Unknown stands for a list of names), the items' common shape for a
+// literal list, else Unknown.
+ValueShape element_shape(const Value& list) {
+  if (list.kind == ValueKind::AvailabilityZones) return ValueShape::String;
+  if (list.kind == ValueKind::Unknown) {
+    return list.hint == ValueShape::List ? ValueShape::String : ValueShape::Unknown;
+  }
+  if (list.kind != ValueKind::List || list.items.empty()) return ValueShape::Unknown;
+  ValueShape common = list.items[0].shape();
+  for (const Value& item : list.items) {
+    if (item.shape() != common) return ValueShape::Unknown;
+  }
+  return common;
+}
+
+// Gives an Unknown result the shape its function proves (Fn::Join: a string, ...).
+Value shaped(Value value, ValueShape shape) {
+  if (value.kind == ValueKind::Unknown && value.hint == ValueShape::Unknown) value.hint = shape;
+  return value;
+}
+
 // What copying a value costs, in steps: its nodes and the bytes of its text.
 size_t weight(const Value& value) {
   size_t total = 1 + value.text.size() + value.attribute.size();
@@ -220,6 +250,7 @@ Value Resolver::resolve_function(std::string_view fn, const Node* arg, const Nod
   }
   if (fn == "Fn::GetAZs") {
     Value region = resolve_at(arg, depth + 1);
+    // The zones of a region not named in the template are still a list of names.
     Value zones;
     zones.kind = ValueKind::AvailabilityZones;
     zones.node = at;
@@ -229,44 +260,52 @@ Value Resolver::resolve_function(std::string_view fn, const Node* arg, const Nod
                arg->pairs[0].value->is_scalar() && arg->pairs[0].value->text == "AWS::Region") {
       zones.text = "";
     } else {
-      return Value::unknown(at);
+      return unknown_shaped(ValueShape::List, at);
     }
     return zones;
   }
   if (fn == "Fn::Select") return resolve_select(arg, at, depth);
-  if (fn == "Fn::Join") return resolve_join(arg, at, depth);
-  if (fn == "Fn::Sub") return resolve_sub(arg, at, depth);
+  if (fn == "Fn::Join") return shaped(resolve_join(arg, at, depth), ValueShape::String);
+  if (fn == "Fn::Sub") return shaped(resolve_sub(arg, at, depth), ValueShape::String);
   if (fn == "Fn::FindInMap") return resolve_find_in_map(arg, at, depth);
-  if (fn == "Fn::Cidr") return resolve_cidr(arg, at, depth);
-  if (fn == "Fn::Split") {
-    if (!arg->is_sequence() || arg->items.size() != 2) return Value::unknown(at);
-    Value delimiter = resolve_at(arg->items[0], depth + 1);
-    Value text = resolve_at(arg->items[1], depth + 1);
-    if (delimiter.kind != ValueKind::Scalar || text.kind != ValueKind::Scalar ||
-        delimiter.text.empty()) {
-      return Value::unknown(at);
-    }
-    Value list;
-    list.kind = ValueKind::List;
-    list.node = at;
-    size_t start = 0;
-    while (true) {
-      if (!charge(1)) return Value::unknown(at);
-      size_t next = text.text.find(delimiter.text, start);
-      list.items.push_back(Value::scalar(text.text.substr(start, next - start), at));
-      if (next == std::string::npos) break;
-      start = next + delimiter.text.size();
-    }
-    return charge(text.text.size()) ? list : Value::unknown(at);
-  }
+  if (fn == "Fn::Cidr") return shaped(resolve_cidr(arg, at, depth), ValueShape::List);
+  if (fn == "Fn::Split") return shaped(resolve_split(arg, at, depth), ValueShape::List);
   if (fn == "Fn::Length") {
     Value list = resolve_at(arg, depth + 1);
-    if (list.kind != ValueKind::List) return Value::unknown(at);
-    return Value::scalar(std::to_string(list.items.size()), at);
+    if (list.kind != ValueKind::List) return unknown_shaped(ValueShape::Number, at);
+    Value length = Value::scalar(std::to_string(list.items.size()), at);
+    length.hint = ValueShape::Number;
+    return length;
   }
-  // Fn::ImportValue, Fn::Base64, Fn::Transform, Fn::GetStackOutput, Fn::ToJsonString, ...:
-  // decided outside the template, or not worth deciding.
+  // Text whatever their argument: the argument encoded, or written out as JSON
+  // (AWS::LanguageExtensions).
+  if (fn == "Fn::Base64" || fn == "Fn::ToJsonString") {
+    return unknown_shaped(ValueShape::String, at);
+  }
+  // Fn::ImportValue, Fn::Transform, Fn::GetStackOutput, ...: decided outside the template.
   return Value::unknown(at);
+}
+
+Value Resolver::resolve_split(const Node* arg, const Node* at, int depth) const {
+  if (!arg->is_sequence() || arg->items.size() != 2) return Value::unknown(at);
+  Value delimiter = resolve_at(arg->items[0], depth + 1);
+  Value text = resolve_at(arg->items[1], depth + 1);
+  if (delimiter.kind != ValueKind::Scalar || text.kind != ValueKind::Scalar ||
+      delimiter.text.empty()) {
+    return Value::unknown(at);
+  }
+  Value list;
+  list.kind = ValueKind::List;
+  list.node = at;
+  size_t start = 0;
+  while (true) {
+    if (!charge(1)) return Value::unknown(at);
+    size_t next = text.text.find(delimiter.text, start);
+    list.items.push_back(Value::scalar(text.text.substr(start, next - start), at));
+    if (next == std::string::npos) break;
+    start = next + delimiter.text.size();
+  }
+  return charge(text.text.size()) ? list : Value::unknown(at);
 }
 
 // A literal as CloudFormation takes it where no function may stand (a parameter's Default, a
@@ -317,8 +356,15 @@ Value Resolver::default_of(const Parameter& parameter) const {
 }
 
 Value Resolver::parameter_value(const Parameter& parameter, const Node* at) const {
-  if (parameter.default_value == nullptr) return Value::unknown(at);
+  ValueShape shape = parameter_shape(parameter.type);
+  if (parameter.default_value == nullptr) return unknown_shaped(shape, at);
   Value value = remembered(&parameter, at, [&] { return default_of(parameter); });
+  // Whatever its default, a parameter passes on a value of its type (CloudFormation checks a
+  // Number parameter's value is a number).
+  if (value.kind == ValueKind::Unknown ||
+      (value.kind == ValueKind::Scalar && shape != ValueShape::List)) {
+    value.hint = shape;
+  }
   if (value.parameter != nullptr) {
     value.reference = at;
     for (Value& item : value.items) item.reference = at;
@@ -334,6 +380,9 @@ Value Resolver::resolve_ref(const Node* arg, const Node* at, int /*depth*/) cons
   }
   if (template_.resource(name) != nullptr) return Value::resource_ref(name, "", at);
   if (name == "AWS::NoValue") return Value::absent(at);
+  // The pseudo parameters: the stack's notification topics are a list, the others text.
+  if (name == "AWS::NotificationARNs") return unknown_shaped(ValueShape::List, at);
+  if (is_pseudo_parameter(name)) return unknown_shaped(ValueShape::String, at);
   return Value::unknown(at);
 }
 
@@ -372,7 +421,7 @@ Value Resolver::resolve_select(const Node* arg, const Node* at, int depth) const
     std::optional<double> index = index_alternative.as_number();
     for (const Value& list_alternative : list.alternatives()) {
       if (!index || *index < 0 || *index != static_cast<double>(static_cast<int64_t>(*index))) {
-        results.push_back(Value::unknown(at));
+        results.push_back(unknown_shaped(element_shape(list_alternative), at));
       } else if (list_alternative.kind == ValueKind::AvailabilityZones) {
         results.push_back(
             Value::availability_zone(list_alternative.text, static_cast<int64_t>(*index), at));
@@ -380,7 +429,7 @@ Value Resolver::resolve_select(const Node* arg, const Node* at, int depth) const
                  *index < static_cast<double>(list_alternative.items.size())) {
         results.push_back(list_alternative.items[static_cast<size_t>(*index)]);
       } else {
-        results.push_back(Value::unknown(at));
+        results.push_back(unknown_shaped(element_shape(list_alternative), at));
       }
     }
   }
@@ -491,18 +540,69 @@ Value Resolver::resolve_sub(const Node* arg, const Node* at, int depth) const {
 Value Resolver::resolve_find_in_map(const Node* arg, const Node* at, int depth) const {
   if (!arg->is_sequence() || arg->items.size() < 3) return Value::unknown(at);
   std::string keys[3];
+  bool known[3] = {};
   for (size_t i = 0; i < 3; ++i) {
     Value key = resolve_at(arg->items[i], depth + 1);
-    if (key.kind != ValueKind::Scalar) return Value::unknown(at);
-    keys[i] = key.text;
+    known[i] = key.kind == ValueKind::Scalar;
+    if (known[i]) keys[i] = key.text;
   }
-  const Declaration* mapping = template_.mapping(keys[0]);
+  const Declaration* mapping = known[0] ? template_.mapping(keys[0]) : nullptr;
   if (mapping == nullptr || !mapping->node->is_mapping()) return Value::unknown(at);
+  if (!known[1] || !known[2]) {
+    // A key decided at deploy time (the region, a parameter): what every entry it may pick is.
+    const MappingShapes& shapes = mapping_shapes(mapping->node);
+    const auto& table = known[1] ? shapes.by_top : shapes.by_second;
+    ValueShape shape = shapes.all;
+    if (known[1] || known[2]) {
+      auto it = table.find(known[1] ? keys[1] : keys[2]);
+      shape = it == table.end() ? ValueShape::Unknown : it->second;
+    }
+    return unknown_shaped(shape, at);
+  }
   const Node* top = mapping->node->get(keys[1]);
   const Node* second = top != nullptr && top->is_mapping() ? top->get(keys[2]) : nullptr;
   if (second == nullptr) return Value::unknown(at);
   // Mappings hold literals only: CloudFormation evaluates no function there.
   return remembered(second, at, [&] { return literal_tree(second); });
+}
+
+// Two shapes merged: the same shape stays; scalars of different kinds are text, as
+// CloudFormation hands every scalar on as text; anything else mixed is Unknown. Absent is the
+// start (nothing merged yet).
+static ValueShape merge_shapes(ValueShape a, ValueShape b) {
+  if (a == ValueShape::Absent || a == b) return b;
+  auto scalar = [](ValueShape s) {
+    return s == ValueShape::String || s == ValueShape::Number || s == ValueShape::Boolean;
+  };
+  return scalar(a) && scalar(b) ? ValueShape::String : ValueShape::Unknown;
+}
+
+const Resolver::MappingShapes& Resolver::mapping_shapes(const Node* mapping) const {
+  auto [it, inserted] = mapping_shapes_.try_emplace(mapping);
+  MappingShapes& shapes = it->second;
+  if (!inserted) return shapes;
+  for (const load::Pair& top : mapping->pairs) {
+    if (!top.value->is_mapping()) continue;
+    ValueShape& of_top = shapes.by_top.try_emplace(top.key->text, ValueShape::Absent).first->second;
+    for (const load::Pair& entry : top.value->pairs) {
+      charge(1);  // counted only: the table is built once per mapping, in one pass
+      ValueShape shape = ValueShape::Unknown;
+      if (entry.value->is_scalar()) shape = Value::literal(entry.value).shape();
+      if (entry.value->is_sequence()) shape = ValueShape::List;
+      of_top = merge_shapes(of_top, shape);
+      ValueShape& of_second =
+          shapes.by_second.try_emplace(entry.key->text, ValueShape::Absent).first->second;
+      of_second = merge_shapes(of_second, shape);
+      shapes.all = merge_shapes(shapes.all, shape);
+    }
+  }
+  auto settle = [](ValueShape& s) {
+    if (s == ValueShape::Absent) s = ValueShape::Unknown;
+  };
+  settle(shapes.all);
+  for (auto& entry : shapes.by_top) settle(entry.second);
+  for (auto& entry : shapes.by_second) settle(entry.second);
+  return shapes;
 }
 
 Value Resolver::resolve_cidr(const Node* arg, const Node* at, int depth) const {

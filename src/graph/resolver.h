@@ -75,6 +75,14 @@ class Resolver {
   Value resolve_join(const Node* arg, const Node* at, int depth) const;
   Value resolve_find_in_map(const Node* arg, const Node* at, int depth) const;
   Value resolve_cidr(const Node* arg, const Node* at, int depth) const;
+  Value resolve_split(const Node* arg, const Node* at, int depth) const;
+  // What the entries of a mapping are, for a Fn::FindInMap whose keys are decided at deploy
+  // time: per top-level key, per second-level key, and over all. Built once per mapping.
+  struct MappingShapes {
+    std::unordered_map<std::string_view, ValueShape> by_top, by_second;
+    ValueShape all = ValueShape::Absent;
+  };
+  const MappingShapes& mapping_shapes(const Node* mapping) const;
   Value parameter_value(const Parameter& parameter, const Node* at) const;
   Value default_of(const Parameter& parameter) const;
   Value literal_tree(const Node* node) const;
@@ -103,6 +111,7 @@ class Resolver {
   // Keyed by the Parameter, or by the node of a mapping entry or resource property.
   mutable std::unordered_map<const void*, Remembered> memo_;
   mutable std::unordered_set<const void*> in_progress_;
+  mutable std::unordered_map<const Node*, MappingShapes> mapping_shapes_;
 };
 
 }  // namespace stacklint::graph

@@ -75,28 +75,6 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// YAML 1.1's boolean words, which CloudFormation's YAML reader applies to plain scalars (aws-cli
-// PR #5257: "CloudFormation treats unquoted values that are YAML 1.1 native booleans as
-// booleans"), so `MultiAZ: Yes` is true and a tag `Value: NO` is the text "false" (hyp3 PR
-// #2061). The single letters y, Y, n and N, which the YAML 1.1 type repository also lists, are
-// text to CloudFormation, as to PyYAML: templates with a plain `FunctionName: y` deploy as
-// written and broke only when `aws cloudformation package` 2.11.8 turned them into booleans, a
-// regression aws-cli fixed (issue #7805, PR #7931).
-std::optional<bool> yaml11_boolean(std::string_view text) {
-  static constexpr std::string_view kTrue[] = {"yes", "Yes",  "YES",  "on",  "On",
-                                               "ON",  "true", "True", "TRUE"};
-  static constexpr std::string_view kFalse[] = {"no",  "No",    "NO",    "off",  "Off",
-                                                "OFF", "false", "False", "FALSE"};
-  if (text.size() < 2 || text.size() > 5) return std::nullopt;
-  for (std::string_view word : kTrue) {
-    if (text == word) return true;
-  }
-  for (std::string_view word : kFalse) {
-    if (text == word) return false;
-  }
-  return std::nullopt;
-}
-
 // A plain scalar that YAML 1.1 reads as a number in a notation other than plain decimal: octal
 // (017), hexadecimal (0x1F), binary (0b101), base 60 (10:30), digit separators (1_000), .inf
 // and .nan. Which number (or text) CloudFormation makes of these is not documented, so their
@@ -146,6 +124,28 @@ std::optional<double> parse_decimal(const std::string& text) {
 
 }  // namespace
 
+// YAML 1.1's boolean words, which CloudFormation's YAML reader applies to plain scalars (aws-cli
+// PR #5257: "CloudFormation treats unquoted values that are YAML 1.1 native booleans as
+// booleans"), so `MultiAZ: Yes` is true and a tag `Value: NO` is the text "false" (hyp3 PR
+// #2061). The single letters y, Y, n and N, which the YAML 1.1 type repository also lists, are
+// text to CloudFormation, as to PyYAML: templates with a plain `FunctionName: y` deploy as
+// written and broke only when `aws cloudformation package` 2.11.8 turned them into booleans, a
+// regression aws-cli fixed (issue #7805, PR #7931).
+std::optional<bool> yaml11_boolean(std::string_view text) {
+  static constexpr std::string_view kTrue[] = {"yes", "Yes",  "YES",  "on",  "On",
+                                               "ON",  "true", "True", "TRUE"};
+  static constexpr std::string_view kFalse[] = {"no",  "No",    "NO",    "off",  "Off",
+                                                "OFF", "false", "False", "FALSE"};
+  if (text.size() < 2 || text.size() > 5) return std::nullopt;
+  for (std::string_view word : kTrue) {
+    if (text == word) return true;
+  }
+  for (std::string_view word : kFalse) {
+    if (text == word) return false;
+  }
+  return std::nullopt;
+}
+
 Value Value::literal(const load::Node* scalar_node) {
   const std::string& text = scalar_node->text;
   if (has_dynamic_reference(text)) return unknown(scalar_node);
@@ -167,6 +167,60 @@ std::optional<DefaultOrigin> default_origin(const Value& value) {
     return std::nullopt;
   }
   return DefaultOrigin{value.parameter, value.reference, value.node};
+}
+
+std::string_view describe(ValueShape shape) {
+  switch (shape) {
+    case ValueShape::Unknown:
+      return "a value of unknown kind";
+    case ValueShape::Absent:
+      return "no value";
+    case ValueShape::Null:
+      return "null";
+    case ValueShape::String:
+      return "a string";
+    case ValueShape::Number:
+      return "a number";
+    case ValueShape::Boolean:
+      return "a boolean";
+    case ValueShape::List:
+      return "a list";
+    case ValueShape::Map:
+      return "a mapping";
+  }
+  return "a value";
+}
+
+ValueShape Value::shape() const {
+  switch (kind) {
+    case ValueKind::Unknown:
+      return hint;
+    case ValueKind::Absent:
+      return ValueShape::Absent;
+    case ValueKind::Null:
+      return ValueShape::Null;
+    case ValueKind::Scalar:
+      if (hint != ValueShape::Unknown) return hint;
+      // Written plainly, a scalar keeps the YAML/JSON type it was read as; anything built from
+      // pieces, or quoted, is text.
+      if (node != nullptr && node->is_scalar() && node->style == load::ScalarStyle::Plain) {
+        if (yaml11_boolean(node->text)) return ValueShape::Boolean;
+        if (parse_decimal(node->text)) return ValueShape::Number;
+      }
+      return ValueShape::String;
+    case ValueKind::List:
+    case ValueKind::AvailabilityZones:
+      return ValueShape::List;
+    case ValueKind::Map:
+      return ValueShape::Map;
+    case ValueKind::AvailabilityZone:
+      return ValueShape::String;
+    case ValueKind::ResourceRef:
+      return attribute.empty() ? ValueShape::String : ValueShape::Unknown;
+    case ValueKind::Choice:
+      return ValueShape::Unknown;
+  }
+  return ValueShape::Unknown;
 }
 
 std::optional<bool> Value::as_bool() const {

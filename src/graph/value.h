@@ -27,9 +27,31 @@ enum class ValueKind : uint8_t {
   Choice,             // one of several values (the branches of Fn::If)
 };
 
+// What kind of value CloudFormation hands to the resource, as far as the template proves it; known
+// even when the value itself is not (a Ref to a Number parameter without a default is some
+// number, Fn::Split some list). Value::shape gives it; the rules compare it with the resource
+// specification's types.
+enum class ValueShape : uint8_t {
+  Unknown,  // not proven (an import, a dynamic reference, a mapping entry of mixed kinds)
+  Absent,   // no value (AWS::NoValue)
+  Null,
+  String,
+  Number,
+  Boolean,
+  List,
+  Map,
+};
+
+// "a string", "a number", "a list", ... for messages.
+std::string_view describe(ValueShape shape);
+
 class Value {
  public:
   ValueKind kind = ValueKind::Unknown;
+  // The shape of an Unknown value when the function that made it proves one (Fn::Join: a
+  // string; a Ref to a List<...> parameter without default: a list). For a Scalar, the type it
+  // is known to have beyond its text (a Number parameter's default); Unknown otherwise.
+  ValueShape hint = ValueShape::Unknown;
   std::string text;          // Scalar: the text; ResourceRef: the logical id; AZ(s): the region
                              // ("" for the stack's own region)
   std::string attribute;     // ResourceRef: the Fn::GetAtt attribute, empty for Ref
@@ -67,6 +89,13 @@ class Value {
   bool is_choice() const { return kind == ValueKind::Choice; }
   // Unknown, or a choice with an unknown alternative.
   bool has_unknown() const;
+
+  // What kind of value this is (see ValueShape): a plain scalar as written (30 a number, Yes
+  // and true a boolean, quoted text a string), text built by Fn::Join or Fn::Sub a string, a
+  // Ref to a resource a string, an AZ list a list, an Unknown value its hint. A choice, and a
+  // Fn::GetAtt (typed by the resource specification, which the graph does not know), are
+  // Unknown: look at the alternatives.
+  ValueShape shape() const;
 
   // The alternatives of a choice, or this value alone.
   std::span<const Value> alternatives() const;
@@ -108,6 +137,12 @@ inline Value Value::unknown(const load::Node* at) {
 inline Value Value::absent(const load::Node* at) {
   return make(ValueKind::Absent, at);
 }
+// An Unknown value of a known shape.
+inline Value unknown_shaped(ValueShape shape, const load::Node* at) {
+  Value v = Value::unknown(at);
+  v.hint = shape;
+  return v;
+}
 
 // Makes a choice from alternatives: flattens nested choices, drops duplicates, and gives up
 // (Unknown) past a small bound, so that no combination of conditions costs exponential time.
@@ -117,6 +152,10 @@ constexpr size_t kMaxAlternatives = 16;
 // The longest string the resolver builds (Fn::Join, Fn::Sub); longer is Unknown. CloudFormation
 // takes templates of at most 1 MB, so only repetition (aliases, fan-out) gets past this.
 constexpr size_t kMaxStringLength = 1024 * 1024;
+
+// The YAML 1.1 boolean words that CloudFormation reads as booleans when written plainly (yes,
+// No, ON, off, True, ...; not y/n): their value, or nullopt for any other text.
+std::optional<bool> yaml11_boolean(std::string_view text);
 
 // `text` holds a dynamic reference ({{resolve:ssm:...}}, {{resolve:ssm-secure:...}},
 // {{resolve:secretsmanager:...}}): CloudFormation replaces it at deploy time.

@@ -1,5 +1,7 @@
 // T102 missing-required-property: a property the resource type (or a nested property type)
 // requires is not written, at any depth.
+#include <unordered_set>
+
 #include "rules/checks/spec_rules.h"
 
 namespace stacklint::rules {
@@ -21,6 +23,9 @@ bool removed(const graph::Resolver& resolver, const load::Node* value) {
 }  // namespace
 
 STACKLINT_CHECK(T102) {
+  // A place written once but reached from several resources (a YAML alias) or branches is
+  // reported once.
+  std::unordered_set<const load::Node*> checked;
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
     const spec::ResourceType* type = specrules::checked_type(ctx, resource);
     if (type == nullptr) continue;
@@ -47,9 +52,10 @@ STACKLINT_CHECK(T102) {
       continue;
     }
     specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
-      // Only mappings written in place: through Fn::If or another function, which object
-      // CloudFormation gets depends on what the template does not prove.
-      if (!object.literal) return;
+      // Only objects written as a mapping (in place, or as an Fn::If alternative), and only keys
+      // the mapping lacks in every branch: a key that Fn::If removes in one branch alone is
+      // missing only when the template does not prove which branch CloudFormation takes.
+      if (object.mapping == nullptr || !checked.insert(object.mapping).second) return;
       std::vector<std::string> missing;
       for (const spec::Property* property : required(*object.set)) {
         const load::Node* value = object.mapping->get(property->name);

@@ -125,12 +125,16 @@ class Walker {
   const std::function<void(const Object&)>& visit_;
 };
 
-const std::vector<std::string_view> kSamTypes = {
-    "AWS::Serverless::Api",          "AWS::Serverless::Application",
-    "AWS::Serverless::Connector",    "AWS::Serverless::Function",
-    "AWS::Serverless::GraphQLApi",   "AWS::Serverless::HttpApi",
-    "AWS::Serverless::LayerVersion", "AWS::Serverless::SimpleTable",
-    "AWS::Serverless::StateMachine"};
+const std::vector<std::string_view> kSamTypes = {"AWS::Serverless::Api",
+                                                 "AWS::Serverless::Application",
+                                                 "AWS::Serverless::CapacityProvider",
+                                                 "AWS::Serverless::Connector",
+                                                 "AWS::Serverless::Function",
+                                                 "AWS::Serverless::GraphQLApi",
+                                                 "AWS::Serverless::HttpApi",
+                                                 "AWS::Serverless::LayerVersion",
+                                                 "AWS::Serverless::SimpleTable",
+                                                 "AWS::Serverless::StateMachine"};
 
 // Segment-wise: "A.*.B" is under "A" and names "A.0.B"; "Properties/A/0/B" is "A.0.B".
 bool path_under(std::string_view path, std::string_view meant) {
@@ -164,11 +168,13 @@ const std::vector<std::string_view>& sam_types() {
 bool outside_the_data(std::string_view type) {
   if (starts_with(type, "Custom::") || type == "AWS::CloudFormation::CustomResource") return true;
   if (starts_with(type, "AWS::Serverless::")) return true;
+  // The AWS CDK's metadata resource: CloudFormation accepts it, and no schema describes it.
+  if (type == "AWS::CDK::Metadata") return true;
   // A registry extension is named Organization::Service::Resource (a module adds ::MODULE),
   // each part alphanumeric; AWS and Alexa are AWS's own namespaces, in any case.
+  // A module (...::MODULE) is the registry's to resolve, whatever its prefix looks like.
+  if (type.size() >= 8 && type.substr(type.size() - 8) == "::MODULE") return true;
   std::string_view rest = type;
-  if (rest.size() >= 8 && rest.substr(rest.size() - 8) == "::MODULE")
-    rest = rest.substr(0, rest.size() - 8);
   std::vector<std::string_view> parts;
   while (true) {
     size_t sep = rest.find("::");
