@@ -38,7 +38,7 @@ folders=(aws-cloudformation-templates aws-quickstart widdix-aws-cf-templates
 
 python3 - "$tmp/stacklint.json" "$root/tests/spec_compare_cfnlint.tsv" \
   "$root/tests/spec_compare_differences.tsv" <<'PY'
-import collections, json, sys
+import collections, json, os, sys
 
 stacklint_json, cfnlint_tsv, differences_tsv = sys.argv[1:4]
 MAPPED = {"E3001": "T100", "E3006": "T100", "E3002": "T101", "E3003": "T102",
@@ -121,6 +121,7 @@ for rule, found in stacklint.items():
             differences.add(("stacklint", file, line, rule))
 
 explained = {}
+reasons = {}
 problems = []
 for number, (side, file, line, rule, cls, why) in rows(differences_tsv, 6):
     key = (side, file, int(line), rule)
@@ -131,6 +132,14 @@ for number, (side, file, line, rule, cls, why) in rows(differences_tsv, 6):
     if key in explained:
         problems.append(f"{differences_tsv}:{number}: listed twice")
     explained[key] = cls
+    reasons[key] = why
+
+# For maintainers: SPEC_COMPARE_DUMP=<file> writes today's differences with their recorded
+# explanations (empty where none), a start for the next tests/spec_compare_differences.tsv.
+if os.environ.get("SPEC_COMPARE_DUMP"):
+    with open(os.environ["SPEC_COMPARE_DUMP"], "w", encoding="utf-8") as dump:
+        for d in sorted(differences, key=lambda d: (d[1], d[2], d[0], d[3])):
+            dump.write("\t".join(map(str, d)) + f"\t{explained.get(d, '')}\t{reasons.get(d, '')}\n")
 
 unexplained = sorted(differences - explained.keys())
 stale = sorted(explained.keys() - differences)
