@@ -228,6 +228,17 @@ std::string describe(const Object& object, std::string_view resource_type) {
   return path;
 }
 
+bool generated_key(std::string_view key) {
+  return starts_with(key, "Fn::ForEach::") || key.find("${") != std::string_view::npos ||
+         key.find("&{") != std::string_view::npos;
+}
+
+bool has_generated_keys(const Object& object) {
+  if (object.mapping == nullptr) return false;
+  return std::any_of(object.mapping->pairs.begin(), object.mapping->pairs.end(),
+                     [](const load::Pair& pair) { return generated_key(pair.key->text); });
+}
+
 std::vector<Key> keys_of(const Object& object) {
   std::vector<Key> keys;
   if (object.value == nullptr) {
