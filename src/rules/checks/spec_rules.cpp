@@ -125,6 +125,7 @@ class Walker {
   const std::function<void(const Object&)>& visit_;
 };
 
+// SAM's resource types as of aws-sam-translator 1.110 (sorted: binary search).
 const std::vector<std::string_view> kSamTypes = {"AWS::Serverless::Api",
                                                  "AWS::Serverless::Application",
                                                  "AWS::Serverless::CapacityProvider",
@@ -134,7 +135,8 @@ const std::vector<std::string_view> kSamTypes = {"AWS::Serverless::Api",
                                                  "AWS::Serverless::HttpApi",
                                                  "AWS::Serverless::LayerVersion",
                                                  "AWS::Serverless::SimpleTable",
-                                                 "AWS::Serverless::StateMachine"};
+                                                 "AWS::Serverless::StateMachine",
+                                                 "AWS::Serverless::WebSocketApi"};
 
 // Segment-wise: "A.*.B" is under "A" and names "A.0.B"; "Properties/A/0/B" is "A.0.B".
 bool path_under(std::string_view path, std::string_view meant) {
