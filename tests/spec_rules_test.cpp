@@ -57,4 +57,30 @@ TEST_SUITE("spec rules") {
     CHECK_FALSE(misses.covers("Bucket", "BucketName"));
     CHECK_FALSE(misses.covers("Other", "VersioningConfiguration"));  // Zebra is near nothing
   }
+
+  TEST_CASE("findings offer the closest name as a fix, at the exact text") {
+    rules::FileResult result = testing::lint_text(R"(Resources:
+  Logs:
+    Type: AWS::S3::Bukket
+  Data:
+    Type: "AWS::S3::Bucket"
+    Properties:
+      VersioningConfig: {Status: Enabled}
+Outputs:
+  A: {Value: !GetAtt Data.Arnn}
+  B: {Value: !GetAtt [Data, DomainNme]}
+)",
+                                                  {"T100", "T101", "T108"});
+    std::vector<std::string> fixes;
+    for (const rules::Finding& finding : result.findings) {
+      REQUIRE(finding.fixes.size() == 1);
+      const rules::Fix& fix = finding.fixes[0];
+      fixes.push_back(finding.rule->id + " " + std::to_string(fix.range.begin.line) + ":" +
+                      std::to_string(fix.range.begin.column) + "-" +
+                      std::to_string(fix.range.end.column) + " " + fix.replacement);
+    }
+    CHECK(fixes == std::vector<std::string>{"T100 3:11-26 AWS::S3::Bucket",
+                                            "T101 7:7-23 VersioningConfiguration",
+                                            "T108 9:27-31 Arn", "T108 10:29-38 DomainName"});
+  }
 }

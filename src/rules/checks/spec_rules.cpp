@@ -223,9 +223,10 @@ std::string describe(const Object& object, std::string_view resource_type) {
       path += object.dotted[i];
     }
   }
-  size_t dot = object.dotted.rfind('.');
-  std::string_view last =
-      std::string_view(object.dotted).substr(dot == std::string::npos ? 0 : dot + 1);
+  std::string_view named = object.dotted;  // the last named segment: "Rules" of "Rules.*"
+  while (named.size() >= 2 && named.substr(named.size() - 2) == ".*") named.remove_suffix(2);
+  size_t dot = named.rfind('.');
+  std::string_view last = named.substr(dot == std::string_view::npos ? 0 : dot + 1);
   if (last != object.set->name) path += " (" + std::string(object.set->name) + ")";
   return path;
 }
