@@ -63,10 +63,15 @@ std::optional<std::string> to_re2(std::string_view p) {
         out.append("\\x{8}");
         continue;
       }
-      static constexpr std::string_view kEscapes = "dDwWsSbBnrtfvxpP";
-      if (is_letter(e) && kEscapes.find(e) == std::string_view::npos) {
-        out.push_back(e);  // an identity escape: the letter itself
+      // \Z and \A: not ECMA, but the schemas use them as Python (cfn-lint) reads them, for
+      // the end and the start of the text.
+      if (e == 'Z' || e == 'z') {
+        out.append("\\z");
         continue;
+      }
+      static constexpr std::string_view kEscapes = "dDwWsSbBnrtfvxpPA";
+      if (is_letter(e) && kEscapes.find(e) == std::string_view::npos) {
+        return std::nullopt;  // read differently by ECMA-262 and by Python: not guessed at
       }
       if (e == '_') {
         out.push_back('_');

@@ -14,8 +14,9 @@ class RE2;
 namespace stacklint::rules::patterns {
 
 // The pattern in re2's syntax: \uXXXX and \u{X} become \x{...}, (?<name> becomes (?P<name>,
-// identity escapes of letters (\_ , \a in ECMA's non-Unicode reading) become the letter; nullopt
-// for what re2 has no equivalent of (lookahead/lookbehind, back references).
+// \Z (Python's end of text, which some schemas use) becomes \z; nullopt for what re2 has no
+// equivalent of (lookahead/lookbehind, back references) and for escaped letters that ECMA-262
+// and Python read differently.
 std::optional<std::string> to_re2(std::string_view ecma);
 
 // The compiled pattern, or null when it is skipped (see to_re2, or re2 refuses it). Compiled

@@ -25,6 +25,21 @@ bool is_scalar_shape(ValueShape s) {
   return s == ValueShape::String || s == ValueShape::Number || s == ValueShape::Boolean;
 }
 
+std::string expected(const spec::Shape& shape);
+
+// A union's alternatives as messages name them, nested unions flattened, each once.
+void collect_options(const spec::Shape& shape, std::vector<std::string>& options) {
+  for (const spec::Shape& alternative : shape.alternatives) {
+    if (alternative.kind == Kind::Union) {
+      collect_options(alternative, options);
+      continue;
+    }
+    std::string option = expected(alternative);
+    if (std::find(options.begin(), options.end(), option) == options.end())
+      options.push_back(std::move(option));
+  }
+}
+
 // What a message says a property takes.
 std::string expected(const spec::Shape& shape) {
   switch (shape.kind) {
@@ -49,11 +64,10 @@ std::string expected(const spec::Shape& shape) {
                  ? "a mapping (" + std::string(shape.object->name) + ")"
                  : "a mapping";
     case Kind::Union: {
+      std::vector<std::string> options;
+      collect_options(shape, options);
       std::string text;
-      for (const spec::Shape& alternative : shape.alternatives) {
-        if (!text.empty()) text += " or ";
-        text += expected(alternative);
-      }
+      for (const std::string& option : options) text += (text.empty() ? "" : " or ") + option;
       return text;
     }
     case Kind::Any:
@@ -148,6 +162,11 @@ std::string quoted(std::string_view text) {
     out.append(text);
   }
   return out + "\"";
+}
+
+// A scalar as a message shows it: text in quotes, a number or boolean as written.
+std::string shown(const Value& v) {
+  return v.shape() == ValueShape::String ? quoted(v.text) : v.text;
 }
 
 // "Properties/Rules/0/Status" -> "Rules[0].Status".
@@ -364,14 +383,14 @@ class Walk {
         ++count;
       }
       if (count == 0 && !shape.alternatives.empty()) {
-        type_issue(at, path, shape, quoted(v.text), v);
+        type_issue(at, path, shape, shown(v), v);
         return;
       }
       if (count != 1) return;  // several readings: no constraint is certain
       use = found;
     }
     if (!scalar_fits(v, use->kind)) {
-      type_issue(at, path, *use, quoted(v.text), v);
+      type_issue(at, path, *use, shown(v), v);
       return;
     }
     const spec::Constraints& c = use->constraints;
@@ -405,8 +424,11 @@ class Walk {
                           "the string \"" +
                           v.text + "\". Quote it ('" + written->text +
                           "') to keep the word, or write " + v.text + ".";
-    add(Problem::YamlBoolean, at, path, std::move(message),
-        "The unquoted YAML 1.1 boolean word reaches the resource as \"" + v.text + "\".", v);
+    std::string for_default = "The default is written " + written->text +
+                              " without quotes: YAML 1.1 reads it as a boolean, so " + name +
+                              " gets the string \"" + v.text + "\". Quote the default ('" +
+                              written->text + "') to keep the word.";
+    add(Problem::YamlBoolean, at, path, std::move(message), std::move(for_default), v);
   }
 
   void allowed(const Value& v, const spec::Constraints& c, const std::string& path,
