@@ -48,7 +48,7 @@ STACKLINT_CHECK(T101) {
     if (type == nullptr) continue;
     specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
-        if (object.set->find(key.name) != nullptr) continue;
+        if (object.set->find(key.name) != nullptr || specrules::generated_key(key.name)) continue;
         // A read-only property (an attribute) written in Properties: CloudFormation's handling
         // varies by type, and cfn-lint accepts it; not proven wrong.
         if (object.dotted.empty() && type->attribute(key.name) != nullptr) continue;

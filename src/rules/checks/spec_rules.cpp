@@ -125,6 +125,7 @@ class Walker {
   const std::function<void(const Object&)>& visit_;
 };
 
+// SAM's resource types as of aws-sam-translator 1.110 (sorted: binary search).
 const std::vector<std::string_view> kSamTypes = {"AWS::Serverless::Api",
                                                  "AWS::Serverless::Application",
                                                  "AWS::Serverless::CapacityProvider",
@@ -134,7 +135,8 @@ const std::vector<std::string_view> kSamTypes = {"AWS::Serverless::Api",
                                                  "AWS::Serverless::HttpApi",
                                                  "AWS::Serverless::LayerVersion",
                                                  "AWS::Serverless::SimpleTable",
-                                                 "AWS::Serverless::StateMachine"};
+                                                 "AWS::Serverless::StateMachine",
+                                                 "AWS::Serverless::WebSocketApi"};
 
 // Segment-wise: "A.*.B" is under "A" and names "A.0.B"; "Properties/A/0/B" is "A.0.B".
 bool path_under(std::string_view path, std::string_view meant) {
@@ -221,11 +223,23 @@ std::string describe(const Object& object, std::string_view resource_type) {
       path += object.dotted[i];
     }
   }
-  size_t dot = object.dotted.rfind('.');
-  std::string_view last =
-      std::string_view(object.dotted).substr(dot == std::string::npos ? 0 : dot + 1);
+  std::string_view named = object.dotted;  // the last named segment: "Rules" of "Rules.*"
+  while (named.size() >= 2 && named.substr(named.size() - 2) == ".*") named.remove_suffix(2);
+  size_t dot = named.rfind('.');
+  std::string_view last = named.substr(dot == std::string_view::npos ? 0 : dot + 1);
   if (last != object.set->name) path += " (" + std::string(object.set->name) + ")";
   return path;
+}
+
+bool generated_key(std::string_view key) {
+  return starts_with(key, "Fn::ForEach::") || key.find("${") != std::string_view::npos ||
+         key.find("&{") != std::string_view::npos;
+}
+
+bool has_generated_keys(const Object& object) {
+  if (object.mapping == nullptr) return false;
+  return std::any_of(object.mapping->pairs.begin(), object.mapping->pairs.end(),
+                     [](const load::Pair& pair) { return generated_key(pair.key->text); });
 }
 
 std::vector<Key> keys_of(const Object& object) {

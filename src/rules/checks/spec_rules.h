@@ -54,6 +54,12 @@ void for_each_object(const graph::Resolver& resolver, const graph::Resource& res
 // type ("LifecycleConfiguration.Rules[] (Rule)").
 std::string describe(const Object& object, std::string_view resource_type);
 
+// A key that Fn::ForEach (AWS::LanguageExtensions) expands: the loop itself, or a name with a
+// loop placeholder (${Name}, &{Name}). What it becomes is known only after the transform.
+bool generated_key(std::string_view key);
+// Whether an object's mapping has such a key, so that its final keys are not known.
+bool has_generated_keys(const Object& object);
+
 // The written keys of an object, with where each is written (null when it is not).
 struct Key {
   std::string_view name;

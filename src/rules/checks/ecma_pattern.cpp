@@ -1,0 +1,137 @@
+#include "rules/checks/ecma_pattern.h"
+
+#include <re2/re2.h>
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+namespace stacklint::rules::patterns {
+
+namespace {
+
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool is_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+}  // namespace
+
+std::optional<std::string> to_re2(std::string_view p) {
+  std::string out;
+  out.reserve(p.size() + 8);
+  bool in_class = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      if (i + 1 >= p.size()) return std::nullopt;
+      char e = p[++i];
+      if (e == 'u') {
+        if (i + 1 < p.size() && p[i + 1] == '{') {
+          size_t close = p.find('}', i + 2);
+          if (close == std::string_view::npos) return std::nullopt;
+          out.append("\\x{").append(p.substr(i + 2, close - i - 2)).append("}");
+          i = close;
+        } else if (i + 4 < p.size() && is_hex(p[i + 1]) && is_hex(p[i + 2]) && is_hex(p[i + 3]) &&
+                   is_hex(p[i + 4])) {
+          out.append("\\x{").append(p.substr(i + 1, 4)).append("}");
+          i += 4;
+        } else {
+          return std::nullopt;
+        }
+        continue;
+      }
+      if (e >= '1' && e <= '9' && !in_class) return std::nullopt;  // a back reference
+      if (e == 'k' && i + 1 < p.size() && p[i + 1] == '<') return std::nullopt;
+      if (e == 'c' && i + 1 < p.size() && is_letter(p[i + 1])) {
+        char control = static_cast<char>(p[++i] % 32);
+        char buffer[16];
+        std::snprintf(buffer, sizeof buffer, "\\x{%x}", control);
+        out.append(buffer);
+        continue;
+      }
+      if (e == '0') {
+        out.append("\\x{0}");
+        continue;
+      }
+      if (in_class && e == 'b') {  // backspace inside a class
+        out.append("\\x{8}");
+        continue;
+      }
+      // \Z and \A: not ECMA, but the schemas use them as Python (cfn-lint) reads them, for
+      // the end and the start of the text.
+      if (e == 'Z' || e == 'z') {
+        out.append("\\z");
+        continue;
+      }
+      static constexpr std::string_view kEscapes = "dDwWsSbBnrtfvxpPA";
+      if (is_letter(e) && kEscapes.find(e) == std::string_view::npos) {
+        return std::nullopt;  // read differently by ECMA-262 and by Python: not guessed at
+      }
+      if (e == '_') {
+        out.push_back('_');
+        continue;
+      }
+      out.push_back('\\');
+      out.push_back(e);
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      out.push_back(c);
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out.push_back(c);
+      if (i + 1 < p.size() && p[i + 1] == '^') out.push_back(p[++i]);
+      if (i + 1 < p.size() && p[i + 1] == ']') {
+        // ECMA's [] matches nothing and [^] anything; re2 reads ] there as a member.
+        return std::nullopt;
+      }
+      continue;
+    }
+    if (c == '(' && i + 2 < p.size() && p[i + 1] == '?') {
+      char k = p[i + 2];
+      if (k == '=' || k == '!') return std::nullopt;  // lookahead
+      if (k == '<' && i + 3 < p.size() && (p[i + 3] == '=' || p[i + 3] == '!')) {
+        return std::nullopt;  // lookbehind
+      }
+      if (k == '<') {
+        out.append("(?P<");
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+const re2::RE2* compiled(std::string_view pattern) {
+  static std::shared_mutex mutex;
+  static std::unordered_map<std::string_view, std::unique_ptr<re2::RE2>> cache;
+  {
+    std::shared_lock lock(mutex);
+    auto it = cache.find(pattern);
+    if (it != cache.end()) return it->second.get();
+  }
+  std::unique_ptr<re2::RE2> regex;
+  if (std::optional<std::string> translated = to_re2(pattern)) {
+    re2::RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(8 << 20);
+    regex = std::make_unique<re2::RE2>(*translated, options);
+    if (!regex->ok()) regex.reset();
+  }
+  std::unique_lock lock(mutex);
+  auto [it, inserted] = cache.try_emplace(pattern, std::move(regex));
+  return it->second.get();
+}
+
+}  // namespace stacklint::rules::patterns
