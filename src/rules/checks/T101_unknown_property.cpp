@@ -16,7 +16,7 @@ void check_resource_keys(CheckContext& ctx, const graph::Resource& resource, boo
     const std::string& key = pair.key->text;
     if (specrules::is_resource_attribute(key)) continue;
     if (sam && (key == "Connectors" || key == "IgnoreGlobals")) continue;
-    std::string_view meant = validity::closest(key, specrules::resource_attributes());
+    std::string_view meant = specrules::resource_key_near_miss(resource, key);
     std::string message = resource.id + " has " + key +
                           ", which is not a resource attribute: CloudFormation rejects the "
                           "template. A resource takes Type, Properties, DependsOn, Condition, "
@@ -48,10 +48,7 @@ STACKLINT_CHECK(T101) {
     if (type == nullptr) continue;
     specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
-        if (object.set->find(key.name) != nullptr || specrules::generated_key(key.name)) continue;
-        // A read-only property (an attribute) written in Properties: CloudFormation's handling
-        // varies by type, and cfn-lint accepts it; not proven wrong.
-        if (object.dotted.empty() && type->attribute(key.name) != nullptr) continue;
+        if (!specrules::is_unknown_key(object, *type, key.name)) continue;
         if (key.key != nullptr && !reported.insert(key.key).second) continue;
         std::string_view meant = object.set->closest(key.name);
         std::string where = specrules::describe(object, resource.type);
