@@ -37,6 +37,7 @@ TEST_SUITE("spec rules") {
     testing::GraphedTemplate t(R"(Resources:
   Bucket:
     Type: AWS::S3::Bucket
+    DeletionPolcy: Retain
     Properties:
       VersioningConfig: {Status: Enabled}
       LifecycleConfiguration:
@@ -47,7 +48,7 @@ TEST_SUITE("spec rules") {
     Properties:
       Zebra: 1
 )");
-    NearMisses misses(*t.tmpl, *t.resolver);
+    NearMisses misses(*t.tmpl, *t.resolver, false);
     CHECK(misses.covers("Bucket", "VersioningConfiguration"));
     CHECK(misses.covers("Bucket", "VersioningConfiguration.Status"));
     CHECK(misses.covers("Bucket", "Properties/VersioningConfiguration/Status"));
@@ -55,6 +56,8 @@ TEST_SUITE("spec rules") {
     CHECK(misses.covers("Bucket", "Properties/LifecycleConfiguration/Rules/0/Status"));
     CHECK_FALSE(misses.covers("Bucket", "LifecycleConfiguration.Rules.*.Id"));
     CHECK_FALSE(misses.covers("Bucket", "BucketName"));
+    CHECK(misses.covers("Bucket", "@DeletionPolicy"));
+    CHECK_FALSE(misses.covers("Bucket", "@UpdateReplacePolicy"));
     CHECK_FALSE(misses.covers("Other", "VersioningConfiguration"));  // Zebra is near nothing
   }
 

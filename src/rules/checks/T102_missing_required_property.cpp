@@ -1,5 +1,6 @@
 // T102 missing-required-property: a property the resource type (or a nested property type)
 // requires is not written, at any depth.
+#include <algorithm>
 #include <unordered_set>
 
 #include "rules/checks/spec_rules.h"
@@ -57,18 +58,20 @@ STACKLINT_CHECK(T102) {
       // missing only when the template does not prove which branch CloudFormation takes.
       if (object.mapping == nullptr || !checked.insert(object.mapping).second) return;
       if (specrules::has_generated_keys(object)) return;  // a loop may write what is missing
+      std::vector<const spec::Property*> required_here = required(*object.set);
+      if (required_here.empty()) return;
+      // A required property written misspelled is T101's: "did you mean" says more.
+      std::vector<std::string_view> meant;
+      for (const load::Pair& pair : object.mapping->pairs) {
+        if (specrules::is_unknown_key(object, *type, pair.key->text))
+          meant.push_back(object.set->closest(pair.key->text));
+      }
       std::vector<std::string> missing;
-      for (const spec::Property* property : required(*object.set)) {
+      for (const spec::Property* property : required_here) {
         const load::Node* value = object.mapping->get(property->name);
         if (value != nullptr && !removed(ctx.resolver, value)) continue;
-        // A near miss is T101's: "did you mean" says more than "missing".
-        bool misspelled = false;
-        for (const load::Pair& pair : object.mapping->pairs) {
-          if (object.set->find(pair.key->text) == nullptr &&
-              specrules::near_miss(*object.set, pair.key->text) == property->name)
-            misspelled = true;
-        }
-        if (!misspelled) missing.emplace_back(property->name);
+        if (std::find(meant.begin(), meant.end(), property->name) == meant.end())
+          missing.emplace_back(property->name);
       }
       if (missing.empty()) return;
       std::string names;

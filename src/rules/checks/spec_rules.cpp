@@ -196,9 +196,41 @@ bool outside_the_data(std::string_view type) {
   return first != "aws" && first != "alexa";
 }
 
+bool is_rain(std::string_view key) {
+  return starts_with(key, "Rain::") || starts_with(key, "Fn::Rain::");
+}
+
+Rewrites::Rewrites(const graph::Template& tmpl) {
+  for (const std::string& transform : tmpl.transforms()) {
+    if (transform != "AWS::Serverless-2016-10-31" && transform != "AWS::LanguageExtensions" &&
+        transform != "AWS::Include")
+      all_ = true;
+  }
+  if (all_) return;
+  const load::Node* root = tmpl.root();
+  const load::Node* resources = root->get("Resources");
+  for (const load::Node* level : {root, resources}) {
+    if (level == nullptr) continue;
+    for (const load::Pair& pair : level->pairs) {
+      if (pair.key->text == "Fn::Transform") all_ = true;
+    }
+  }
+  std::vector<const load::Node*> pending{root};
+  while (!pending.empty() && !all_) {
+    const load::Node* node = pending.back();
+    pending.pop_back();
+    for (const load::Node* item : node->items) pending.push_back(item);
+    for (const load::Pair& pair : node->pairs) {
+      if (is_rain(pair.key->text)) all_ = true;
+      pending.push_back(pair.value);
+    }
+  }
+}
+
 const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource& resource) {
   if (resource.type.empty() || outside_the_data(resource.type)) return nullptr;
-  if (ctx.shared<validity::Generated>(ctx.tmpl).opaque()) return nullptr;
+  if (ctx.shared<Rewrites>(ctx.tmpl).all()) return nullptr;
+  if (resource.node->is_mapping() && resource.node->get("Fn::Transform") != nullptr) return nullptr;
   return spec::find_resource_type(resource.type);
 }
 
@@ -232,8 +264,8 @@ std::string describe(const Object& object, std::string_view resource_type) {
 }
 
 bool generated_key(std::string_view key) {
-  return starts_with(key, "Fn::ForEach::") || key.find("${") != std::string_view::npos ||
-         key.find("&{") != std::string_view::npos;
+  return starts_with(key, "Fn::ForEach::") || key == "Fn::Transform" ||
+         key.find("${") != std::string_view::npos || key.find("&{") != std::string_view::npos;
 }
 
 bool has_generated_keys(const Object& object) {
@@ -298,19 +330,35 @@ bool is_resource_attribute(std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
-std::string_view near_miss(const spec::PropertySet& set, std::string_view written) {
-  if (set.find(written) != nullptr) return {};
-  return set.closest(written);
+bool is_unknown_key(const Object& object, const spec::ResourceType& type, std::string_view key) {
+  if (object.set->find(key) != nullptr || generated_key(key)) return false;
+  // A read-only property (an attribute) written in Properties: CloudFormation's handling varies
+  // by type, and cfn-lint accepts it; not proven wrong.
+  return !(object.dotted.empty() && type.attribute(key) != nullptr);
 }
 
-NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver) {
+std::string_view resource_key_near_miss(const graph::Resource& resource, std::string_view key) {
+  if (is_resource_attribute(key) || resource.type.starts_with("AWS::Serverless::")) return {};
+  if (key == "Connectors" || key == "IgnoreGlobals") return {};  // SAM's, on any resource
+  return validity::closest(key, resource_attributes());
+}
+
+NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver, bool opaque) {
+  if (opaque) return;  // T101 reports nothing: nothing is left to it
   for (const graph::Resource& resource : tmpl.resources()) {
+    if (resource.node->is_mapping()) {
+      for (const load::Pair& pair : resource.node->pairs) {
+        std::string_view meant = resource_key_near_miss(resource, pair.key->text);
+        if (!meant.empty()) meant_[resource.id].push_back("@" + std::string(meant));
+      }
+    }
     if (resource.properties == nullptr || outside_the_data(resource.type)) continue;
     const spec::ResourceType* type = spec::find_resource_type(resource.type);
     if (type == nullptr) continue;
     for_each_object(resolver, resource, *type, [&](const Object& object) {
       for (const Key& key : keys_of(object)) {
-        std::string_view meant = near_miss(*object.set, key.name);
+        if (!is_unknown_key(object, *type, key.name)) continue;
+        std::string_view meant = object.set->closest(key.name);
         if (meant.empty()) continue;
         std::string path =
             object.dotted.empty() ? std::string(meant) : object.dotted + "." + std::string(meant);
@@ -318,6 +366,11 @@ NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resol
       }
     });
   }
+}
+
+const NearMisses& near_misses(CheckContext& ctx) {
+  bool opaque = ctx.shared<Rewrites>(ctx.tmpl).all();
+  return ctx.shared<NearMisses>(ctx.tmpl, ctx.resolver, opaque);
 }
 
 bool NearMisses::covers(std::string_view resource, std::string_view path) const {
@@ -330,18 +383,21 @@ bool NearMisses::covers(std::string_view resource, std::string_view path) const 
 void drop_near_miss_findings(CheckContext& ctx, std::vector<Finding>& findings, size_t first) {
   if (first >= findings.size() || ctx.rule.id.empty() || ctx.rule.id[0] == 'T') return;
   const NearMisses* misses = nullptr;
-  auto kept = std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
-                             [&](const Finding& finding) {
-                               if (finding.resource.empty()) return false;
-                               std::string prefix = "Resources/" + finding.resource + "/";
-                               if (!starts_with(finding.path, prefix)) return false;
-                               std::string_view path =
-                                   std::string_view(finding.path).substr(prefix.size());
-                               if (path.empty() || path[0] == '@') return false;
-                               if (misses == nullptr)
-                                 misses = &ctx.shared<NearMisses>(ctx.tmpl, ctx.resolver);
-                               return misses->covers(finding.resource, path);
-                             });
+  auto kept = std::remove_if(
+      findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
+      [&](const Finding& finding) {
+        if (finding.resource.empty()) return false;
+        std::string prefix = "Resources/" + finding.resource + "/";
+        if (!starts_with(finding.path, prefix)) return false;
+        std::string_view path = std::string_view(finding.path).substr(prefix.size());
+        if (path.empty()) return false;
+        if (misses == nullptr) misses = &near_misses(ctx);
+        // "DeletionPolicy": a resource attribute, not a property.
+        std::string_view first_segment = path.substr(0, path.find('/'));
+        if (path[0] != '@' && is_resource_attribute(first_segment) && first_segment != "Properties")
+          return misses->covers(finding.resource, "@" + std::string(first_segment));
+        return misses->covers(finding.resource, path);
+      });
   findings.erase(kept, findings.end());
 }
 
