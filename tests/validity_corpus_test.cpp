@@ -29,7 +29,8 @@ namespace {
 const fs::path kCorpus = STACKLINT_SOURCE_DIR "/../shared/corpus";
 
 const std::vector<std::string> kErrorRules = {"T002", "T003", "T005", "T006", "T010", "T011",
-                                              "T012", "T013", "T014", "T015", "T020"};
+                                              "T012", "T013", "T014", "T015", "T020", "T103",
+                                              "T104", "T105", "T106", "T107"};
 
 using Entry = std::tuple<std::string, std::string, uint32_t>;  // file, rule, line
 
