@@ -8,7 +8,8 @@ properties, nested property types, required flags, GetAtt attributes and documen
 CFNLINT_DIR is an unpacked cfn-lint (PyPI, MIT-0) package folder: its bundled CloudFormation
 registry schemas (data/schemas/resources, us-east-1) add the constraints that the first source
 lacks (enum, pattern, minimum/maximum, minLength/maxLength, minItems/maxItems), matched by
-resource type and property path.
+resource type and property path, and GetAtt attributes the first lacks (readOnlyProperties, and
+cfn-lint's record of the writable properties CloudFormation's GetAtt also reads).
 
 The output, read lazily by src/spec/spec.cpp:
   line 1:    {"source": "...", "types": N}
@@ -103,6 +104,61 @@ class Registry:
         return extra if isinstance(extra, dict) else None
 
 
+def getatt_facts(cfnlint_dir):
+    """cfn-lint's record of CloudFormation's legacy Fn::GetAtt on writable properties: the types
+    whose every property GetAtt reads, and per type the few properties it reads."""
+    import ast
+
+    path = os.path.join(cfnlint_dir, "schema", "_getatts.py")
+    every, some = [], {}
+    if not os.path.exists(path):
+        return every, some
+    with open(path) as f:
+        tree = ast.parse(f.read())
+    for node in tree.body:
+        target = getattr(node, "target", None) or (node.targets[0] if getattr(node, "targets", None) else None)
+        name = getattr(target, "id", "")
+        if name == "_all_property_types":
+            every = ast.literal_eval(node.value)
+        elif name == "_exceptions":
+            some = ast.literal_eval(node.value)
+    return every, some
+
+
+def leaf_paths(registry, node, prefix, depth=0):
+    """Dotted paths of a registry property's scalar leaves (and lists of scalars)."""
+    node = registry.resolve(node)
+    if node is None or depth > 8:
+        return [prefix]
+    types = node.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "object" in types and isinstance(node.get("properties"), dict):
+        out = []
+        for name, sub in node["properties"].items():
+            out += leaf_paths(registry, sub, prefix + "." + name, depth + 1)
+        return out
+    if "array" in types:
+        items = registry.resolve(node.get("items")) or {}
+        item_types = items.get("type")
+        if item_types in ("object", "array"):
+            return []
+    return [prefix]
+
+
+def registry_attributes(name, schema, every, some):
+    """Attribute names the registry schema gives: readOnlyProperties, and the legacy ones."""
+    if schema is None:
+        return []
+    registry = Registry(schema)
+    out = ["/".join(p.split("/")[2:]).replace("/", ".") for p in schema.get("readOnlyProperties", [])
+           if p.startswith("/properties/")]
+    out += some.get(name, [])
+    if name in every:
+        for prop, sub in schema.get("properties", {}).items():
+            out += leaf_paths(registry, sub, prop)
+    return out
+
+
 def constraints(registry, node, kind):
     """The registry's constraints on a value of this kind, as the type object's keys."""
     node = registry.resolve(node) if registry else None
@@ -190,6 +246,7 @@ def main():
         db = json.load(f)["schema"]
     db_types = {t["$id"]: t for t in db["typeDefinition"]["entities"]}
     schemas = registry_schemas(cfnlint_dir)
+    every, some = getatt_facts(cfnlint_dir)
     cfnlint_version = "?"
     with open(os.path.join(cfnlint_dir, "version.py")) as f:
         m = re.search(r'__version__ = "([^"]+)"', f.read())
@@ -206,7 +263,10 @@ def main():
         if r.get("cloudFormationTransform"):
             out["s"] = 1
         out["p"] = block.properties(r.get("properties", {}), schema)
-        out["a"] = [[a, block.type_of(r["attributes"][a]["type"], None)] for a in sorted(r.get("attributes", {}))]
+        attributes = {a: block.type_of(r["attributes"][a]["type"], None) for a in r.get("attributes", {})}
+        for a in registry_attributes(name, schema, every, some):
+            attributes.setdefault(a, "*")
+        out["a"] = [[a, attributes[a]] for a in sorted(attributes)]
         out["t"] = block.types
         blocks[name] = json.dumps(out, separators=(",", ":"), ensure_ascii=False)
 

@@ -344,14 +344,17 @@ bool names_near_miss(CheckContext& ctx, const graph::Resource& resource, const l
     for (const load::Node* item : node->items) pending.push_back(item);
     for (const load::Pair& pair : node->pairs) {
       const std::string& key = pair.key->text;
-      if (key == "property" || key == "report-at") {
+      if (key == "property" || key == "report-at" || key == "attribute") {
         std::vector<const load::Node*> paths =
             pair.value->is_sequence() ? pair.value->items : std::vector{pair.value};
         for (const load::Node* path : paths) {
-          if (!path->is_scalar() || path->text.empty() || path->text[0] == '@') continue;
-          if (misses == nullptr)
-            misses = &ctx.shared<specrules::NearMisses>(ctx.tmpl, ctx.resolver);
-          if (misses->covers(resource.id, path->text)) return true;
+          if (!path->is_scalar() || path->text.empty()) continue;
+          if (misses == nullptr) misses = &specrules::near_misses(ctx);
+          // `attribute: DeletionPolicy` and `report-at: "@DeletionPolicy"` name resource
+          // attributes; the rest, properties.
+          std::string name =
+              key == "attribute" && path->text[0] != '@' ? "@" + path->text : path->text;
+          if (misses->covers(resource.id, name)) return true;
         }
       } else {
         pending.push_back(pair.value);

@@ -22,9 +22,9 @@ char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Edit distance (insert, delete, substitute, swap neighbours; case differences cost nothing,
-// as "S3::bucket" is as likely a typo as any), or limit + 1 once it is sure to exceed limit.
-size_t distance_within(std::string_view a, std::string_view b, size_t limit) {
+}  // namespace
+
+size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit) {
   if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
   thread_local std::vector<size_t> before, previous, row;
   before.assign(b.size() + 1, 0);
@@ -51,6 +51,8 @@ size_t distance_within(std::string_view a, std::string_view b, size_t limit) {
   return std::min(previous[b.size()], limit + 1);
 }
 
+namespace {
+
 bool prefix_of(std::string_view shorter, std::string_view longer) {
   if (shorter.size() > longer.size()) return false;
   for (size_t i = 0; i < shorter.size(); ++i) {
@@ -71,7 +73,7 @@ std::string_view closest_of(std::string_view name, const Names& candidates) {
   size_t best_score = limit + 2;  // limit + 1: a truncation
   for (std::string_view candidate : candidates) {
     if (candidate == name) return {};
-    size_t score = distance_within(name, candidate, std::min(limit, best_score));
+    size_t score = edit_distance_within(name, candidate, std::min(limit, best_score));
     if (score > std::min(limit, best_score)) {
       const std::string_view& shorter = name.size() < candidate.size() ? name : candidate;
       const std::string_view& longer = name.size() < candidate.size() ? candidate : name;
@@ -137,25 +139,14 @@ class Parser {
     const rapidjson::Value* k = field(type, "k");
     std::string_view kind = text_of(k != nullptr ? *k : type);
     if (kind.size() != 1) return out;
+    // The scalar kinds by their letter; the others need more than the letter.
+    static constexpr std::pair<char, Kind> kScalars[] = {
+        {'s', Kind::String},  {'i', Kind::Integer}, {'n', Kind::Number},
+        {'b', Kind::Boolean}, {'j', Kind::Json},    {'d', Kind::Timestamp}};
+    for (const auto& [letter, scalar] : kScalars) {
+      if (kind[0] == letter) out.kind = scalar;
+    }
     switch (kind[0]) {
-      case 's':
-        out.kind = Kind::String;
-        break;
-      case 'i':
-        out.kind = Kind::Integer;
-        break;
-      case 'n':
-        out.kind = Kind::Number;
-        break;
-      case 'b':
-        out.kind = Kind::Boolean;
-        break;
-      case 'j':
-        out.kind = Kind::Json;
-        break;
-      case 'd':
-        out.kind = Kind::Timestamp;
-        break;
       case 't':
         out.kind = Kind::Object;
         out.object = &tag_properties();

@@ -112,6 +112,11 @@ std::string_view closest_resource_type(std::string_view name);
 // Every type name in the data, sorted.
 std::span<const std::string_view> resource_type_names();
 
+// Optimal string alignment distance (insertions, deletions, substitutions and swaps of
+// neighbours each cost one; ASCII case differences cost nothing), or limit + 1 once it is sure
+// to exceed `limit`. The "did you mean" measure of the suggestions here and of the rules.
+size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit);
+
 // Where the data came from, as stamped by tools/update-spec.sh
 // ("@aws-cdk/aws-service-spec 0.1.216; cfn-lint 1.51.0 registry schemas (us-east-1)").
 std::string_view data_source();

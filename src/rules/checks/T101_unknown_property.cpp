@@ -16,7 +16,7 @@ void check_resource_keys(CheckContext& ctx, const graph::Resource& resource, boo
     const std::string& key = pair.key->text;
     if (specrules::is_resource_attribute(key)) continue;
     if (sam && (key == "Connectors" || key == "IgnoreGlobals")) continue;
-    std::string_view meant = validity::closest(key, specrules::resource_attributes());
+    std::string_view meant = specrules::resource_key_near_miss(resource, key);
     std::string message = resource.id + " has " + key +
                           ", which is not a resource attribute: CloudFormation rejects the "
                           "template. A resource takes Type, Properties, DependsOn, Condition, "
@@ -38,15 +38,17 @@ STACKLINT_CHECK(T101) {
   const validity::Generated& generated = ctx.shared<validity::Generated>(ctx.tmpl);
   if (generated.opaque()) return;
   bool sam = generated.sam();
+  // A place written once but reached from several resources (a YAML alias) or branches is
+  // reported once.
+  std::unordered_set<const load::Node*> reported;
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
-    check_resource_keys(ctx, resource, sam);
+    // SAM's types: the transform reads their keys, and drops what it does not know.
+    if (!resource.type.starts_with("AWS::Serverless::")) check_resource_keys(ctx, resource, sam);
     const spec::ResourceType* type = specrules::checked_type(ctx, resource);
     if (type == nullptr) continue;
-    // Keys reached twice (an alias, or two branches resolving to one mapping) are reported once.
-    std::unordered_set<const load::Node*> reported;
     specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
-        if (object.set->find(key.name) != nullptr) continue;
+        if (!specrules::is_unknown_key(object, *type, key.name)) continue;
         if (key.key != nullptr && !reported.insert(key.key).second) continue;
         std::string_view meant = object.set->closest(key.name);
         std::string where = specrules::describe(object, resource.type);

@@ -1,5 +1,8 @@
 // T102 missing-required-property: a property the resource type (or a nested property type)
 // requires is not written, at any depth.
+#include <algorithm>
+#include <unordered_set>
+
 #include "rules/checks/spec_rules.h"
 
 namespace stacklint::rules {
@@ -21,6 +24,9 @@ bool removed(const graph::Resolver& resolver, const load::Node* value) {
 }  // namespace
 
 STACKLINT_CHECK(T102) {
+  // A place written once but reached from several resources (a YAML alias) or branches is
+  // reported once.
+  std::unordered_set<const load::Node*> checked;
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
     const spec::ResourceType* type = specrules::checked_type(ctx, resource);
     if (type == nullptr) continue;
@@ -47,21 +53,25 @@ STACKLINT_CHECK(T102) {
       continue;
     }
     specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
-      // Only mappings written in place: through Fn::If or another function, which object
-      // CloudFormation gets depends on what the template does not prove.
-      if (!object.literal) return;
+      // Only objects written as a mapping (in place, or as an Fn::If alternative), and only keys
+      // the mapping lacks in every branch: a key that Fn::If removes in one branch alone is
+      // missing only when the template does not prove which branch CloudFormation takes.
+      if (object.mapping == nullptr || !checked.insert(object.mapping).second) return;
+      if (specrules::has_generated_keys(object)) return;  // a loop may write what is missing
+      std::vector<const spec::Property*> required_here = required(*object.set);
+      if (required_here.empty()) return;
+      // A required property written misspelled is T101's: "did you mean" says more.
+      std::vector<std::string_view> meant;
+      for (const load::Pair& pair : object.mapping->pairs) {
+        if (specrules::is_unknown_key(object, *type, pair.key->text))
+          meant.push_back(object.set->closest(pair.key->text));
+      }
       std::vector<std::string> missing;
-      for (const spec::Property* property : required(*object.set)) {
+      for (const spec::Property* property : required_here) {
         const load::Node* value = object.mapping->get(property->name);
         if (value != nullptr && !removed(ctx.resolver, value)) continue;
-        // A near miss is T101's: "did you mean" says more than "missing".
-        bool misspelled = false;
-        for (const load::Pair& pair : object.mapping->pairs) {
-          if (object.set->find(pair.key->text) == nullptr &&
-              specrules::near_miss(*object.set, pair.key->text) == property->name)
-            misspelled = true;
-        }
-        if (!misspelled) missing.emplace_back(property->name);
+        if (std::find(meant.begin(), meant.end(), property->name) == meant.end())
+          missing.emplace_back(property->name);
       }
       if (missing.empty()) return;
       std::string names;

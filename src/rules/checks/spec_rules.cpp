@@ -125,12 +125,18 @@ class Walker {
   const std::function<void(const Object&)>& visit_;
 };
 
-const std::vector<std::string_view> kSamTypes = {
-    "AWS::Serverless::Api",          "AWS::Serverless::Application",
-    "AWS::Serverless::Connector",    "AWS::Serverless::Function",
-    "AWS::Serverless::GraphQLApi",   "AWS::Serverless::HttpApi",
-    "AWS::Serverless::LayerVersion", "AWS::Serverless::SimpleTable",
-    "AWS::Serverless::StateMachine"};
+// SAM's resource types as of aws-sam-translator 1.110 (sorted: binary search).
+const std::vector<std::string_view> kSamTypes = {"AWS::Serverless::Api",
+                                                 "AWS::Serverless::Application",
+                                                 "AWS::Serverless::CapacityProvider",
+                                                 "AWS::Serverless::Connector",
+                                                 "AWS::Serverless::Function",
+                                                 "AWS::Serverless::GraphQLApi",
+                                                 "AWS::Serverless::HttpApi",
+                                                 "AWS::Serverless::LayerVersion",
+                                                 "AWS::Serverless::SimpleTable",
+                                                 "AWS::Serverless::StateMachine",
+                                                 "AWS::Serverless::WebSocketApi"};
 
 // Segment-wise: "A.*.B" is under "A" and names "A.0.B"; "Properties/A/0/B" is "A.0.B".
 bool path_under(std::string_view path, std::string_view meant) {
@@ -164,11 +170,13 @@ const std::vector<std::string_view>& sam_types() {
 bool outside_the_data(std::string_view type) {
   if (starts_with(type, "Custom::") || type == "AWS::CloudFormation::CustomResource") return true;
   if (starts_with(type, "AWS::Serverless::")) return true;
+  // The AWS CDK's metadata resource: CloudFormation accepts it, and no schema describes it.
+  if (type == "AWS::CDK::Metadata") return true;
   // A registry extension is named Organization::Service::Resource (a module adds ::MODULE),
   // each part alphanumeric; AWS and Alexa are AWS's own namespaces, in any case.
+  // A module (...::MODULE) is the registry's to resolve, whatever its prefix looks like.
+  if (type.size() >= 8 && type.substr(type.size() - 8) == "::MODULE") return true;
   std::string_view rest = type;
-  if (rest.size() >= 8 && rest.substr(rest.size() - 8) == "::MODULE")
-    rest = rest.substr(0, rest.size() - 8);
   std::vector<std::string_view> parts;
   while (true) {
     size_t sep = rest.find("::");
@@ -215,11 +223,23 @@ std::string describe(const Object& object, std::string_view resource_type) {
       path += object.dotted[i];
     }
   }
-  size_t dot = object.dotted.rfind('.');
-  std::string_view last =
-      std::string_view(object.dotted).substr(dot == std::string::npos ? 0 : dot + 1);
+  std::string_view named = object.dotted;  // the last named segment: "Rules" of "Rules.*"
+  while (named.size() >= 2 && named.substr(named.size() - 2) == ".*") named.remove_suffix(2);
+  size_t dot = named.rfind('.');
+  std::string_view last = named.substr(dot == std::string_view::npos ? 0 : dot + 1);
   if (last != object.set->name) path += " (" + std::string(object.set->name) + ")";
   return path;
+}
+
+bool generated_key(std::string_view key) {
+  return starts_with(key, "Fn::ForEach::") || key.find("${") != std::string_view::npos ||
+         key.find("&{") != std::string_view::npos;
+}
+
+bool has_generated_keys(const Object& object) {
+  if (object.mapping == nullptr) return false;
+  return std::any_of(object.mapping->pairs.begin(), object.mapping->pairs.end(),
+                     [](const load::Pair& pair) { return generated_key(pair.key->text); });
 }
 
 std::vector<Key> keys_of(const Object& object) {
@@ -278,19 +298,35 @@ bool is_resource_attribute(std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
-std::string_view near_miss(const spec::PropertySet& set, std::string_view written) {
-  if (set.find(written) != nullptr) return {};
-  return set.closest(written);
+bool is_unknown_key(const Object& object, const spec::ResourceType& type, std::string_view key) {
+  if (object.set->find(key) != nullptr || generated_key(key)) return false;
+  // A read-only property (an attribute) written in Properties: CloudFormation's handling varies
+  // by type, and cfn-lint accepts it; not proven wrong.
+  return !(object.dotted.empty() && type.attribute(key) != nullptr);
 }
 
-NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver) {
+std::string_view resource_key_near_miss(const graph::Resource& resource, std::string_view key) {
+  if (is_resource_attribute(key) || resource.type.starts_with("AWS::Serverless::")) return {};
+  if (key == "Connectors" || key == "IgnoreGlobals") return {};  // SAM's, on any resource
+  return validity::closest(key, resource_attributes());
+}
+
+NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver, bool opaque) {
+  if (opaque) return;  // T101 reports nothing: nothing is left to it
   for (const graph::Resource& resource : tmpl.resources()) {
+    if (resource.node->is_mapping()) {
+      for (const load::Pair& pair : resource.node->pairs) {
+        std::string_view meant = resource_key_near_miss(resource, pair.key->text);
+        if (!meant.empty()) meant_[resource.id].push_back("@" + std::string(meant));
+      }
+    }
     if (resource.properties == nullptr || outside_the_data(resource.type)) continue;
     const spec::ResourceType* type = spec::find_resource_type(resource.type);
     if (type == nullptr) continue;
     for_each_object(resolver, resource, *type, [&](const Object& object) {
       for (const Key& key : keys_of(object)) {
-        std::string_view meant = near_miss(*object.set, key.name);
+        if (!is_unknown_key(object, *type, key.name)) continue;
+        std::string_view meant = object.set->closest(key.name);
         if (meant.empty()) continue;
         std::string path =
             object.dotted.empty() ? std::string(meant) : object.dotted + "." + std::string(meant);
@@ -298,6 +334,11 @@ NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resol
       }
     });
   }
+}
+
+const NearMisses& near_misses(CheckContext& ctx) {
+  bool opaque = ctx.shared<validity::Generated>(ctx.tmpl).opaque();
+  return ctx.shared<NearMisses>(ctx.tmpl, ctx.resolver, opaque);
 }
 
 bool NearMisses::covers(std::string_view resource, std::string_view path) const {
@@ -310,18 +351,21 @@ bool NearMisses::covers(std::string_view resource, std::string_view path) const 
 void drop_near_miss_findings(CheckContext& ctx, std::vector<Finding>& findings, size_t first) {
   if (first >= findings.size() || ctx.rule.id.empty() || ctx.rule.id[0] == 'T') return;
   const NearMisses* misses = nullptr;
-  auto kept = std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
-                             [&](const Finding& finding) {
-                               if (finding.resource.empty()) return false;
-                               std::string prefix = "Resources/" + finding.resource + "/";
-                               if (!starts_with(finding.path, prefix)) return false;
-                               std::string_view path =
-                                   std::string_view(finding.path).substr(prefix.size());
-                               if (path.empty() || path[0] == '@') return false;
-                               if (misses == nullptr)
-                                 misses = &ctx.shared<NearMisses>(ctx.tmpl, ctx.resolver);
-                               return misses->covers(finding.resource, path);
-                             });
+  auto kept = std::remove_if(
+      findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
+      [&](const Finding& finding) {
+        if (finding.resource.empty()) return false;
+        std::string prefix = "Resources/" + finding.resource + "/";
+        if (!starts_with(finding.path, prefix)) return false;
+        std::string_view path = std::string_view(finding.path).substr(prefix.size());
+        if (path.empty()) return false;
+        if (misses == nullptr) misses = &near_misses(ctx);
+        // "DeletionPolicy": a resource attribute, not a property.
+        std::string_view first_segment = path.substr(0, path.find('/'));
+        if (path[0] != '@' && is_resource_attribute(first_segment) && first_segment != "Properties")
+          return misses->covers(finding.resource, "@" + std::string(first_segment));
+        return misses->covers(finding.resource, path);
+      });
   findings.erase(kept, findings.end());
 }
 

@@ -54,6 +54,12 @@ void for_each_object(const graph::Resolver& resolver, const graph::Resource& res
 // type ("LifecycleConfiguration.Rules[] (Rule)").
 std::string describe(const Object& object, std::string_view resource_type);
 
+// A key that Fn::ForEach (AWS::LanguageExtensions) expands: the loop itself, or a name with a
+// loop placeholder (${Name}, &{Name}). What it becomes is known only after the transform.
+bool generated_key(std::string_view key);
+// Whether an object's mapping has such a key, so that its final keys are not known.
+bool has_generated_keys(const Object& object);
+
 // The written keys of an object, with where each is written (null when it is not).
 struct Key {
   std::string_view name;
@@ -74,26 +80,35 @@ std::optional<Fix> replace_inside(const load::Node* scalar, size_t offset, size_
 const std::vector<std::string_view>& resource_attributes();
 bool is_resource_attribute(std::string_view key);
 
-// The known property that an unknown written name most likely means, or empty.
-std::string_view near_miss(const spec::PropertySet& set, std::string_view written);
+// Whether a written key of an object is one T101 reports: not a property of its type, not
+// written by Fn::ForEach, and not a read-only property of the resource.
+bool is_unknown_key(const Object& object, const spec::ResourceType& type, std::string_view key);
+// The resource attribute (DeletionPolicy, ...) a resource-level key most likely means, or empty
+// when the key is one, or when T101 does not judge the resource's keys (SAM's types).
+std::string_view resource_key_near_miss(const graph::Resource& resource, std::string_view key);
 
-// Unknown property names that are near misses of known ones, per resource: what T101 reports
-// as "did you mean". A rule that would say a property is missing first asks covers(): when the
-// property was most likely written misspelled, the rule stays silent and leaves the finding to
-// T101 (declarative rules through their `when` and `report-at` paths; graph checks through
-// the path of their finding, see drop_near_miss_findings).
+// Unknown names that are near misses of known ones, per resource: what T101 reports as "did you
+// mean". A rule that would say a property or resource attribute is missing first asks
+// covers(): when it was most likely written misspelled, the rule stays silent and leaves the
+// finding to T101 (declarative rules through the `property`, `attribute` and `report-at` paths
+// of their check; graph checks through the path of their finding, see
+// drop_near_miss_findings). Empty for a template a macro rewrites (T101 is silent there).
 class NearMisses {
  public:
-  NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver);
+  NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver, bool opaque);
   // Whether `path` ("VersioningConfiguration.Status", "Properties/VersioningConfiguration/0",
-  // "LifecycleConfiguration.Rules.*.Status") on this resource names, or lies under, a
-  // property written misspelled.
+  // "LifecycleConfiguration.Rules.*.Status", "@DeletionPolicy" for a resource attribute) on
+  // this resource names, or lies under, a name written misspelled.
   bool covers(std::string_view resource, std::string_view path) const;
 
  private:
-  // Per resource id, the dotted paths meant: "VersioningConfiguration", "Rules.*.Status".
+  // Per resource id, the paths meant: "VersioningConfiguration", "Rules.*.Status",
+  // "@DeletionPolicy".
   std::unordered_map<std::string_view, std::vector<std::string>> meant_;
 };
+
+// The template's NearMisses, computed once (shared by every rule's context).
+const NearMisses& near_misses(CheckContext& ctx);
 
 // Drops findings of the architecture rules (every rule but T*) whose path names a property that
 // NearMisses covers. Called by the engine after every rule ran.
