@@ -147,8 +147,14 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
     }
     // A property another rule finds missing, but written misspelled, is T101's to report.
     specrules::drop_near_miss_findings(ctx, result.findings, first);
+    // A check may lower one finding below its rule's severity (a value that is only a
+    // parameter's default); a severity the user configured applies to all.
     Severity severity = options.selection.severity_of(*rule);
-    for (size_t i = first; i < result.findings.size(); ++i) result.findings[i].severity = severity;
+    bool configured = options.selection.severity.count(rule->id) != 0;
+    for (size_t i = first; i < result.findings.size(); ++i) {
+      Finding& finding = result.findings[i];
+      if (configured || finding.severity >= rule->severity) finding.severity = severity;
+    }
   }
   // T007 from what the resolver met while the rules ran: values a limit made Unknown, so that
   // findings which depend on them may be missing.

@@ -229,6 +229,8 @@ class Walk {
 
   void resource(const graph::Resource& resource, const spec::ResourceType& type) {
     resource_ = &resource;
+    // A resource with a Condition may exist only when the parameters are not their defaults.
+    conditional_ = resource.condition != nullptr;
     specrules::for_each_object(resolver_, resource, type, [&](const specrules::Object& object) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
         const spec::Property* property = object.set->find(key.name);
@@ -239,9 +241,12 @@ class Walk {
         } else if (object.value != nullptr) {
           const load::Node* anchor =
               object.mapping != nullptr ? object.mapping : object.value->node;
+          bool before = from_parameters_;
+          from_parameters_ = true;  // reached through a function: not known to be literal
           for (const auto& [name, field] : object.value->fields) {
             if (name == key.name) value(field, property->shape, path, anchor);
           }
+          from_parameters_ = before;
         }
       }
     });
@@ -257,15 +262,22 @@ class Walk {
       const load::Node* arg = at->pairs[0].value;
       if (fn == "Fn::If") {
         if (arg->is_sequence() && arg->items.size() == 3) {
+          bool before = conditional_;
+          conditional_ = true;
           node(arg->items[1], shape, path);
           node(arg->items[2], shape, path);
+          conditional_ = before;
         }
         return;
       }
       if (fn == "Ref" && arg->is_scalar() && arg->text == "AWS::NoValue") return;
+      bool before = from_parameters_;
+      from_parameters_ = mentions_parameter(at);
       value(resolver_.resolve(at), shape, path, at);
+      from_parameters_ = before;
       return;
     }
+    if (at->is_scalar() && shape.kind == Kind::Object && packaged(path)) return;
     if (at->is_scalar()) {
       value(Value::literal(at), shape, path, at);
       return;
@@ -345,6 +357,54 @@ class Walk {
     }
   }
 
+  // `aws cloudformation package` (and sam package) replace a local path written for these
+  // properties with the uploaded artifact's location, so a string there is a valid input.
+  bool packaged(const std::string& path) const {
+    static const std::pair<std::string_view, std::string_view> kPackaged[] = {
+        {"AWS::Lambda::Function", "Properties/Code"},
+        {"AWS::Lambda::LayerVersion", "Properties/Content"},
+        {"AWS::ApiGateway::RestApi", "Properties/BodyS3Location"},
+        {"AWS::ElasticBeanstalk::ApplicationVersion", "Properties/SourceBundle"},
+        {"AWS::StepFunctions::StateMachine", "Properties/DefinitionS3Location"},
+        {"AWS::CodeCommit::Repository", "Properties/Code/S3"},
+    };
+    for (const auto& [type, property] : kPackaged) {
+      if (resource_->type == type && path == property) return true;
+    }
+    return false;
+  }
+
+  // Whether a function's value depends on a parameter (a Ref to one, or ${Name} in a Fn::Sub):
+  // its text is then the parameter's default, which a stack may override.
+  bool mentions_parameter(const load::Node* root) const {
+    std::vector<const load::Node*> stack{root};
+    while (!stack.empty()) {
+      const load::Node* n = stack.back();
+      stack.pop_back();
+      if (n->is_scalar()) continue;
+      if (n->is_mapping() && n->pairs.size() == 1) {
+        std::string_view key = n->pairs[0].key->text;
+        const load::Node* arg = n->pairs[0].value;
+        if (key == "Ref" && arg->is_scalar() && tmpl_.parameter(arg->text) != nullptr) return true;
+        const load::Node* text = arg->is_sequence() && !arg->items.empty() ? arg->items[0] : arg;
+        if (key == "Fn::Sub" && text->is_scalar() && sub_names_parameter(text->text)) return true;
+      }
+      for (const load::Node* item : n->items) stack.push_back(item);
+      for (const load::Pair& pair : n->pairs) stack.push_back(pair.value);
+    }
+    return false;
+  }
+
+  bool sub_names_parameter(std::string_view text) const {
+    for (size_t open = text.find("${"); open != std::string_view::npos;
+         open = text.find("${", open + 2)) {
+      size_t close = text.find('}', open);
+      if (close == std::string_view::npos) break;
+      if (tmpl_.parameter(text.substr(open + 2, close - open - 2)) != nullptr) return true;
+    }
+    return false;
+  }
+
   ValueShape getatt_shape(const Value& v) const {
     const graph::Resource* target = tmpl_.resource(v.text);
     if (target == nullptr || target->type.empty() || specrules::outside_the_data(target->type))
@@ -394,6 +454,10 @@ class Walk {
       return;
     }
     const spec::Constraints& c = use->constraints;
+    // Text with a ${...} outside Fn::Sub is a placeholder another tool fills (the Serverless
+    // Framework, a build script); CloudFormation would take it verbatim, but it is not the
+    // value that will be deployed.
+    if (v.text.find("${") != std::string::npos) return;
     switch (use->kind) {
       case Kind::String:
         yaml_boolean(v, path, at);
@@ -564,6 +628,13 @@ class Walk {
 
   void add(Problem problem, const load::Node* at, const std::string& path, std::string message,
            std::string message_for_default, const Value& v) {
+    // A text built from parameters is their defaults' (a list's length too); the shape of a
+    // parameter's value is its type's, which no value passed overrides. Under a condition, the
+    // defaults may well be what turns the property off: not proven.
+    bool text_based =
+        v.kind == ValueKind::Scalar || (v.kind == ValueKind::List && problem != Problem::Type);
+    bool from_defaults = text_based && (from_parameters_ || graph::default_origin(v).has_value());
+    if (from_defaults && conditional_) return;
     if (!seen_.insert({at, static_cast<int>(problem)}).second) return;
     Issue issue;
     issue.problem = problem;
@@ -573,6 +644,7 @@ class Walk {
     issue.property = dotted(path);
     issue.message = std::move(message);
     issue.message_for_default = std::move(message_for_default);
+    issue.from_defaults = from_defaults;
     issue.value = v;
     issue.value.items.clear();  // only its origin is needed
     issue.value.fields.clear();
@@ -584,6 +656,8 @@ class Walk {
   std::vector<Issue>& out_;
   const graph::Resource* resource_ = nullptr;
   std::set<std::pair<const load::Node*, int>> seen_;
+  bool conditional_ = false;      // under Fn::If, or in a resource with a Condition
+  bool from_parameters_ = false;  // the value being checked is computed from parameters
 };
 
 }  // namespace
@@ -607,6 +681,11 @@ void report(CheckContext& ctx, Problem problem) {
         ctx.report(*issue.resource, issue.at,
                    from_default ? issue.message_for_default : issue.message, issue.path);
     if (from_default) explain_parameter_default(finding, issue.value, issue.property);
+    if (issue.from_defaults) {
+      // As cfn-lint's W1030: a stack created with other parameter values may deploy.
+      if (finding.severity == Severity::Error) finding.severity = Severity::Warning;
+      if (!from_default) finding.message += " (with the parameters' defaults)";
+    }
   }
 }
 

@@ -37,6 +37,9 @@ struct Issue {
   std::string message;
   std::string message_for_default;
   graph::Value value;  // the deciding value (its DefaultOrigin, when it has one)
+  // The value is computed from parameters' defaults: reported as a warning (a stack created
+  // with other values may deploy), and not at all under a condition.
+  bool from_defaults = false;
 };
 
 // Every issue of a template, in resource and written order; one per value and problem.
