@@ -86,6 +86,10 @@ class PropertySet {
   std::string_view closest(std::string_view property) const;
 
   std::vector<Property> properties_;  // filled by the loader; sorted by name
+  // The registry schema's alternatives (anyOf/oneOf of `required`): for each entry, all the
+  // properties of at least one of its sets must be written, e.g. AWS::IAM::Policy's
+  // {{"Users"}, {"Groups"}, {"Roles"}}.
+  std::vector<std::vector<std::vector<std::string_view>>> required_any;
 };
 
 struct Attribute {
