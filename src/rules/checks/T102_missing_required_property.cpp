@@ -101,7 +101,7 @@ STACKLINT_CHECK(T102) {
       for (const std::string& name : missing) names += (names.empty() ? "" : ", ") + name;
       std::string where = specrules::describe(object, resource.type);
       const load::Node* at = object.mapping;
-      if (object.dotted.empty()) {
+      if (object.dotted.empty() && object.mapping == resource.properties) {
         at = resource.node->key_node("Properties");
       } else if (!object.mapping->pairs.empty()) {
         at = object.mapping->pairs.front().key;
