@@ -2,11 +2,12 @@
 //
 // The data (src/spec/data/spec.jsonl, written by tools/update-spec.sh) merges the npm package
 // @aws-cdk/aws-service-spec (resource types, properties, nested property types, required flags,
-// GetAtt attributes, documentation, allowed values) with the CloudFormation registry schemas
-// that cfn-lint bundles (pattern, minimum/maximum, minLength/maxLength, minItems/maxItems, and
-// enums the first lacks). Nothing is parsed at start-up: the first lookup indexes the type
-// names, and each resource type is parsed on its first lookup and kept for the process's life,
-// so every pointer and string_view handed out here stays valid until exit. Thread-safe.
+// GetAtt attributes, documentation) with the CloudFormation registry schemas that cfn-lint
+// bundles (enum, pattern, minimum/maximum, minLength/maxLength, minItems/maxItems, required
+// properties and groups of alternatives, read-only attributes). Nothing is parsed at start-up: the
+// first lookup indexes the type names, and each resource type is parsed on its first lookup and
+// kept for the process's life, so every pointer and string_view handed out here stays valid until
+// exit. Thread-safe.
 #pragma once
 
 #include <cstdint>
