@@ -69,6 +69,28 @@ std::optional<std::string> to_re2(std::string_view p) {
         out.append("\\z");
         continue;
       }
+      // Unicode properties re2 lacks (Python's regex has them): ASCII exactly; Graph and Print
+      // as "no control character" (a little wider: never a false mismatch). In a class only
+      // ASCII can be written.
+      if ((e == 'p' || e == 'P') && p.substr(i + 1, 1) == "{") {
+        size_t close = p.find('}', i);
+        if (close == std::string_view::npos) return std::nullopt;
+        std::string_view name = p.substr(i + 2, close - i - 2);
+        std::string replacement;
+        if (name == "ASCII" && e == 'p') {
+          replacement = in_class ? "\\x00-\\x7F" : "[\\x00-\\x7F]";
+        } else if ((name == "Graph" || name == "Print") && e == 'p' && !in_class) {
+          replacement = name == "Graph" ? "[^\\s\\p{Cc}\\p{Cs}]" : "[^\\p{Cc}\\p{Cs}]";
+        } else if (name == "ASCII" || name == "Graph" || name == "Print" || name == "Alnum" ||
+                   name == "Alpha" || name == "Punct" || name == "Space") {
+          return std::nullopt;
+        }
+        if (!replacement.empty()) {
+          out.append(replacement);
+          i = close;
+          continue;
+        }
+      }
       static constexpr std::string_view kEscapes = "dDwWsSbBnrtfvxpPA";
       if (is_letter(e) && kEscapes.find(e) == std::string_view::npos) {
         return std::nullopt;  // read differently by ECMA-262 and by Python: not guessed at
@@ -95,6 +117,32 @@ std::optional<std::string> to_re2(std::string_view p) {
         return std::nullopt;
       }
       continue;
+    }
+    // re2 counts repetitions up to 1000: a larger upper bound becomes none (wider, so never a
+    // false mismatch; the schema's maxLength still bounds the text); a larger lower one is
+    // skipped.
+    if (c == '{') {
+      size_t close = p.find('}', i);
+      std::string_view inside =
+          close == std::string_view::npos ? std::string_view() : p.substr(i + 1, close - i - 1);
+      size_t comma = inside.find(',');
+      auto number = [](std::string_view digits) -> std::optional<unsigned long> {
+        if (digits.empty() || digits.size() > 9 ||
+            digits.find_first_not_of("0123456789") != std::string_view::npos)
+          return std::nullopt;
+        return std::stoul(std::string(digits));
+      };
+      std::optional<unsigned long> low = number(inside.substr(0, comma));
+      if (low) {
+        std::optional<unsigned long> high =
+            comma == std::string_view::npos ? low : number(inside.substr(comma + 1));
+        if (*low > 1000) return std::nullopt;
+        if (high && *high > 1000) {
+          out.append("{").append(std::to_string(*low)).append(",}");
+          i = close;
+          continue;
+        }
+      }
     }
     if (c == '(' && i + 2 < p.size() && p[i + 1] == '?') {
       char k = p[i + 2];
