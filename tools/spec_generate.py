@@ -16,8 +16,11 @@ The output, read lazily by src/spec/spec.cpp:
   N lines:   <type name> TAB <offset> TAB <length>    (sorted by name; offsets after "%%\\n")
   "%%"
   N blocks:  one line of JSON per resource type, in the index's order:
-    {"d": doc, "s": 1 for SAM, "p": [props], "a": [[attribute, type]], "t": [[name, doc, [props]]]}
-    prop:  [name, type, required 0/1, doc]
+    {"d": doc, "s": 1 for SAM, "p": [props], "o": [groups], "a": [[attribute, type]],
+     "t": [[name, doc, [props], [groups]?]]}
+    groups: [[names], [names], ...]: one of these sets of properties must all be written
+            (the registry's anyOf/oneOf of `required`)
+    prop:  [name, type, required 0/1 (either source's `required`), doc]
     type:  "s" string, "i" integer, "n" number, "b" boolean, "j" json, "d" date-time, "t" tag,
            "*" anything; or an object {"k": one of those letters, or "a" list, "m" map,
            "r" the block's property type number "r", "u" union of "u"; "e": element type;
@@ -200,6 +203,7 @@ class Block:
         self.registry = registry
         self.numbers = {}
         self.types = []
+        self.groups = []
 
     def type_of(self, t, reg):
         kind = t.get("type")
@@ -219,14 +223,36 @@ class Block:
                 self.numbers[ref] = len(self.types)
                 self.types.append(None)
                 td = self.db_types[ref]
-                self.types[self.numbers[ref]] = [td["name"], short(td.get("documentation")),
-                                                 self.properties(td.get("properties", {}), reg)]
+                props = self.properties(td.get("properties", {}), reg)
+                entry = [td["name"], short(td.get("documentation")), props]
+                if self.groups:
+                    entry.append(self.groups)
+                self.types[self.numbers[ref]] = entry
             return {"k": "r", "r": self.numbers[ref]}
         if kind == "union":
             return {"k": "u", "u": [self.type_of(u, None) for u in t["types"]]}
         return "*"
 
+    def required_here(self, reg, props):
+        """The registry's `required` at this level, and its groups of alternatives: an anyOf or
+        oneOf whose every branch only requires names ([["Users"], ["Groups"], ["Roles"]])."""
+        node = self.registry.resolve(reg) if self.registry else None
+        if node is None or not isinstance(node.get("properties"), dict):
+            return set(), []
+        required = {n for n in node.get("required", []) if isinstance(n, str) and n in props}
+        groups = []
+        for key in ("anyOf", "oneOf"):
+            branches = node.get(key)
+            if not isinstance(branches, list) or not branches:
+                continue
+            names = [b.get("required") if isinstance(b, dict) and set(b) == {"required"} else None
+                     for b in branches]
+            if all(isinstance(n, list) and n and all(x in props for x in n) for n in names):
+                groups.append(names)
+        return required, groups
+
     def properties(self, props, reg):
+        required, groups = self.required_here(reg, props)
         out = []
         for name in sorted(props):
             p = props[name]
@@ -236,7 +262,9 @@ class Block:
             if previous:
                 # Templates written for an earlier type still deploy: accept every one.
                 t = {"k": "u", "u": [t] + [self.type_of(x, None) for x in previous]}
-            out.append([name, t, 1 if p.get("required") else 0, short(p.get("documentation"))])
+            needed = p.get("required") or name in required
+            out.append([name, t, 1 if needed else 0, short(p.get("documentation"))])
+        self.groups = groups  # of this level: set after the nested types' own
         return out
 
 
@@ -263,6 +291,8 @@ def main():
         if r.get("cloudFormationTransform"):
             out["s"] = 1
         out["p"] = block.properties(r.get("properties", {}), schema)
+        if block.groups:
+            out["o"] = block.groups
         attributes = {a: block.type_of(r["attributes"][a]["type"], None) for a in r.get("attributes", {})}
         for a in registry_attributes(name, schema, every, some):
             attributes.setdefault(a, "*")

@@ -66,6 +66,11 @@ void Template::collect_declarations() {
     const Node* body = section.value;
     if (name == "Transform") {
       if (body->is_scalar()) transforms_.push_back(body->text);
+      // One macro given as a mapping: Transform: {Name: AWS::Include, Parameters: ...}.
+      if (const Node* macro = body->is_mapping() ? body->get("Name") : nullptr;
+          macro != nullptr && macro->is_scalar()) {
+        transforms_.push_back(macro->text);
+      }
       for (const Node* item : body->items) {
         if (item->is_scalar()) transforms_.push_back(item->text);
         // A macro given as {Name: X, Parameters: ...}.

@@ -183,6 +183,20 @@ class Parser {
     return out;
   }
 
+  // "o": [[names], [names], ...] per group, as tools/spec_generate.py writes it.
+  static void groups(const rapidjson::Value& list, PropertySet& set) {
+    if (!list.IsArray()) return;
+    for (const auto& group : list.GetArray()) {
+      if (!group.IsArray()) continue;
+      std::vector<std::vector<std::string_view>>& alternatives = set.required_any.emplace_back();
+      for (const auto& names : group.GetArray()) {
+        if (!names.IsArray()) continue;
+        std::vector<std::string_view>& all = alternatives.emplace_back();
+        for (const auto& name : names.GetArray()) all.push_back(text_of(name));
+      }
+    }
+  }
+
   void properties(const rapidjson::Value& list, PropertySet& set) {
     if (!list.IsArray()) return;
     set.properties_.reserve(list.Size());
@@ -251,11 +265,13 @@ std::unique_ptr<Loaded> parse_block(std::string_view name, std::string_view bloc
     size_t i = 0;
     for (const auto& entry : t->GetArray()) {
       if (entry.IsArray() && entry.Size() >= 3) parser.properties(entry[2], loaded->types[i]);
+      if (entry.IsArray() && entry.Size() >= 4) Parser::groups(entry[3], loaded->types[i]);
       ++i;
     }
   }
   type.properties.documentation = type.documentation;
   if (const auto* p = member("p")) parser.properties(*p, type.properties);
+  if (const auto* o = member("o")) Parser::groups(*o, type.properties);
   if (const auto* a = member("a"); a != nullptr && a->IsArray()) {
     for (const auto& entry : a->GetArray()) {
       if (!entry.IsArray() || entry.Size() < 2) continue;

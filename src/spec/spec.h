@@ -2,11 +2,12 @@
 //
 // The data (src/spec/data/spec.jsonl, written by tools/update-spec.sh) merges the npm package
 // @aws-cdk/aws-service-spec (resource types, properties, nested property types, required flags,
-// GetAtt attributes, documentation, allowed values) with the CloudFormation registry schemas
-// that cfn-lint bundles (pattern, minimum/maximum, minLength/maxLength, minItems/maxItems, and
-// enums the first lacks). Nothing is parsed at start-up: the first lookup indexes the type
-// names, and each resource type is parsed on its first lookup and kept for the process's life,
-// so every pointer and string_view handed out here stays valid until exit. Thread-safe.
+// GetAtt attributes, documentation) with the CloudFormation registry schemas that cfn-lint
+// bundles (enum, pattern, minimum/maximum, minLength/maxLength, minItems/maxItems, required
+// properties and groups of alternatives, read-only attributes). Nothing is parsed at start-up: the
+// first lookup indexes the type names, and each resource type is parsed on its first lookup and
+// kept for the process's life, so every pointer and string_view handed out here stays valid until
+// exit. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -86,6 +87,10 @@ class PropertySet {
   std::string_view closest(std::string_view property) const;
 
   std::vector<Property> properties_;  // filled by the loader; sorted by name
+  // The registry schema's alternatives (anyOf/oneOf of `required`): for each entry, all the
+  // properties of at least one of its sets must be written, e.g. AWS::IAM::Policy's
+  // {{"Users"}, {"Groups"}, {"Roles"}}.
+  std::vector<std::vector<std::vector<std::string_view>>> required_any;
 };
 
 struct Attribute {

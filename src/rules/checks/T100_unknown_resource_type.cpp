@@ -24,8 +24,8 @@ void report_type(CheckContext& ctx, const graph::Resource& resource, const load:
 }  // namespace
 
 STACKLINT_CHECK(T100) {
-  const validity::Generated& generated = ctx.shared<validity::Generated>(ctx.tmpl);
-  if (generated.opaque()) return;  // a macro may rewrite types, or define its own
+  // A macro may rewrite types, or define its own.
+  if (ctx.shared<specrules::Rewrites>(ctx.tmpl).all()) return;
   // Declared, not inferred: validity::Generated reads AWS::Serverless::* types as meant for SAM,
   // but without the Transform line CloudFormation itself receives them, and rejects them.
   const std::vector<std::string>& transforms = ctx.tmpl.transforms();
@@ -36,6 +36,7 @@ STACKLINT_CHECK(T100) {
     const std::string& type = resource.type;
     const load::Node* at = resource.node->is_mapping() ? resource.node->get("Type") : nullptr;
     if (type.empty() || at == nullptr || !at->is_scalar()) continue;  // T005's
+    if (resource.node->get("Fn::Transform") != nullptr) continue;     // its macro's
     if (type.starts_with("AWS::Serverless::")) {
       bool known = specrules::is_sam_type(type);
       if (known && sam) continue;

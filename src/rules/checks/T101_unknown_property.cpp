@@ -35,15 +35,17 @@ void check_resource_keys(CheckContext& ctx, const graph::Resource& resource, boo
 }  // namespace
 
 STACKLINT_CHECK(T101) {
-  const validity::Generated& generated = ctx.shared<validity::Generated>(ctx.tmpl);
-  if (generated.opaque()) return;
-  bool sam = generated.sam();
+  if (ctx.shared<specrules::Rewrites>(ctx.tmpl).all()) return;
+  bool sam = ctx.shared<validity::Generated>(ctx.tmpl).sam();
   // A place written once but reached from several resources (a YAML alias) or branches is
   // reported once.
   std::unordered_set<const load::Node*> reported;
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
-    // SAM's types: the transform reads their keys, and drops what it does not know.
-    if (!resource.type.starts_with("AWS::Serverless::")) check_resource_keys(ctx, resource, sam);
+    // SAM's types: the transform reads their keys, and drops what it does not know. A resource
+    // with its own Fn::Transform is what its macro makes of it.
+    bool transformed = resource.node->is_mapping() && resource.node->get("Fn::Transform");
+    if (!resource.type.starts_with("AWS::Serverless::") && !transformed)
+      check_resource_keys(ctx, resource, sam);
     const spec::ResourceType* type = specrules::checked_type(ctx, resource);
     if (type == nullptr) continue;
     specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {

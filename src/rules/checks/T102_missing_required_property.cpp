@@ -59,7 +59,7 @@ STACKLINT_CHECK(T102) {
       if (object.mapping == nullptr || !checked.insert(object.mapping).second) return;
       if (specrules::has_generated_keys(object)) return;  // a loop may write what is missing
       std::vector<const spec::Property*> required_here = required(*object.set);
-      if (required_here.empty()) return;
+      if (required_here.empty() && object.set->required_any.empty()) return;
       // A required property written misspelled is T101's: "did you mean" says more.
       std::vector<std::string_view> meant;
       for (const load::Pair& pair : object.mapping->pairs) {
@@ -73,19 +73,43 @@ STACKLINT_CHECK(T102) {
         if (std::find(meant.begin(), meant.end(), property->name) == meant.end())
           missing.emplace_back(property->name);
       }
+      // One of several sets (the registry's anyOf/oneOf): reported when no set is written.
+      auto written = [&](std::string_view name) {
+        const load::Node* value = object.mapping->get(name);
+        return value != nullptr && !removed(ctx.resolver, value);
+      };
+      for (const auto& alternatives : object.set->required_any) {
+        bool met = false, meant_one = false;
+        std::vector<std::string> options;
+        for (const std::vector<std::string_view>& names : alternatives) {
+          met = met || std::all_of(names.begin(), names.end(), written);
+          std::string option;
+          for (std::string_view name : names) {
+            option += (option.empty() ? "" : " with ") + std::string(name);
+            meant_one = meant_one || std::find(meant.begin(), meant.end(), name) != meant.end();
+          }
+          options.push_back(std::move(option));
+        }
+        if (met || meant_one || options.empty()) continue;
+        std::string either = "one of " + options[0];
+        for (size_t i = 1; i < options.size(); ++i)
+          either += (i + 1 == options.size() ? " or " : ", ") + options[i];
+        missing.push_back(std::move(either));
+      }
       if (missing.empty()) return;
       std::string names;
       for (const std::string& name : missing) names += (names.empty() ? "" : ", ") + name;
       std::string where = specrules::describe(object, resource.type);
       const load::Node* at = object.mapping;
-      if (object.dotted.empty()) {
+      if (object.dotted.empty() && object.mapping == resource.properties) {
         at = resource.node->key_node("Properties");
       } else if (!object.mapping->pairs.empty()) {
         at = object.mapping->pairs.front().key;
       }
       ctx.report(resource, at,
-                 where + " requires " + names + ", which " + (missing.size() == 1 ? "is" : "are") +
-                     " not written: CloudFormation rejects the template.",
+                 where + " requires " + names + ", and the template does not write " +
+                     (missing.size() == 1 ? "it" : "them") +
+                     ": CloudFormation rejects the template.",
                  object.path);
     });
   }

@@ -196,9 +196,41 @@ bool outside_the_data(std::string_view type) {
   return first != "aws" && first != "alexa";
 }
 
+bool is_rain(std::string_view key) {
+  return starts_with(key, "Rain::") || starts_with(key, "Fn::Rain::");
+}
+
+Rewrites::Rewrites(const graph::Template& tmpl) {
+  for (const std::string& transform : tmpl.transforms()) {
+    if (transform != "AWS::Serverless-2016-10-31" && transform != "AWS::LanguageExtensions" &&
+        transform != "AWS::Include")
+      all_ = true;
+  }
+  if (all_) return;
+  const load::Node* root = tmpl.root();
+  const load::Node* resources = root->get("Resources");
+  for (const load::Node* level : {root, resources}) {
+    if (level == nullptr) continue;
+    for (const load::Pair& pair : level->pairs) {
+      if (pair.key->text == "Fn::Transform") all_ = true;
+    }
+  }
+  std::vector<const load::Node*> pending{root};
+  while (!pending.empty() && !all_) {
+    const load::Node* node = pending.back();
+    pending.pop_back();
+    for (const load::Node* item : node->items) pending.push_back(item);
+    for (const load::Pair& pair : node->pairs) {
+      if (is_rain(pair.key->text)) all_ = true;
+      pending.push_back(pair.value);
+    }
+  }
+}
+
 const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource& resource) {
   if (resource.type.empty() || outside_the_data(resource.type)) return nullptr;
-  if (ctx.shared<validity::Generated>(ctx.tmpl).opaque()) return nullptr;
+  if (ctx.shared<Rewrites>(ctx.tmpl).all()) return nullptr;
+  if (resource.node->is_mapping() && resource.node->get("Fn::Transform") != nullptr) return nullptr;
   return spec::find_resource_type(resource.type);
 }
 
@@ -232,8 +264,8 @@ std::string describe(const Object& object, std::string_view resource_type) {
 }
 
 bool generated_key(std::string_view key) {
-  return starts_with(key, "Fn::ForEach::") || key.find("${") != std::string_view::npos ||
-         key.find("&{") != std::string_view::npos;
+  return starts_with(key, "Fn::ForEach::") || key == "Fn::Transform" ||
+         key.find("${") != std::string_view::npos || key.find("&{") != std::string_view::npos;
 }
 
 bool has_generated_keys(const Object& object) {
@@ -337,7 +369,7 @@ NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resol
 }
 
 const NearMisses& near_misses(CheckContext& ctx) {
-  bool opaque = ctx.shared<validity::Generated>(ctx.tmpl).opaque();
+  bool opaque = ctx.shared<Rewrites>(ctx.tmpl).all();
   return ctx.shared<NearMisses>(ctx.tmpl, ctx.resolver, opaque);
 }
 

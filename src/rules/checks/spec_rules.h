@@ -26,8 +26,23 @@ bool outside_the_data(std::string_view type);
 bool is_sam_type(std::string_view type);
 const std::vector<std::string_view>& sam_types();
 
+// Whether a macro may rewrite the template's resources, so that nothing written there is
+// proven: a Transform other than SAM's, AWS::LanguageExtensions and AWS::Include (which only
+// inserts snippets), an Fn::Transform at the top level or among the resources, or a Rain
+// preprocessor directive anywhere. An Fn::Transform elsewhere makes only its own mapping
+// unknown (see generated_key, and checked_type for a resource-level one).
+class Rewrites {
+ public:
+  explicit Rewrites(const graph::Template& tmpl);
+  bool all() const { return all_; }
+
+ private:
+  bool all_ = false;
+};
+
 // The resource's type in the data, when the rules check it: nullptr for types outside the
-// data, and for every resource of a template a macro may rewrite (validity::Generated::opaque).
+// data, for a resource with its own Fn::Transform, and for every resource of a template a macro
+// may rewrite (Rewrites::all).
 const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource& resource);
 
 // One object that a resource's properties are proven to hold at some path: a mapping written in
@@ -54,8 +69,9 @@ void for_each_object(const graph::Resolver& resolver, const graph::Resource& res
 // type ("LifecycleConfiguration.Rules[] (Rule)").
 std::string describe(const Object& object, std::string_view resource_type);
 
-// A key that Fn::ForEach (AWS::LanguageExtensions) expands: the loop itself, or a name with a
-// loop placeholder (${Name}, &{Name}). What it becomes is known only after the transform.
+// A key that a transform expands: Fn::ForEach (AWS::LanguageExtensions) or a name with a loop
+// placeholder (${Name}, &{Name}), or an Fn::Transform merging a snippet into its mapping. What
+// the mapping's keys become is known only after the transform.
 bool generated_key(std::string_view key);
 // Whether an object's mapping has such a key, so that its final keys are not known.
 bool has_generated_keys(const Object& object);
