@@ -56,17 +56,26 @@ TEST_CASE("ECMA-262 patterns translated for re2") {
   CHECK(matches("^\\p{Graph}+$", "caf\xc3\xa9"));
   CHECK_FALSE(matches("^\\p{Graph}+$", "a b"));
   // What re2 cannot run, or ECMA and Python read differently, is skipped, never guessed at.
-  CHECK_FALSE(to_re2("^(?!aws:).*$"));
-  CHECK_FALSE(to_re2("^[a-z]+(?<!\\.git)$"));
+  // Lookarounds are dropped: the pattern accepts more, so a mismatch is still certain.
+  CHECK(to_re2("^(?!aws:).*$") == std::optional<std::string>("^.*$"));
+  CHECK(to_re2("^[a-z]+(?<!\\.git)$") == std::optional<std::string>("^[a-z]+$"));
+  CHECK(to_re2("^(?=[(])a(?!x\\))b") == std::optional<std::string>("^ab"));
+  CHECK_FALSE(to_re2("(/(?!\\.)+x)"));  // a quantified assertion
   CHECK_FALSE(to_re2("(a)\\1"));
   CHECK_FALSE(to_re2("\\q"));
-  CHECK(rules::patterns::compiled("(?!x)") == nullptr);
+  CHECK(rules::patterns::compiled("(a)\\1") == nullptr);
   // Unanchored, as JSON Schema's pattern: a match anywhere counts.
   CHECK(matches("alias/", "alias/orders"));
   CHECK(matches("^(alias/)[a-zA-Z0-9:/_-]+$", "alias/orders"));
   CHECK_FALSE(matches("^(alias/)[a-zA-Z0-9:/_-]+$", "orders"));
   CHECK(matches("^[.\\-_/#A-Za-z0-9]{1,512}\\Z", "/aws/lambda/fn"));
   CHECK_FALSE(matches("^[.\\-_/#A-Za-z0-9]{1,512}\\Z", "/aws/lambda/fn\nx"));
+  // \w and \s as Python reads them (Unicode), not as re2's ASCII classes.
+  CHECK(matches("^[\\w+=,.@-]+$", "caf\xc3\xa9"));
+  CHECK(matches("^\\w+\\s\\d+$",
+                "a\xc2\xa0"
+                "1"));
+  CHECK_FALSE(matches("^\\w+$", "a b"));
   // Compiled once: the same object every time.
   CHECK(rules::patterns::compiled("^x$") == rules::patterns::compiled("^x$"));
 }
@@ -89,10 +98,11 @@ TEST_CASE("the patterns of the whole specification: how many re2 runs, how many 
                           << " skipped (re2 cannot run them), e.g.:\n"
                           << examples);
   CHECK(patterns.size() > 1000);
-  // Measured (aws-service-spec 0.1.216, cfn-lint 1.51.0 schemas): 87 of 1,763, 85 of them
-  // with lookahead or lookbehind, 2 with \p{Graph} inside a class. Many more means the
+  // Measured (aws-service-spec 0.1.216, cfn-lint 1.51.0 schemas): 7 of 1,763 (back references,
+  // quantified lookaheads, \p{Graph} in a class, two Unicode \w classes repeated 512 times over
+  // re2's memory bound). Before lookarounds were dropped, 85 more. Many more means the
   // translation broke.
-  CHECK(skipped * 10 < patterns.size());
+  CHECK(skipped * 100 < patterns.size());
 }
 
 TEST_CASE("the value checks stay linear in a long list of values") {

@@ -20,6 +20,30 @@ bool is_letter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+// The index of the ')' that closes the group opened at `open`, or npos; escapes and character
+// classes inside are skipped over.
+size_t group_end(std::string_view p, size_t open) {
+  int depth = 0;
+  bool in_class = false;
+  for (size_t i = open; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::optional<std::string> to_re2(std::string_view p) {
@@ -91,6 +115,25 @@ std::optional<std::string> to_re2(std::string_view p) {
           continue;
         }
       }
+      // \w, \d and \s are ASCII to re2 but Unicode to Python (cfn-lint) and to ECMA-262's
+      // \s: written out so that "café" or a no-break space is not refused where the schema
+      // takes it. (\W, \D, \S stay: re2's are wider, never a false mismatch.)
+      if (e == 'w' || e == 'd' || e == 's') {
+        std::string_view members = e == 'w'   ? "\\p{L}\\p{M}\\p{N}_"
+                                   : e == 'd' ? "\\p{Nd}"
+                                              : "\\s\\p{Z}\\x{b}\\x{85}\\x{feff}";
+        if (in_class) {
+          out.append(members);
+          // A '-' after a class escape is a literal in ECMA-262 and Python, not a range.
+          if (i + 1 < p.size() && p[i + 1] == '-' && i + 2 < p.size() && p[i + 2] != ']') {
+            out.append("\\-");
+            ++i;
+          }
+        } else {
+          out.append("[").append(members).append("]");
+        }
+        continue;
+      }
       static constexpr std::string_view kEscapes = "dDwWsSbBnrtfvxpPA";
       if (is_letter(e) && kEscapes.find(e) == std::string_view::npos) {
         return std::nullopt;  // read differently by ECMA-262 and by Python: not guessed at
@@ -146,9 +189,19 @@ std::optional<std::string> to_re2(std::string_view p) {
     }
     if (c == '(' && i + 2 < p.size() && p[i + 1] == '?') {
       char k = p[i + 2];
-      if (k == '=' || k == '!') return std::nullopt;  // lookahead
-      if (k == '<' && i + 3 < p.size() && (p[i + 3] == '=' || p[i + 3] == '!')) {
-        return std::nullopt;  // lookbehind
+      bool lookbehind = k == '<' && i + 3 < p.size() && (p[i + 3] == '=' || p[i + 3] == '!');
+      if (k == '=' || k == '!' || lookbehind) {
+        // A lookaround only ever refuses a match, so without it the pattern accepts more: a
+        // value that does not match it does not match the schema's either. (A quantified
+        // assertion cannot simply be dropped: skipped.)
+        size_t close = group_end(p, i);
+        if (close == std::string_view::npos) return std::nullopt;
+        if (close + 1 < p.size() &&
+            std::string_view("*+?{").find(p[close + 1]) != std::string_view::npos) {
+          return std::nullopt;
+        }
+        i = close;
+        continue;
       }
       if (k == '<') {
         out.append("(?P<");

@@ -196,6 +196,21 @@ bool is_function(const load::Node* node) {
   return key == "Ref" || key.substr(0, 4) == "Fn::";
 }
 
+// A variable another tool fills before CloudFormation sees the text: the Serverless
+// Framework's ${opt:stage}, ${self:custom.x}, ${file(x.yml)} (a source, a colon or a
+// parenthesis inside ${...}). A plain ${Name} outside Fn::Sub is not one: CloudFormation passes
+// it on as written, which is a real mistake.
+bool has_tool_placeholder(std::string_view text) {
+  for (size_t open = text.find("${"); open != std::string_view::npos;
+       open = text.find("${", open + 2)) {
+    size_t close = text.find('}', open);
+    std::string_view inside = text.substr(
+        open + 2, close == std::string_view::npos ? std::string_view::npos : close - open - 2);
+    if (inside.find_first_of(":(") != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 // "Ref Subnets", "Fn::Split": the function written at `at`, for messages.
 std::string written_function(const load::Node* at) {
   if (at == nullptr || !at->is_mapping() || !is_function(at)) return "as the template gives it";
@@ -250,6 +265,31 @@ class Walk {
         }
       }
     });
+  }
+
+  // An AWS::Serverless::Function's properties that SAM hands unchanged to the
+  // AWS::Lambda::Function it generates (sam-translator's function resource), checked as the
+  // Lambda function's: there is no SAM schema in the data, but these are Lambda's own.
+  void sam_function(const graph::Resource& resource, const spec::ResourceType& lambda) {
+    static constexpr std::string_view kPassedOn[] = {
+        "Architectures", "CodeSigningConfigArn",
+        "Description",   "FunctionName",
+        "Handler",       "KmsKeyArn",
+        "Layers",        "MemorySize",
+        "PackageType",   "ReservedConcurrentExecutions",
+        "Role",          "Runtime",
+        "Timeout"};
+    const load::Node* properties = resource.properties;
+    if (properties == nullptr || !properties->is_mapping() || is_function(properties)) return;
+    resource_ = &resource;
+    conditional_ = resource.condition != nullptr;
+    for (const load::Pair& pair : properties->pairs) {
+      std::string_view name = pair.key->text;
+      if (std::find(std::begin(kPassedOn), std::end(kPassedOn), name) == std::end(kPassedOn))
+        continue;
+      if (const spec::Property* property = lambda.properties.find(name))
+        node(pair.value, property->shape, "Properties/" + std::string(name));
+    }
   }
 
  private:
@@ -454,10 +494,7 @@ class Walk {
       return;
     }
     const spec::Constraints& c = use->constraints;
-    // Text with a ${...} outside Fn::Sub is a placeholder another tool fills (the Serverless
-    // Framework, a build script); CloudFormation would take it verbatim, but it is not the
-    // value that will be deployed.
-    if (v.text.find("${") != std::string::npos) return;
+    if (has_tool_placeholder(v.text)) return;
     switch (use->kind) {
       case Kind::String:
         yaml_boolean(v, path, at);
@@ -664,7 +701,13 @@ class Walk {
 
 Issues::Issues(const graph::Template& tmpl, const graph::Resolver& resolver) {
   Walk walk(tmpl, resolver, issues_);
+  const spec::ResourceType* lambda = nullptr;
   for (const graph::Resource& resource : tmpl.resources()) {
+    if (resource.type == "AWS::Serverless::Function") {
+      if (lambda == nullptr) lambda = spec::find_resource_type("AWS::Lambda::Function");
+      if (lambda != nullptr) walk.sam_function(resource, *lambda);
+      continue;
+    }
     if (resource.type.empty() || specrules::outside_the_data(resource.type)) continue;
     const spec::ResourceType* type = spec::find_resource_type(resource.type);
     if (type != nullptr) walk.resource(resource, *type);
@@ -684,7 +727,9 @@ void report(CheckContext& ctx, Problem problem) {
     if (issue.from_defaults) {
       // As cfn-lint's W1030: a stack created with other parameter values may deploy.
       if (finding.severity == Severity::Error) finding.severity = Severity::Warning;
-      if (!from_default) finding.message += " (with the parameters' defaults)";
+      if (!from_default)
+        finding.message +=
+            " It is built from parameter defaults; a stack given other values may deploy.";
     }
   }
 }
