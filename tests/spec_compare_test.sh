@@ -78,13 +78,17 @@ def rows(path, width):
             yield number, fields
 
 cfnlint = collections.defaultdict(list)  # cfn-lint id -> [(file, line)]
-for _, (file, line, rule, *_rest) in rows(cfnlint_tsv, 5):
+paths = collections.defaultdict(list)  # (cfn-lint id, file, line) -> cfn-lint's paths
+for _, (file, line, rule, path, *_rest) in rows(cfnlint_tsv, 5):
     cfnlint[rule].append((file, int(line)))
+    paths[(rule, file, int(line))].append(path.split("/"))
 stacklint = collections.defaultdict(set)  # T id -> {(file, line)}
 warnings = set()  # (T id, file, line) of warning-level findings
+details = collections.defaultdict(list)  # (file, line) -> [(resource, message)]
 for f in json.load(open(stacklint_json, encoding="utf-8"))["findings"]:
     if not f["suppressed"]:
         stacklint[f["rule"]].add((f["file"], f["line"]))
+        details[(f["file"], f["line"])].append((f["resource"], f["message"]))
         if f["severity"] != "error":
             warnings.add((f["rule"], f["file"], f["line"]))
 
@@ -110,6 +114,20 @@ for rule, found in cfnlint.items():
         if near:
             taken.add((file, min(near)[1]))
             matched_cfnlint.add((rule, file, line))
+            continue
+        # cfn-lint lints a SAM resource through the resources the transform makes, and reports
+        # their findings at the SAM resource's name; stacklint at the property. Same resource
+        # (cfn-lint's path Resources/<name>/...) and the property's name in stacklint's message.
+        for path in paths[(rule, file, line)]:
+            if len(path) < 3 or path[0] != "Resources":
+                continue
+            key = next((p for p in reversed(path) if not p.isdigit() and "::" not in p), "")
+            same = sorted(l for f, l in ours if f == file and (f, l) not in taken and any(
+                res == path[1] and key in msg for res, msg in details[(f, l)]))
+            if same:
+                taken.add((file, same[0]))
+                matched_cfnlint.add((rule, file, line))
+                break
     used |= {(r, file, line) for file, line in taken for r in (MAPPED[rule],) + ALSO.get(rule, ())}
 
 differences = set()
