@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -46,7 +47,7 @@ size_t group_end(std::string_view p, size_t open) {
 
 }  // namespace
 
-std::optional<std::string> to_re2(std::string_view p) {
+std::optional<std::string> to_re2(std::string_view p, bool unicode) {
   std::string out;
   out.reserve(p.size() + 8);
   bool in_class = false;
@@ -118,10 +119,16 @@ std::optional<std::string> to_re2(std::string_view p) {
       // \w, \d and \s are ASCII to re2 but Unicode to Python (cfn-lint) and to ECMA-262's
       // \s: written out so that "café" or a no-break space is not refused where the schema
       // takes it. (\W, \D, \S stay: re2's are wider, never a false mismatch.)
+      if ((e == 'w' || e == 'd') && !unicode) {
+        out.push_back('\\');
+        out.push_back(e);
+        continue;
+      }
       if (e == 'w' || e == 'd' || e == 's') {
         std::string_view members = e == 'w'   ? "\\p{L}\\p{M}\\p{N}_"
                                    : e == 'd' ? "\\p{Nd}"
-                                              : "\\s\\p{Z}\\x{b}\\x{85}\\x{feff}";
+                                   : unicode  ? "\\s\\p{Z}\\x{b}\\x{1c}-\\x{1f}\\x{85}\\x{feff}"
+                                              : "\\s\\x{b}\\x{1c}-\\x{1f}";
         if (in_class) {
           out.append(members);
           // A '-' after a class escape is a literal in ECMA-262 and Python, not a range.
@@ -214,25 +221,54 @@ std::optional<std::string> to_re2(std::string_view p) {
   return out;
 }
 
-const re2::RE2* compiled(std::string_view pattern) {
+namespace {
+
+std::unique_ptr<re2::RE2> compile(std::string_view pattern, bool unicode) {
+  std::optional<std::string> translated = to_re2(pattern, unicode);
+  if (!translated) return nullptr;
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(8 << 20);
+  auto regex = std::make_unique<re2::RE2>(*translated, options);
+  return regex->ok() ? std::move(regex) : nullptr;
+}
+
+// A pattern compiled twice: with ASCII classes (cheap, exact on ASCII text) at once, and with
+// Unicode classes (costly: Unicode tables in every \w) only when a non-ASCII text needs it.
+struct Compiled {
+  std::unique_ptr<re2::RE2> ascii;
+  std::once_flag unicode_once;
+  std::unique_ptr<re2::RE2> unicode;
+};
+
+Compiled& compiled(std::string_view pattern) {
   static std::shared_mutex mutex;
-  static std::unordered_map<std::string_view, std::unique_ptr<re2::RE2>> cache;
+  static std::unordered_map<std::string_view, std::unique_ptr<Compiled>> cache;
   {
     std::shared_lock lock(mutex);
     auto it = cache.find(pattern);
-    if (it != cache.end()) return it->second.get();
+    if (it != cache.end()) return *it->second;
   }
-  std::unique_ptr<re2::RE2> regex;
-  if (std::optional<std::string> translated = to_re2(pattern)) {
-    re2::RE2::Options options;
-    options.set_log_errors(false);
-    options.set_max_mem(8 << 20);
-    regex = std::make_unique<re2::RE2>(*translated, options);
-    if (!regex->ok()) regex.reset();
-  }
+  auto entry = std::make_unique<Compiled>();
+  entry->ascii = compile(pattern, false);
   std::unique_lock lock(mutex);
-  auto [it, inserted] = cache.try_emplace(pattern, std::move(regex));
-  return it->second.get();
+  auto [it, inserted] = cache.try_emplace(pattern, std::move(entry));
+  return *it->second;
+}
+
+}  // namespace
+
+std::optional<bool> match(std::string_view pattern, std::string_view text) {
+  Compiled& entry = compiled(pattern);
+  if (entry.ascii == nullptr) return std::nullopt;
+  // Where the ASCII classes match, the Unicode ones do too; on ASCII text they are the same.
+  if (re2::RE2::PartialMatch(text, *entry.ascii)) return true;
+  bool ascii_text = std::all_of(text.begin(), text.end(),
+                                [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii_text) return false;
+  std::call_once(entry.unicode_once, [&] { entry.unicode = compile(pattern, true); });
+  if (entry.unicode == nullptr) return std::nullopt;
+  return re2::RE2::PartialMatch(text, *entry.unicode);
 }
 
 }  // namespace stacklint::rules::patterns

@@ -8,24 +8,21 @@
 #include <string>
 #include <string_view>
 
-namespace re2 {
-class RE2;
-}
-
 namespace stacklint::rules::patterns {
 
 // The pattern in re2's syntax: \uXXXX and \u{X} become \x{...}, (?<name> becomes (?P<name>,
 // \Z (Python's end of text, which some schemas use) becomes \z, a repetition bound over re2's
 // 1000 is dropped, lookahead and lookbehind assertions are dropped (the result accepts every
-// text the pattern accepts, and perhaps more); nullopt for what re2 has no equivalent of (back
-// references, a quantified assertion) and for escaped letters that ECMA-262 and Python read
-// differently.
-std::optional<std::string> to_re2(std::string_view ecma);
+// text the pattern accepts, and perhaps more); \w, \d, \s as Python (cfn-lint) reads them:
+// Unicode classes when `unicode`, else their ASCII part. nullopt for what re2 has no equivalent
+// of (back references, a quantified assertion) and for escaped letters that ECMA-262 and Python
+// read differently.
+std::optional<std::string> to_re2(std::string_view ecma, bool unicode = true);
 
-// The compiled pattern, or null when it is skipped (see to_re2, or re2 refuses it). Compiled
-// once per pattern text for the process's life; thread-safe. `pattern` must outlive the process
-// (the specification's text does). Match with RE2::PartialMatch: a JSON Schema pattern is not
-// anchored.
-const re2::RE2* compiled(std::string_view pattern);
+// Whether `text` matches `pattern` anywhere (a JSON Schema pattern is not anchored); nullopt
+// when the pattern is skipped (see to_re2, or re2 refuses it). Each pattern is compiled once
+// for the process's life, its Unicode form only when a non-ASCII text needs it; thread-safe.
+// `pattern` must outlive the process (the specification's text does).
+std::optional<bool> match(std::string_view pattern, std::string_view text);
 
 }  // namespace stacklint::rules::patterns

@@ -1,7 +1,5 @@
 #include "rules/checks/value_checks.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -573,8 +571,7 @@ class Walk {
   void pattern(const Value& v, const spec::Constraints& c, const std::string& path,
                const load::Node* at) {
     if (c.pattern.empty()) return;
-    const re2::RE2* regex = patterns::compiled(c.pattern);
-    if (regex == nullptr || re2::RE2::PartialMatch(v.text, *regex)) return;
+    if (patterns::match(c.pattern, v.text) != false) return;
     std::string name = dotted(path);
     std::string shown = quoted(c.pattern);
     add(Problem::Pattern, at, path,
