@@ -268,7 +268,10 @@ class Walk {
   // An AWS::Serverless::Function's properties that SAM hands unchanged to the
   // AWS::Lambda::Function it generates (sam-translator's function resource), checked as the
   // Lambda function's: there is no SAM schema in the data, but these are Lambda's own.
-  void sam_function(const graph::Resource& resource, const spec::ResourceType& lambda) {
+  // `globals` is the template's Globals.Function: SAM copies its properties into every function
+  // that does not set them, so a wrong value there is reported once, on the first such function.
+  void sam_function(const graph::Resource& resource, const spec::ResourceType& lambda,
+                    const load::Node* globals) {
     static constexpr std::string_view kPassedOn[] = {
         "Architectures", "CodeSigningConfigArn",
         "Description",   "FunctionName",
@@ -278,15 +281,22 @@ class Walk {
         "Role",          "Runtime",
         "Timeout"};
     const load::Node* properties = resource.properties;
-    if (properties == nullptr || !properties->is_mapping() || is_function(properties)) return;
+    if (properties != nullptr && (!properties->is_mapping() || is_function(properties))) return;
     resource_ = &resource;
     conditional_ = resource.condition != nullptr;
-    for (const load::Pair& pair : properties->pairs) {
+    auto check = [&](const load::Pair& pair) {
       std::string_view name = pair.key->text;
       if (std::find(std::begin(kPassedOn), std::end(kPassedOn), name) == std::end(kPassedOn))
-        continue;
+        return;
       if (const spec::Property* property = lambda.properties.find(name))
         node(pair.value, property->shape, "Properties/" + std::string(name));
+    };
+    if (properties != nullptr) {
+      for (const load::Pair& pair : properties->pairs) check(pair);
+    }
+    if (globals == nullptr) return;
+    for (const load::Pair& pair : globals->pairs) {
+      if (properties == nullptr || properties->get(pair.key->text) == nullptr) check(pair);
     }
   }
 
@@ -699,10 +709,13 @@ class Walk {
 Issues::Issues(const graph::Template& tmpl, const graph::Resolver& resolver) {
   Walk walk(tmpl, resolver, issues_);
   const spec::ResourceType* lambda = nullptr;
+  const load::Node* globals = tmpl.root()->get("Globals");
+  globals = globals != nullptr && globals->is_mapping() ? globals->get("Function") : nullptr;
+  if (globals != nullptr && (!globals->is_mapping() || is_function(globals))) globals = nullptr;
   for (const graph::Resource& resource : tmpl.resources()) {
     if (resource.type == "AWS::Serverless::Function") {
       if (lambda == nullptr) lambda = spec::find_resource_type("AWS::Lambda::Function");
-      if (lambda != nullptr) walk.sam_function(resource, *lambda);
+      if (lambda != nullptr) walk.sam_function(resource, *lambda, globals);
       continue;
     }
     if (resource.type.empty() || specrules::outside_the_data(resource.type)) continue;
