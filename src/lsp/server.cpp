@@ -585,7 +585,7 @@ void Server::handle_all(const std::vector<std::string>& bodies) {
     }
     std::optional<std::string> jsonrpc = string_at(&json, "jsonrpc");
     if (!id_ok || !jsonrpc || *jsonrpc != "2.0" || method == nullptr || !method->IsString() ||
-        (params != nullptr && !params->IsObject() && !params->IsArray())) {
+        (params != nullptr && !params->IsObject() && !params->IsArray() && !params->IsNull())) {
       send(error_response(id_ok ? id : nullptr, kInvalidRequest,
                           "stacklint: not a JSON-RPC 2.0 request or notification"));
       continue;
@@ -962,18 +962,24 @@ std::string Server::code_actions(const Message& message) {
       bool touches = found.start.line <= wanted.end.line && wanted.start.line <= found.end.line;
       if (!touches) return;
       const std::string& id = finding.rule->id;
+      // T001 (the template does not load) comes before suppressions are read: none covers it.
+      bool suppressible = id != "T001";
       for (size_t i = 0; i < finding.fixes.size(); ++i) {
         const rules::Fix& fix = finding.fixes[i];
         actions.push_back(
             {fix.title, &finding, to_lsp(source, lines, fix.range), fix.replacement, i == 0});
       }
-      if (auto edit = suppress_on_line(source, analysis->loaded, finding.range.begin.line, id)) {
+      if (auto edit = suppressible
+                          ? suppress_on_line(source, analysis->loaded, finding.range.begin.line, id)
+                          : std::nullopt) {
         std::string title = "Suppress " + id + " on this line";
         if (seen.insert(title + "@" + std::to_string(finding.range.begin.line)).second) {
           actions.push_back({title, &finding, lsp_edit(*edit), edit->text, false});
         }
       }
-      if (auto edit = suppress_for_resource(source, analysis->loaded, finding.resource, id)) {
+      if (auto edit = suppressible
+                          ? suppress_for_resource(source, analysis->loaded, finding.resource, id)
+                          : std::nullopt) {
         std::string title = "Suppress " + id + " for resource " + finding.resource;
         if (seen.insert(title).second) {
           actions.push_back({title, &finding, lsp_edit(*edit), edit->text, false});
