@@ -28,8 +28,9 @@ namespace {
 
 const fs::path kCorpus = STACKLINT_SOURCE_DIR "/../shared/corpus";
 
-const std::vector<std::string> kErrorRules = {"T002", "T003", "T005", "T006", "T010", "T011",
-                                              "T012", "T013", "T014", "T015", "T020"};
+const std::vector<std::string> kErrorRules = {"T002", "T003", "T005", "T006", "T010",
+                                              "T011", "T012", "T013", "T014", "T015",
+                                              "T020", "T100", "T101", "T102", "T108"};
 
 using Entry = std::tuple<std::string, std::string, uint32_t>;  // file, rule, line
 
@@ -117,6 +118,16 @@ TEST_CASE("cfn-lint's broken fixtures are caught") {
       at("resources_circular_dependency_2.yaml", "T020", 6),  // a ring of four
       at("resources_circular_dependency_dependson.yaml", "T020", 6),
       at("resources/primary_identifiers.yaml", "T005", 156),  // Type: !Ref AWS::Region
+      // The resource specification (cfn-lint E3001/E3006, E3002, E3003, E1010).
+      at("generic.yaml", "T100", 24),                   // AWS::EC2::Instance1
+      at("generic.yaml", "T101", 46),                   // FakeKey on an instance
+      at("generic.yaml", "T101", 55),                   // BadSubX2Key in BlockDeviceMappings.Ebs
+      at("conditions.yaml", "T101", 95),                // BadLocations, in an Fn::If branch
+      at("generic.yaml", "T102", 146),                  // a function without Code and Role
+      at("core/conditions.yaml", "T102", 39),           // DeviceName, in Fn::If alternatives
+      at("resources/iam/iam_policy.yaml", "T102", 37),  // a policy without PolicyName
+      at("generic.yaml", "T108", 229),                  // GetAtt ElasticLoadBalancer.DNE
+      at("functions_getaz.yaml", "T108", 36),           // GetAtt mySubnet2.AvailbilityZone
   };
   for (const Entry& entry : caught) {
     INFO(std::get<0>(entry) << " " << std::get<1>(entry) << " line " << std::get<2>(entry));

@@ -239,12 +239,14 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
         std::string attribute;
         if (arg->items.size() > 1 && arg->items[1]->is_scalar()) attribute = arg->items[1]->text;
         add_edge(EdgeKind::GetAtt, owner, name->text, attribute, name, name->range);
+        edges_.back().arg = arg;
         for (size_t i = 1; i < arg->items.size(); ++i) walk(arg->items[i], owner, sub_variables);
       } else if (arg->is_scalar()) {
         size_t dot = arg->text.find('.');
         add_edge(EdgeKind::GetAtt, owner, arg->text.substr(0, dot),
                  dot == std::string::npos ? "" : arg->text.substr(dot + 1), arg,
                  range_inside(arg, 0, std::min(dot, arg->text.size())));
+        edges_.back().arg = arg;
       } else {
         walk(arg, owner, sub_variables);
       }

@@ -68,7 +68,8 @@ struct Edge {
   uint32_t target_index = 0;  // index into the target's section, when defined
   const Node* at = nullptr;   // the node that names the target
   Range range;                // exactly where the name is written
-  // Fn::Sub and Fn::FindInMap: the function's whole argument (the variable map, the keys).
+  // Fn::Sub, Fn::FindInMap and Fn::GetAtt: the function's whole argument (the variable map, the
+  // keys, the [name, attribute] list or "name.attribute" scalar).
   const Node* arg = nullptr;
 };
 

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "rules/checks/T0_validity.h"
+#include "rules/checks/spec_rules.h"
 
 namespace stacklint::rules {
 
@@ -332,6 +333,34 @@ class Validator {
   std::vector<CheckProblem>& problems_;
 };
 
+// Whether a property path the check reads (`property:` in `when`, or `report-at`) is one the
+// resource writes misspelled (specrules::NearMisses).
+bool names_near_miss(CheckContext& ctx, const graph::Resource& resource, const load::Node* check) {
+  std::vector<const load::Node*> pending = {check};
+  const specrules::NearMisses* misses = nullptr;
+  while (!pending.empty()) {
+    const load::Node* node = pending.back();
+    pending.pop_back();
+    for (const load::Node* item : node->items) pending.push_back(item);
+    for (const load::Pair& pair : node->pairs) {
+      const std::string& key = pair.key->text;
+      if (key == "property" || key == "report-at") {
+        std::vector<const load::Node*> paths =
+            pair.value->is_sequence() ? pair.value->items : std::vector{pair.value};
+        for (const load::Node* path : paths) {
+          if (!path->is_scalar() || path->text.empty() || path->text[0] == '@') continue;
+          if (misses == nullptr)
+            misses = &ctx.shared<specrules::NearMisses>(ctx.tmpl, ctx.resolver);
+          if (misses->covers(resource.id, path->text)) return true;
+        }
+      } else {
+        pending.push_back(pair.value);
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void run_declarative_check(CheckContext& ctx) {
@@ -347,6 +376,9 @@ void run_declarative_check(CheckContext& ctx) {
     }
     if (!wanted) continue;
     if (evaluate(when, resource, ctx.resolver) != Truth::True) continue;
+    // A property the check reads, written misspelled on this resource: T101 says what was
+    // meant, rather than this rule saying the property is missing.
+    if (names_near_miss(ctx, resource, check)) continue;
     const load::Node* at = nullptr;
     std::string path;
     if (report_at != nullptr) {

@@ -7,6 +7,7 @@
 #include "graph/resolver.h"
 #include "graph/template.h"
 #include "rules/check.h"
+#include "rules/checks/spec_rules.h"
 #include "rules/declarative.h"
 #include "rules/suppressions.h"
 
@@ -144,6 +145,8 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
     } else if (CheckFunction check = CheckRegistry::instance().find(rule->id)) {
       check(ctx);
     }
+    // A property another rule finds missing, but written misspelled, is T101's to report.
+    specrules::drop_near_miss_findings(ctx, result.findings, first);
     Severity severity = options.selection.severity_of(*rule);
     for (size_t i = first; i < result.findings.size(); ++i) result.findings[i].severity = severity;
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "rules/checks/wildcard.h"
+#include "spec/spec.h"
 
 namespace stacklint::rules::validity {
 
@@ -52,33 +53,7 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit) {
-  // Optimal string alignment: insertions, deletions, substitutions and swaps of neighbours
-  // ("Vcp" -> "Vpc") each cost one. Three rows suffice; a row whose every cell is past
-  // `limit` ends the search, since the distance can only grow from there.
-  thread_local std::vector<size_t> before, previous, row;  // reused: no allocation per pair
-  before.assign(b.size() + 1, 0);
-  previous.assign(b.size() + 1, 0);
-  row.assign(b.size() + 1, 0);
-  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    row[0] = i;
-    size_t smallest = row[0];
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-          lower(a[i - 2]) == lower(b[j - 1])) {
-        row[j] = std::min(row[j], before[j - 2] + 1);
-      }
-      smallest = std::min(smallest, row[j]);
-    }
-    // A swap reaches back two rows, so both must be past the limit.
-    if (smallest > limit && i > 1 && *std::min_element(previous.begin(), previous.end()) > limit)
-      return limit + 1;
-    std::swap(before, previous);
-    std::swap(previous, row);
-  }
-  return previous[b.size()];
+  return spec::edit_distance_within(a, b, limit);
 }
 
 namespace {

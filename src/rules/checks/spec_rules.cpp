@@ -1,0 +1,348 @@
+#include "rules/checks/spec_rules.h"
+
+#include <algorithm>
+
+#include "rules/checks/T0_validity.h"
+
+namespace stacklint::rules::specrules {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// A one-pair mapping naming an intrinsic function ({"Ref": ...}, {"Fn::If": ...}): its value is
+// what the resolver says, not the mapping as written.
+bool is_function(const load::Node* node) {
+  std::string_view key = node->single_key();
+  return key == "Ref" || starts_with(key, "Fn::");
+}
+
+class Walker {
+ public:
+  Walker(const graph::Resolver& resolver, const std::function<void(const Object&)>& visit)
+      : resolver_(resolver), visit_(visit) {}
+
+  void node(const load::Node* at, const spec::Shape& shape, const std::string& path,
+            const std::string& dotted) {
+    if (at == nullptr) return;
+    if (at->is_mapping() && is_function(at)) {
+      if (!may_hold_objects(shape)) return;
+      graph::Value resolved = resolver_.resolve(at);
+      value(resolved, shape, path, dotted);
+      return;
+    }
+    const spec::Shape* use = pick(shape, at->is_mapping(), at->is_sequence());
+    if (use == nullptr) return;
+    if (use->kind == spec::Kind::Object && at->is_mapping()) {
+      Object object{use->object, at, nullptr, path, dotted, true};
+      visit_(object);
+      for (const load::Pair& pair : at->pairs) {
+        const spec::Property* property = use->object->find(pair.key->text);
+        if (property == nullptr) continue;
+        node(pair.value, property->shape, path + "/" + pair.key->text,
+             join(dotted, pair.key->text));
+      }
+    } else if (use->kind == spec::Kind::List && at->is_sequence()) {
+      for (size_t i = 0; i < at->items.size(); ++i)
+        node(at->items[i], *use->element, path + "/" + std::to_string(i), join(dotted, "*"));
+    } else if (use->kind == spec::Kind::Map && at->is_mapping()) {
+      for (const load::Pair& pair : at->pairs)
+        node(pair.value, *use->element, path + "/" + pair.key->text, join(dotted, "*"));
+    }
+  }
+
+  void value(const graph::Value& resolved, const spec::Shape& shape, const std::string& path,
+             const std::string& dotted) {
+    for (const graph::Value& alternative : resolved.alternatives()) {
+      bool is_map = alternative.kind == graph::ValueKind::Map;
+      bool is_list = alternative.kind == graph::ValueKind::List;
+      const spec::Shape* use = pick(shape, is_map, is_list);
+      if (use == nullptr) continue;
+      if (use->kind == spec::Kind::Object && is_map) {
+        const load::Node* mapping = alternative.node != nullptr && alternative.node->is_mapping()
+                                        ? alternative.node
+                                        : nullptr;
+        Object object{use->object, mapping, &alternative, path, dotted, false};
+        visit_(object);
+        for (const auto& [name, field] : alternative.fields) {
+          const spec::Property* property = use->object->find(name);
+          if (property == nullptr) continue;
+          value(field, property->shape, path + "/" + name, join(dotted, name));
+        }
+      } else if (use->kind == spec::Kind::List && is_list) {
+        for (size_t i = 0; i < alternative.items.size(); ++i)
+          value(alternative.items[i], *use->element, path + "/" + std::to_string(i),
+                join(dotted, "*"));
+      } else if (use->kind == spec::Kind::Map && is_map) {
+        for (const auto& [name, field] : alternative.fields)
+          value(field, *use->element, path + "/" + name, join(dotted, "*"));
+      }
+    }
+  }
+
+ private:
+  static std::string join(const std::string& dotted, std::string_view name) {
+    return dotted.empty() ? std::string(name) : dotted + "." + std::string(name);
+  }
+
+  static bool may_hold_objects(const spec::Shape& shape) {
+    switch (shape.kind) {
+      case spec::Kind::Object:
+      case spec::Kind::List:
+      case spec::Kind::Map:
+        return true;
+      case spec::Kind::Union:
+        return std::any_of(shape.alternatives.begin(), shape.alternatives.end(),
+                           [](const spec::Shape& s) { return may_hold_objects(s); });
+      default:
+        return false;
+    }
+  }
+
+  // The shape a written mapping or list takes: the shape itself, or the one alternative of a
+  // union that is an Object/Map (for a mapping) or a List (for a list). Two such alternatives
+  // cannot be told apart by what is written: nothing is checked.
+  static const spec::Shape* pick(const spec::Shape& shape, bool mapping, bool list) {
+    if (shape.kind != spec::Kind::Union) return &shape;
+    const spec::Shape* found = nullptr;
+    for (const spec::Shape& alternative : shape.alternatives) {
+      bool fits =
+          (mapping &&
+           (alternative.kind == spec::Kind::Object || alternative.kind == spec::Kind::Map ||
+            alternative.kind == spec::Kind::Json || alternative.kind == spec::Kind::Any)) ||
+          (list && (alternative.kind == spec::Kind::List || alternative.kind == spec::Kind::Json ||
+                    alternative.kind == spec::Kind::Any));
+      if (!fits) continue;
+      if (found != nullptr) return nullptr;
+      found = &alternative;
+    }
+    return found;
+  }
+
+  const graph::Resolver& resolver_;
+  const std::function<void(const Object&)>& visit_;
+};
+
+// SAM's resource types as of aws-sam-translator 1.110 (sorted: binary search).
+const std::vector<std::string_view> kSamTypes = {"AWS::Serverless::Api",
+                                                 "AWS::Serverless::Application",
+                                                 "AWS::Serverless::CapacityProvider",
+                                                 "AWS::Serverless::Connector",
+                                                 "AWS::Serverless::Function",
+                                                 "AWS::Serverless::GraphQLApi",
+                                                 "AWS::Serverless::HttpApi",
+                                                 "AWS::Serverless::LayerVersion",
+                                                 "AWS::Serverless::SimpleTable",
+                                                 "AWS::Serverless::StateMachine",
+                                                 "AWS::Serverless::WebSocketApi"};
+
+// Segment-wise: "A.*.B" is under "A" and names "A.0.B"; "Properties/A/0/B" is "A.0.B".
+bool path_under(std::string_view path, std::string_view meant) {
+  auto next = [](std::string_view& rest) {
+    size_t end = rest.find_first_of("./");
+    std::string_view segment = rest.substr(0, end);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    return segment;
+  };
+  if (starts_with(path, "Properties/")) path.remove_prefix(11);
+  while (!meant.empty()) {
+    if (path.empty()) return false;
+    std::string_view a = next(path), b = next(meant);
+    bool index =
+        !a.empty() && std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (a != b && !(b == "*" && (index || a == "*"))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_sam_type(std::string_view type) {
+  return std::binary_search(kSamTypes.begin(), kSamTypes.end(), type);
+}
+
+const std::vector<std::string_view>& sam_types() {
+  return kSamTypes;
+}
+
+bool outside_the_data(std::string_view type) {
+  if (starts_with(type, "Custom::") || type == "AWS::CloudFormation::CustomResource") return true;
+  if (starts_with(type, "AWS::Serverless::")) return true;
+  // The AWS CDK's metadata resource: CloudFormation accepts it, and no schema describes it.
+  if (type == "AWS::CDK::Metadata") return true;
+  // A registry extension is named Organization::Service::Resource (a module adds ::MODULE),
+  // each part alphanumeric; AWS and Alexa are AWS's own namespaces, in any case.
+  // A module (...::MODULE) is the registry's to resolve, whatever its prefix looks like.
+  if (type.size() >= 8 && type.substr(type.size() - 8) == "::MODULE") return true;
+  std::string_view rest = type;
+  std::vector<std::string_view> parts;
+  while (true) {
+    size_t sep = rest.find("::");
+    parts.push_back(rest.substr(0, sep));
+    if (sep == std::string_view::npos) break;
+    rest.remove_prefix(sep + 2);
+  }
+  if (parts.size() != 3) return false;
+  for (std::string_view part : parts) {
+    if (part.empty() || !std::all_of(part.begin(), part.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        }))
+      return false;
+  }
+  std::string first;
+  for (char c : parts[0]) first += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return first != "aws" && first != "alexa";
+}
+
+const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource& resource) {
+  if (resource.type.empty() || outside_the_data(resource.type)) return nullptr;
+  if (ctx.shared<validity::Generated>(ctx.tmpl).opaque()) return nullptr;
+  return spec::find_resource_type(resource.type);
+}
+
+void for_each_object(const graph::Resolver& resolver, const graph::Resource& resource,
+                     const spec::ResourceType& type,
+                     const std::function<void(const Object&)>& visit) {
+  if (resource.properties == nullptr) return;
+  spec::Shape top;
+  top.kind = spec::Kind::Object;
+  top.object = &type.properties;
+  Walker(resolver, visit).node(resource.properties, top, "Properties", "");
+}
+
+std::string describe(const Object& object, std::string_view resource_type) {
+  if (object.dotted.empty()) return std::string(resource_type);
+  std::string path;
+  for (size_t i = 0; i < object.dotted.size(); ++i) {
+    if (object.dotted.compare(i, 2, ".*") == 0) {
+      path += "[]";
+      ++i;
+    } else {
+      path += object.dotted[i];
+    }
+  }
+  std::string_view named = object.dotted;  // the last named segment: "Rules" of "Rules.*"
+  while (named.size() >= 2 && named.substr(named.size() - 2) == ".*") named.remove_suffix(2);
+  size_t dot = named.rfind('.');
+  std::string_view last = named.substr(dot == std::string_view::npos ? 0 : dot + 1);
+  if (last != object.set->name) path += " (" + std::string(object.set->name) + ")";
+  return path;
+}
+
+bool generated_key(std::string_view key) {
+  return starts_with(key, "Fn::ForEach::") || key.find("${") != std::string_view::npos ||
+         key.find("&{") != std::string_view::npos;
+}
+
+bool has_generated_keys(const Object& object) {
+  if (object.mapping == nullptr) return false;
+  return std::any_of(object.mapping->pairs.begin(), object.mapping->pairs.end(),
+                     [](const load::Pair& pair) { return generated_key(pair.key->text); });
+}
+
+std::vector<Key> keys_of(const Object& object) {
+  std::vector<Key> keys;
+  if (object.value == nullptr) {
+    for (const load::Pair& pair : object.mapping->pairs)
+      keys.push_back({pair.key->text, pair.key, pair.value});
+    return keys;
+  }
+  for (const auto& [name, field] : object.value->fields) {
+    const load::Node* key = object.mapping != nullptr ? object.mapping->key_node(name) : nullptr;
+    keys.push_back({name, key, object.mapping != nullptr ? object.mapping->get(name) : nullptr});
+  }
+  return keys;
+}
+
+std::optional<Fix> replace_scalar(const load::Node* scalar, std::string_view replacement,
+                                  std::string title) {
+  if (scalar == nullptr || !scalar->is_scalar()) return std::nullopt;
+  const load::Range& r = scalar->range;
+  if (r.begin.line != r.end.line || r.end.column < r.begin.column) return std::nullopt;
+  size_t width = r.end.column - r.begin.column;
+  std::string text(replacement);
+  if (scalar->style == load::ScalarStyle::Quoted && width == scalar->text.size() + 2) {
+    text = "\"" + text + "\"";
+  } else if (width != scalar->text.size()) {
+    return std::nullopt;  // escapes or folding: the written text is not the value
+  }
+  return Fix{std::move(title), r, std::move(text)};
+}
+
+std::optional<Fix> replace_inside(const load::Node* scalar, size_t offset, size_t length,
+                                  std::string_view replacement, std::string title) {
+  if (scalar == nullptr || !scalar->is_scalar() || scalar->style != load::ScalarStyle::Plain)
+    return std::nullopt;
+  const load::Range& r = scalar->range;
+  if (r.begin.line != r.end.line || r.end.column - r.begin.column != scalar->text.size() ||
+      offset + length > scalar->text.size())
+    return std::nullopt;
+  load::Range inside = r;
+  inside.begin.column = r.begin.column + static_cast<uint32_t>(offset);
+  inside.end.column = inside.begin.column + static_cast<uint32_t>(length);
+  return Fix{std::move(title), inside, std::string(replacement)};
+}
+
+const std::vector<std::string_view>& resource_attributes() {
+  // Version: the custom resource's legacy attribute, which CloudFormation still accepts.
+  static const std::vector<std::string_view> kKeys = {
+      "Condition",  "CreationPolicy", "DeletionPolicy", "DependsOn",           "Metadata",
+      "Properties", "Type",           "UpdatePolicy",   "UpdateReplacePolicy", "Version"};
+  return kKeys;
+}
+
+bool is_resource_attribute(std::string_view key) {
+  const std::vector<std::string_view>& keys = resource_attributes();
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+std::string_view near_miss(const spec::PropertySet& set, std::string_view written) {
+  if (set.find(written) != nullptr) return {};
+  return set.closest(written);
+}
+
+NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver) {
+  for (const graph::Resource& resource : tmpl.resources()) {
+    if (resource.properties == nullptr || outside_the_data(resource.type)) continue;
+    const spec::ResourceType* type = spec::find_resource_type(resource.type);
+    if (type == nullptr) continue;
+    for_each_object(resolver, resource, *type, [&](const Object& object) {
+      for (const Key& key : keys_of(object)) {
+        std::string_view meant = near_miss(*object.set, key.name);
+        if (meant.empty()) continue;
+        std::string path =
+            object.dotted.empty() ? std::string(meant) : object.dotted + "." + std::string(meant);
+        meant_[resource.id].push_back(std::move(path));
+      }
+    });
+  }
+}
+
+bool NearMisses::covers(std::string_view resource, std::string_view path) const {
+  auto it = meant_.find(resource);
+  if (it == meant_.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [&](const std::string& meant) { return path_under(path, meant); });
+}
+
+void drop_near_miss_findings(CheckContext& ctx, std::vector<Finding>& findings, size_t first) {
+  if (first >= findings.size() || ctx.rule.id.empty() || ctx.rule.id[0] == 'T') return;
+  const NearMisses* misses = nullptr;
+  auto kept = std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
+                             [&](const Finding& finding) {
+                               if (finding.resource.empty()) return false;
+                               std::string prefix = "Resources/" + finding.resource + "/";
+                               if (!starts_with(finding.path, prefix)) return false;
+                               std::string_view path =
+                                   std::string_view(finding.path).substr(prefix.size());
+                               if (path.empty() || path[0] == '@') return false;
+                               if (misses == nullptr)
+                                 misses = &ctx.shared<NearMisses>(ctx.tmpl, ctx.resolver);
+                               return misses->covers(finding.resource, path);
+                             });
+  findings.erase(kept, findings.end());
+}
+
+}  // namespace stacklint::rules::specrules

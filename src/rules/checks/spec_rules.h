@@ -1,0 +1,108 @@
+// Shared by the resource specification rules (T100-T102, T108): which resources the data
+// checks, a walk over the objects a resource's properties are proven to be, and fixes.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/template.h"
+#include "graph/value.h"
+#include "rules/check.h"
+#include "spec/spec.h"
+
+namespace stacklint::rules::specrules {
+
+// Resource types that exist without being in the data: custom resources, registry extensions
+// (any namespace but AWS and Alexa), modules (::MODULE) and SAM's own types (their data in the
+// specification is older than SAM: properties added since would be false errors).
+bool outside_the_data(std::string_view type);
+
+// SAM's resource types (AWS::Serverless::*), from the SAM specification: valid only under
+// Transform AWS::Serverless-2016-10-31, which turns them into CloudFormation resources.
+bool is_sam_type(std::string_view type);
+const std::vector<std::string_view>& sam_types();
+
+// The resource's type in the data, when the rules check it: nullptr for types outside the
+// data, and for every resource of a template a macro may rewrite (validity::Generated::opaque).
+const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource& resource);
+
+// One object that a resource's properties are proven to hold at some path: a mapping written in
+// place (`mapping`, with `literal`), or an alternative of a value the resolver gave (`value`, a
+// Map; `mapping` is then where it is written, when it is).
+struct Object {
+  const spec::PropertySet* set;
+  const load::Node* mapping = nullptr;
+  const graph::Value* value = nullptr;
+  std::string path;      // under the resource: "Properties/VersioningConfiguration"
+  std::string dotted;    // the same as a property path: "VersioningConfiguration", "A.*.B"
+  bool literal = false;  // written as a mapping here, not reached through an intrinsic function
+};
+
+// Calls visit(const Object&) for each object in the resource's Properties (itself first, then
+// nested property types in lists, maps and objects, in written order). Free-form values (Json,
+// Map keys, unions it cannot tell apart) and values the template does not prove are skipped.
+// Linear in the Properties, plus one resolution per intrinsic function met.
+void for_each_object(const graph::Resolver& resolver, const graph::Resource& resource,
+                     const spec::ResourceType& type,
+                     const std::function<void(const Object&)>& visit);
+
+// How messages name an object: the resource type at the top, else its path with its property
+// type ("LifecycleConfiguration.Rules[] (Rule)").
+std::string describe(const Object& object, std::string_view resource_type);
+
+// A key that Fn::ForEach (AWS::LanguageExtensions) expands: the loop itself, or a name with a
+// loop placeholder (${Name}, &{Name}). What it becomes is known only after the transform.
+bool generated_key(std::string_view key);
+// Whether an object's mapping has such a key, so that its final keys are not known.
+bool has_generated_keys(const Object& object);
+
+// The written keys of an object, with where each is written (null when it is not).
+struct Key {
+  std::string_view name;
+  const load::Node* key;
+  const load::Node* value;
+};
+std::vector<Key> keys_of(const Object& object);
+
+// A fix that replaces a scalar's text (keeping it quoted if it is), when its range is exactly
+// the text (or the text in quotes), so that the edit is certain.
+std::optional<Fix> replace_scalar(const load::Node* scalar, std::string_view replacement,
+                                  std::string title);
+// A fix replacing `length` characters at `offset` within a plain one-line scalar.
+std::optional<Fix> replace_inside(const load::Node* scalar, size_t offset, size_t length,
+                                  std::string_view replacement, std::string title);
+
+// The resource-level keys CloudFormation reads (Type, Properties, DependsOn, ...).
+const std::vector<std::string_view>& resource_attributes();
+bool is_resource_attribute(std::string_view key);
+
+// The known property that an unknown written name most likely means, or empty.
+std::string_view near_miss(const spec::PropertySet& set, std::string_view written);
+
+// Unknown property names that are near misses of known ones, per resource: what T101 reports
+// as "did you mean". A rule that would say a property is missing first asks covers(): when the
+// property was most likely written misspelled, the rule stays silent and leaves the finding to
+// T101 (declarative rules through their `when` and `report-at` paths; graph checks through
+// the path of their finding, see drop_near_miss_findings).
+class NearMisses {
+ public:
+  NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver);
+  // Whether `path` ("VersioningConfiguration.Status", "Properties/VersioningConfiguration/0",
+  // "LifecycleConfiguration.Rules.*.Status") on this resource names, or lies under, a
+  // property written misspelled.
+  bool covers(std::string_view resource, std::string_view path) const;
+
+ private:
+  // Per resource id, the dotted paths meant: "VersioningConfiguration", "Rules.*.Status".
+  std::unordered_map<std::string_view, std::vector<std::string>> meant_;
+};
+
+// Drops findings of the architecture rules (every rule but T*) whose path names a property that
+// NearMisses covers. Called by the engine after every rule ran.
+void drop_near_miss_findings(CheckContext& ctx, std::vector<Finding>& findings, size_t first);
+
+}  // namespace stacklint::rules::specrules
