@@ -880,3 +880,50 @@ TEST_SUITE("lsp") {
     }
   }
 }
+
+TEST_CASE("lsp quick fix from Finding::fixes, and hover over a resource Type") {
+  Client client;
+  client.initialize();
+  std::string text =
+      "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      "
+      "VersioningConfig: {Status: Enabled}\n";
+  client.open(kUri, text);
+  auto messages = client.take();
+  std::vector<std::string> found = codes(last_diagnostics(messages, kUri));
+  REQUIRE_FALSE(found.empty());
+  client.request(2, "textDocument/codeAction",
+                 R"({"textDocument":{"uri":)" + quote(kUri) + R"(},"range":)" +
+                     range_json(4, 8, 4, 8) + R"(,"context":{"diagnostics":[]}})");
+  messages = client.take();
+  const rapidjson::Value& actions = (*find_response(messages, 2))["result"];
+  const rapidjson::Value* replace = nullptr;
+  for (const auto& action : actions.GetArray()) {
+    if (std::string(action["title"].GetString()) == "Replace with VersioningConfiguration") {
+      replace = &action;
+    }
+  }
+  REQUIRE(replace != nullptr);
+  CHECK((*replace)["isPreferred"].GetBool());
+  const rapidjson::Value& edit = (*replace)["edit"]["changes"][kUri.c_str()][0];
+  CHECK(to_json(edit["range"]) == range_json(4, 6, 4, 22));
+  CHECK(std::string(edit["newText"].GetString()) == "VersioningConfiguration");
+  std::string changed = to_json(edit);
+  changed.replace(changed.find("\"newText\""), 9, "\"text\"");
+  client.change(kUri, 2, "[" + changed + "]");
+  messages = client.take();
+  std::string fixed = (*replace)["diagnostics"][0]["code"].GetString();
+  CHECK(std::count(found.begin(), found.end(), fixed) == 1);
+  CHECK(diagnostic(last_diagnostics(messages, kUri), fixed) == nullptr);
+
+  // Hover over `AWS::S3::Bucket`: the type's documentation from the resource specification.
+  client.request(
+      3, "textDocument/hover",
+      R"({"textDocument":{"uri":)" + quote(kUri) + R"(},"position":{"line":2,"character":14}})");
+  messages = client.take();
+  const rapidjson::Value& hover = (*find_response(messages, 3))["result"];
+  REQUIRE(hover.IsObject());
+  std::string markdown = hover["contents"]["value"].GetString();
+  CHECK(markdown.rfind("**AWS::S3::Bucket**", 0) == 0);
+  CHECK(markdown.size() > 40);
+  CHECK(to_json(hover["range"]) == range_json(2, 10, 2, 25));
+}

@@ -18,11 +18,7 @@
 #include "lsp/jsonrpc.h"
 #include "report/report.h"
 #include "rules/engine.h"
-
-#if __has_include("spec/spec.h")
 #include "spec/spec.h"
-#define STACKLINT_LSP_HAS_SPEC 1
-#endif
 
 namespace stacklint::lsp {
 
@@ -888,7 +884,6 @@ std::string Server::hover(const Message& message) {
         markdown += text.str();
       }
     });
-#ifdef STACKLINT_LSP_HAS_SPEC
     const load::Node* root = analysis->loaded.error ? nullptr : analysis->loaded.document.root;
     const load::Node* resources = root != nullptr ? root->get("Resources") : nullptr;
     if (markdown.empty() && resources != nullptr && resources->is_mapping()) {
@@ -905,7 +900,6 @@ std::string Server::hover(const Message& message) {
         break;
       }
     }
-#endif
   }
   return response(message.id, [&](Writer& w) {
     if (markdown.empty()) {
