@@ -21,6 +21,7 @@
 #include "lsp/edits.h"
 #include "lsp/jsonrpc.h"
 #include "lsp/server.h"
+#include "lsp/splice.h"
 #include "lsp/text.h"
 #include "report/report.h"
 #include "test_support.h"
@@ -926,4 +927,93 @@ TEST_CASE("lsp quick fix from Finding::fixes, and hover over a resource Type") {
   CHECK(markdown.rfind("**AWS::S3::Bucket**", 0) == 0);
   CHECK(markdown.size() > 40);
   CHECK(to_json(hover["range"]) == range_json(2, 10, 2, 25));
+}
+
+namespace {
+
+// Node by node (kind, style, text, sharing, range, children) as text: what a whole load gives
+// and what a load of one edited resource gives are compared as these.
+void dump(const load::Node* node, std::string& out) {
+  if (node == nullptr) {
+    out += "~";
+    return;
+  }
+  out += std::to_string(static_cast<int>(node->kind)) +
+         std::to_string(static_cast<int>(node->style)) + (node->shared ? "s" : "") + "@" +
+         std::to_string(node->range.begin.line) + ":" + std::to_string(node->range.begin.column) +
+         "-" + std::to_string(node->range.end.line) + ":" + std::to_string(node->range.end.column) +
+         "'" + node->text + "'(";
+  for (const load::Node* item : node->items) dump(item, out);
+  for (const load::Pair& pair : node->pairs) {
+    dump(pair.key, out);
+    dump(pair.value, out);
+  }
+  out += ")";
+}
+
+std::string dump(const load::Node* node) {
+  std::string out;
+  dump(node, out);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("lsp an edit inside one resource loads like the whole text, over every fixture") {
+  size_t spliced = 0, refused = 0;
+  std::vector<std::string> texts;
+  for (const auto& entry : fs::recursive_directory_iterator(testing::source_dir() + "/testdata")) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
+      texts.push_back(testing::read_file(entry.path().string()));
+    }
+  }
+  for (const auto& entry : fs::directory_iterator(testing::source_dir() + "/examples")) {
+    texts.push_back(testing::read_file(entry.path().string()));
+  }
+  for (const std::string& text : texts) {
+    load::Source before("t.yaml", text);
+    load::Loaded loaded = load::load(before);
+    if (loaded.error) continue;
+    // Edits at a spread of places: a character typed, one deleted, a line added, a line
+    // removed, a line break removed, an indentation changed, a flow mapping left open.
+    size_t lines = before.line_count();
+    for (uint32_t line = 2; line <= lines; line += std::max<uint32_t>(1, lines / 9)) {
+      size_t start = before.offset_of({line, 1});
+      std::string_view content = before.line_text(line);
+      size_t mid = start + content.size() / 2;
+      std::vector<std::string> edited;
+      edited.push_back(std::string(text).insert(mid, "x"));
+      if (!content.empty()) edited.push_back(std::string(text).erase(mid, 1));
+      edited.push_back(std::string(text).insert(start, "      Added: [1, {a: b}]\n"));
+      edited.push_back(std::string(text).erase(start, content.size() + 1));
+      edited.push_back(std::string(text).erase(start + content.size(), 1));
+      edited.push_back(std::string(text).insert(start, " "));
+      edited.push_back(std::string(text).insert(mid, " {"));
+      edited.push_back(std::string(text).insert(mid, "\xF0\x9F\x98\x80 \"q\" # c\n  "));
+      for (const std::string& after_text : edited) {
+        load::Source after("t.yaml", after_text);
+        std::optional<load::Loaded> part = lsp::load_edited(before, loaded, after, {});
+        load::Loaded whole = load::load(after);
+        if (!part) {
+          ++refused;
+          continue;
+        }
+        CAPTURE(after_text);
+        REQUIRE_FALSE(whole.error);  // a part that loads means the whole loads
+        CHECK(dump(whole.document.root) == dump(part->document.root));
+        ++spliced;
+        if (spliced % 10 != 0) continue;
+        // And the findings are the same (equal trees give equal findings; checked on a sample).
+        auto source = std::make_shared<const load::Source>("t.yaml", after_text);
+        std::vector<std::string> from_whole =
+            testing::finding_keys(rules::lint_loaded(source, whole, rules::Catalog::builtin(), {}));
+        std::vector<std::string> from_part =
+            testing::finding_keys(rules::lint_loaded(source, *part, rules::Catalog::builtin(), {}));
+        CHECK(from_whole == from_part);
+      }
+    }
+  }
+  MESSAGE("edits read by resource: " << spliced << ", read whole: " << refused);
+  CHECK(spliced > 1000);
+  CHECK(refused > 100);
 }

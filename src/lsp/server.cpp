@@ -16,6 +16,7 @@
 #include "load/loader.h"
 #include "lsp/edits.h"
 #include "lsp/jsonrpc.h"
+#include "lsp/splice.h"
 #include "report/report.h"
 #include "rules/engine.h"
 #include "spec/spec.h"
@@ -480,7 +481,14 @@ std::shared_ptr<const Analysis> Server::analyze(const Document& document) {
     analysis->excluded = true;
     return analysis;
   }
-  analysis->loaded = load::load(*analysis->source, settings.options.limits);
+  // After an edit inside one resource, only that resource is read again.
+  const Analysis* base = document.analysis.get();
+  std::optional<load::Loaded> edited;
+  if (base != nullptr && base->is_template && !base->excluded && !base->loaded.error) {
+    edited = load_edited(*base->source, base->loaded, *analysis->source, settings.options.limits);
+  }
+  analysis->loaded =
+      edited ? std::move(*edited) : load::load(*analysis->source, settings.options.limits);
   analysis->is_template =
       analysis->loaded.error ? document.template_seen || mentions_cloudformation(document.text.text)
                              : looks_like_cloudformation(analysis->loaded.document.root);
@@ -832,7 +840,7 @@ void Server::did_change(const Message& message) {
     show(kMessageError, "window/logMessage", "stacklint: " + *uri + ": " + error);
   }
   if (version != nullptr && version->IsInt64()) document.text.version = version->GetInt64();
-  document.analysis.reset();
+  // The last analysis stays: the next lint reads only what changed since its text.
   if (!document.lost.empty()) {
     publish(document, nullptr);
     return;
