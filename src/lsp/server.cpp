@@ -120,8 +120,10 @@ std::string json(Body body) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-template <typename Result>
-std::string response(const Value* id, Result result) {
+// A response to request `id` (null when it could not be read): `member` is "result" or "error",
+// written by `body`.
+template <typename Body>
+std::string reply(const Value* id, const char* member, Body body) {
   return json([&](Writer& w) {
     w.StartObject();
     w.Key("jsonrpc");
@@ -132,30 +134,24 @@ std::string response(const Value* id, Result result) {
     } else {
       w.Null();
     }
-    w.Key("result");
-    result(w);
+    w.Key(member);
+    body(w);
     w.EndObject();
   });
 }
 
+template <typename Result>
+std::string response(const Value* id, Result result) {
+  return reply(id, "result", result);
+}
+
 std::string error_response(const Value* id, int code, std::string_view message) {
-  return json([&](Writer& w) {
-    w.StartObject();
-    w.Key("jsonrpc");
-    w.String("2.0");
-    w.Key("id");
-    if (id != nullptr) {
-      id->Accept(w);
-    } else {
-      w.Null();
-    }
-    w.Key("error");
+  return reply(id, "error", [&](Writer& w) {
     w.StartObject();
     w.Key("code");
     w.Int(code);
     w.Key("message");
     write(w, message);
-    w.EndObject();
     w.EndObject();
   });
 }
