@@ -188,7 +188,7 @@ for n in range(edits):
         "textDocument": {"uri": uri, "version": version}, "contentChanges": [change(version)]}})
     server.until(published(version))
     latencies.append((time.perf_counter() - started) * 1000)
-    if n == 99:
+    if n == min(99, edits - 1):
         rss_100 = server.rss_kb()
 rss_end = server.rss_kb()
 cpu_per_edit = (server.cpu_ms() - cpu_start) / edits
