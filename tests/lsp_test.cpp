@@ -652,8 +652,8 @@ TEST_SUITE("lsp") {
       std::string changed = to_json(change["edits"][0]);
       changed.replace(changed.find("\"newText\""), 9, "\"text\"");
       client.change(kUri, ++version, "[" + changed + "]");
-      messages = client.take();
-      CHECK(codes(last_diagnostics(messages, kUri)).empty());  // suppressed, not unused
+      auto after = client.take();  // `messages` holds the actions being read
+      CHECK(codes(last_diagnostics(after, kUri)).empty());  // suppressed, not unused
       client.change(kUri, ++version, R"([{"text":)" + quote(kDatabase) + "}]");
       client.take();
     }
