@@ -910,9 +910,9 @@ TEST_CASE("lsp quick fix from Finding::fixes, and hover over a resource Type") {
   CHECK(std::string(edit["newText"].GetString()) == "VersioningConfiguration");
   std::string changed = to_json(edit);
   changed.replace(changed.find("\"newText\""), 9, "\"text\"");
-  client.change(kUri, 2, "[" + changed + "]");
-  messages = client.take();
   std::string fixed = (*replace)["diagnostics"][0]["code"].GetString();
+  client.change(kUri, 2, "[" + changed + "]");
+  messages = client.take();  // `replace` pointed into the old messages: read before
   CHECK(std::count(found.begin(), found.end(), fixed) == 1);
   CHECK(diagnostic(last_diagnostics(messages, kUri), fixed) == nullptr);
 
