@@ -1,4 +1,4 @@
-// The command line: stacklint [paths] | rules | explain ID | graph FILE | help [COMMAND].
+// The command line: stacklint [paths] | rules | explain ID | graph FILE | lsp | help [COMMAND].
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +21,7 @@
 #include "cli/graph_command.h"
 #include "cli/root.h"
 #include "cli/walker.h"
+#include "lsp/server.h"
 #include "report/report.h"
 #include "rules/checks/T0_validity.h"
 
@@ -260,9 +261,14 @@ int run(int argc, char** argv) {
   graph_command->add_flag("--all", graph_options.diagram.all,
                           "Also IAM and other plumbing, and parameters");
 
+  auto* lsp_command = app.add_subcommand(
+      "lsp",
+      "Run the language server for editors (LSP over standard input and output); each "
+      "document uses its nearest .stacklint.yaml");
+
   auto* help_command = app.add_subcommand("help", "Show the help of stacklint or of a command");
   std::string help_topic;
-  help_command->add_option("command", help_topic, "rules, explain, graph or help");
+  help_command->add_option("command", help_topic, "rules, explain, graph, lsp or help");
 
   auto* explain_command = app.add_subcommand("explain", "Show a rule's full documentation");
   std::string explain_id;
@@ -298,7 +304,7 @@ int run(int argc, char** argv) {
     std::string_view near = rules::validity::closest(help_topic, commands);
     cli::complain("no command " + help_topic +
                   (near.empty() ? "" : "; did you mean " + std::string(near) + "?") +
-                  " (commands: rules, explain, graph, help)");
+                  " (commands: rules, explain, graph, lsp, help)");
     return kExitUsage;
   }
   // A word that is no file but close to a command is a mistyped command (`stacklint rulez`).
@@ -314,6 +320,9 @@ int run(int argc, char** argv) {
       return kExitUsage;
     }
   }
+
+  // The server reads each document's own configuration; it never writes to files.
+  if (*lsp_command) return lsp::serve(STDIN_FILENO, STDOUT_FILENO);
 
   if (!rules::Catalog::builtin().errors().empty()) {
     for (const std::string& error : rules::Catalog::builtin().errors())

@@ -209,6 +209,15 @@ class SarifWriter {
   void physical_location(std::string_view path, const load::Range* range) {
     key("physicalLocation");
     w_.StartObject();
+    artifact_location(path);
+    if (range != nullptr && range->begin.line > 0) {
+      key("region");
+      region(*range);
+    }
+    w_.EndObject();
+  }
+
+  void artifact_location(std::string_view path) {
     key("artifactLocation");
     w_.StartObject();
     // Once per file, not per location: outside the root it may ask the file system.
@@ -225,20 +234,47 @@ class SarifWriter {
       str(file_uri(artifact.path));
     }
     w_.EndObject();
-    if (range != nullptr && range->begin.line > 0) {
-      key("region");
+  }
+
+  void region(const load::Range& range) {
+    w_.StartObject();
+    key("startLine");
+    w_.Uint(range.begin.line);
+    key("startColumn");
+    w_.Uint(std::max<uint32_t>(range.begin.column, 1));
+    key("endLine");
+    w_.Uint(std::max(range.end.line, range.begin.line));
+    key("endColumn");
+    w_.Uint(std::max<uint32_t>(range.end.column, 1));
+    w_.EndObject();
+  }
+
+  // SARIF's `fixes` (3.55): each proposed edit as a replacement of a region of the file.
+  void write_fixes(std::string_view path, const std::vector<rules::Fix>& fixes) {
+    key("fixes");
+    w_.StartArray();
+    for (const rules::Fix& fix : fixes) {
       w_.StartObject();
-      key("startLine");
-      w_.Uint(range->begin.line);
-      key("startColumn");
-      w_.Uint(std::max<uint32_t>(range->begin.column, 1));
-      key("endLine");
-      w_.Uint(std::max(range->end.line, range->begin.line));
-      key("endColumn");
-      w_.Uint(std::max<uint32_t>(range->end.column, 1));
+      key("description");
+      text_message(fix.title);
+      key("artifactChanges");
+      w_.StartArray();
+      w_.StartObject();
+      artifact_location(path);
+      key("replacements");
+      w_.StartArray();
+      w_.StartObject();
+      key("deletedRegion");
+      region(fix.range);
+      key("insertedContent");
+      text_message(fix.replacement);
+      w_.EndObject();
+      w_.EndArray();
+      w_.EndObject();
+      w_.EndArray();
       w_.EndObject();
     }
-    w_.EndObject();
+    w_.EndArray();
   }
 
   void write_results() {
@@ -308,6 +344,7 @@ class SarifWriter {
       }
       w_.EndArray();
     }
+    if (!finding.fixes.empty()) write_fixes(path, finding.fixes);
     key("partialFingerprints");
     w_.StartObject();
     key(kFingerprintKey);
