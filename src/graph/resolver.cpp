@@ -150,7 +150,25 @@ Value Resolver::attribute(const Resource& resource, std::string_view name) const
 
 const Resource* Resolver::referenced_resource(const Value& value) const {
   if (value.kind != ValueKind::ResourceRef) return nullptr;
+  // A resource of another stack is not one of this template, whatever its logical id.
+  if (value.origin != nullptr && value.origin != stack()) return nullptr;
   return template_.resource(value.text);
+}
+
+LinkedResource Resolver::linked_resource(const Value& value) const {
+  if (value.kind != ValueKind::ResourceRef) return {};
+  if (value.origin == nullptr || value.origin == stack()) {
+    return {template_.resource(value.text), this, nullptr};
+  }
+  if (linker_ == nullptr) return {};
+  const Resolver* other = linker_->resolver_of(value.origin);
+  if (other == nullptr) return {};
+  return {other->tmpl().resource(value.text), other, value.origin};
+}
+
+Value Resolver::linked(Value value, const Node* at) const {
+  if (!charge(weight(value))) return Value::unknown(at);
+  return value;
 }
 
 // A value reached by indirection, computed once. A key met again while it is being computed is
@@ -242,6 +260,13 @@ Value Resolver::resolve_function(std::string_view fn, const Node* arg, const Nod
     if (!arg->is_sequence() || arg->items.size() != 2) return Value::unknown(at);
     Value delimiter = resolve_at(arg->items[0], depth + 1);
     Value text = resolve_at(arg->items[1], depth + 1);
+    if (text.is_unknown() && linker_ != nullptr && delimiter.kind == ValueKind::Scalar &&
+        arg->items[1]->single_key() == "Fn::ImportValue") {
+      // A list exported as one joined string, split again where it is imported.
+      Value name = resolve_at(arg->items[1]->pairs[0].value, depth + 1);
+      if (name.kind != ValueKind::Scalar) return Value::unknown(at);
+      return linked(linker_->import_list(name.text, delimiter.text, at), at);
+    }
     if (delimiter.kind != ValueKind::Scalar || text.kind != ValueKind::Scalar ||
         delimiter.text.empty()) {
       return Value::unknown(at);
@@ -264,7 +289,12 @@ Value Resolver::resolve_function(std::string_view fn, const Node* arg, const Nod
     if (list.kind != ValueKind::List) return Value::unknown(at);
     return Value::scalar(std::to_string(list.items.size()), at);
   }
-  // Fn::ImportValue, Fn::Base64, Fn::Transform, Fn::GetStackOutput, Fn::ToJsonString, ...:
+  if (fn == "Fn::ImportValue" && linker_ != nullptr) {
+    Value name = resolve_at(arg, depth + 1);
+    if (name.kind != ValueKind::Scalar) return Value::unknown(at);
+    return linked(linker_->import_value(name.text, at), at);
+  }
+  // Fn::ImportValue (alone), Fn::Base64, Fn::Transform, Fn::GetStackOutput, Fn::ToJsonString, ...:
   // decided outside the template, or not worth deciding.
   return Value::unknown(at);
 }
@@ -317,6 +347,9 @@ Value Resolver::default_of(const Parameter& parameter) const {
 }
 
 Value Resolver::parameter_value(const Parameter& parameter, const Node* at) const {
+  if (linker_ != nullptr) {
+    if (std::optional<Value> passed = linker_->parameter(parameter)) return linked(*passed, at);
+  }
   if (parameter.default_value == nullptr) return Value::unknown(at);
   Value value = remembered(&parameter, at, [&] { return default_of(parameter); });
   if (value.parameter != nullptr) {
@@ -334,6 +367,11 @@ Value Resolver::resolve_ref(const Node* arg, const Node* at, int /*depth*/) cons
   }
   if (template_.resource(name) != nullptr) return Value::resource_ref(name, "", at);
   if (name == "AWS::NoValue") return Value::absent(at);
+  if (name == "AWS::StackName" && linker_ != nullptr) {
+    if (std::optional<std::string> stack_name = linker_->stack_name()) {
+      return Value::scalar(*stack_name, at);
+    }
+  }
   return Value::unknown(at);
 }
 
@@ -354,6 +392,11 @@ Value Resolver::resolve_getatt(const Node* arg, const Node* at, int depth) const
   }
   const Resource* resource = template_.resource(name);
   if (resource == nullptr) return Value::unknown(at);
+  if (linker_ != nullptr && attribute.starts_with("Outputs.") &&
+      (resource->type == "AWS::CloudFormation::Stack" ||
+       resource->type == "AWS::Serverless::Application")) {
+    return linked(linker_->nested_output(*resource, attribute.substr(8), at), at);
+  }
   // A VPC's CidrBlock attribute is its CidrBlock property: subnets are often carved from it.
   if (resource->type == "AWS::EC2::VPC" && attribute == "CidrBlock") {
     const Node* cidr = resource->property("CidrBlock");
@@ -480,6 +523,8 @@ Value Resolver::resolve_sub(const Node* arg, const Node* at, int depth) const {
       parts.push_back(resolve_at(local, depth + 1));
     } else if (const Parameter* parameter = template_.parameter(name)) {
       parts.push_back(parameter_value(*parameter, at));
+    } else if (name == "AWS::StackName" && linker_ != nullptr && linker_->stack_name()) {
+      parts.push_back(Value::scalar(*linker_->stack_name(), at));
     } else {
       parts.push_back(Value::unknown(at));
     }

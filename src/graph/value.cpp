@@ -204,7 +204,7 @@ bool same_value(const Value& a, const Value& b) {
     case ValueKind::AvailabilityZone:
       return a.text == b.text && a.index == b.index;
     case ValueKind::ResourceRef:
-      return a.text == b.text && a.attribute == b.attribute;
+      return a.text == b.text && a.attribute == b.attribute && a.origin == b.origin;
     case ValueKind::List:
     case ValueKind::Choice:
       return a.items.size() == b.items.size() &&
@@ -258,6 +258,13 @@ Truth any_of(Truth a, Truth b) {
   if (a == Truth::True || b == Truth::True) return Truth::True;
   if (a == Truth::Unknown || b == Truth::Unknown) return Truth::Unknown;
   return Truth::False;
+}
+
+Value from_stack(Value value, const Stack* origin) {
+  if (value.origin == nullptr) value.origin = origin;
+  for (Value& item : value.items) item = from_stack(std::move(item), origin);
+  for (auto& field : value.fields) field.second = from_stack(std::move(field.second), origin);
+  return value;
 }
 
 }  // namespace stacklint::graph

@@ -13,6 +13,8 @@
 
 namespace stacklint::graph {
 
+class Stack;  // a template linked into a run (graph/stack_set.h)
+
 enum class ValueKind : uint8_t {
   Unknown,  // the template does not prove what it is (a parameter without default, ...)
   Absent,   // no value: the property is missing, or AWS::NoValue
@@ -42,6 +44,10 @@ class Value {
   // values assembled from several sources (Fn::Join, Fn::Sub).
   const load::Node* parameter = nullptr;
   const load::Node* reference = nullptr;
+  // Null for a value of the template being resolved. Set on a value that crossed a stack
+  // boundary (Fn::ImportValue, a nested stack's output, a parameter its parent passes): `node`
+  // is in that stack's file, and a ResourceRef names a resource of that stack's template.
+  const Stack* origin = nullptr;
 
   // Declared here, defaulted after the class: `fields` holds pairs with a Value, and clang with
   // libstdc++ cannot instantiate their destructor while Value is still incomplete.
@@ -133,6 +139,10 @@ struct DefaultOrigin {
 std::optional<DefaultOrigin> default_origin(const Value& value);
 
 bool same_value(const Value& a, const Value& b);
+
+// `value` with `origin` set wherever it is not yet (the value and everything inside it): what
+// a value of one stack becomes when another stack reads it.
+Value from_stack(Value value, const Stack* origin);
 
 // Three-valued logic: what a rule's condition says about a template.
 enum class Truth : uint8_t { False, True, Unknown };

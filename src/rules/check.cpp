@@ -15,6 +15,7 @@ Finding& CheckContext::report(const graph::Resource& resource, const load::Node*
   finding.rule = &rule;
   finding.severity = rule.severity;
   finding.range = range_of(resource, at);
+  finding.node = at != nullptr ? at : resource.key;
   finding.resource = resource.id;
   finding.message = std::move(message);
   finding.path.append("Resources/").append(resource.id);
@@ -42,7 +43,9 @@ bool explain_parameter_default(Finding& finding, const graph::Value& value,
   if (!origin) return false;
   const std::string& name = origin->parameter->text;
   finding.range = origin->reference->range;
-  finding.related.push_back({origin->value->range, "the default of parameter " + name});
+  finding.node = origin->reference;
+  finding.related.push_back(
+      {origin->value->range, "the default of parameter " + name, {}, origin->value});
   if (!finding.message.empty() && finding.message.back() != ' ') finding.message += ' ';
   finding.message.append(property);
   if (value.kind == graph::ValueKind::Scalar) {

@@ -43,6 +43,10 @@ struct RuleInfo {
 struct Related {
   load::Range range;
   std::string message;
+  // The file of `range` when it is not the finding's own: a stack linked into the run.
+  std::string file = {};
+  // The node `range` was taken from, when known: a linked run tells its file by it.
+  const load::Node* node = nullptr;
 };
 
 // A proposed edit that resolves a finding: replace the text at `range` (in the finding's file)
@@ -65,6 +69,9 @@ struct Finding {
   // Where in the template the finding is, by names rather than lines ("Resources/Db/MultiAZ"):
   // the identity that baselines and fingerprints keep across edits.
   std::string path;
+  // The node the finding points at, when known: a linked run tells its file by it (a rule that
+  // runs on one stack may point at a resource of another).
+  const load::Node* node = nullptr;
   bool suppressed = false;
   std::string suppression_kind;  // "inSource" or "external"
   std::string suppression_reason;
