@@ -20,6 +20,7 @@
 #include "cli/files.h"
 #include "cli/graph_command.h"
 #include "cli/root.h"
+#include "cli/stacks.h"
 #include "cli/walker.h"
 #include "report/report.h"
 #include "rules/checks/T0_validity.h"
@@ -175,7 +176,7 @@ int run(int argc, char** argv) {
   std::string color = "auto";
   unsigned jobs = 0;
   bool stats = false, quiet = false, statistics = false, no_ignore = false;
-  std::string config_file, baseline_file, write_baseline_file;
+  std::string config_file, baseline_file, write_baseline_file, environment;
   std::vector<std::string> excludes;
   bool no_foreign_suppressions = false, force_exclude = false, skip_non_templates = false;
 
@@ -218,6 +219,10 @@ int run(int argc, char** argv) {
   app.add_flag("--no-ignore", no_ignore, "Lint files in folders even when .gitignore ignores them");
   app.add_option("--config", config_file,
                  "Read settings from FILE instead of the nearest .stacklint.yaml");
+  app.add_option("--env", environment,
+                 "Lint the stacks that .stacklint.yaml declares for this environment together: "
+                 "imports, stack names, parameters and nested stacks linked")
+      ->type_name("NAME");
   app.add_option("--exclude", excludes, "Do not lint files matching this glob (repeatable)")
       ->expected(1)
       ->allow_extra_args(false)
@@ -372,7 +377,30 @@ int run(int argc, char** argv) {
     return kExitClean;
   }
 
-  if (paths.empty()) {
+  const cli::Environment* declared = nullptr;
+  if (!environment.empty()) {
+    std::vector<std::string_view> names;
+    for (const cli::Environment& each : config.environments) {
+      names.push_back(each.name.value);
+      if (each.name.value == environment) declared = &each;
+    }
+    if (declared == nullptr) {
+      std::string_view near = rules::validity::closest(environment, names);
+      cli::complain("no environment " + environment +
+                    (config.file.empty() ? " (no .stacklint.yaml found)"
+                                         : " in " + config.file) +
+                    (near.empty() ? "" : "; did you mean " + std::string(near) + "?") +
+                    " (declare it under `environments`; see the README, Several stacks)");
+      return kExitUsage;
+    }
+    if (!paths.empty()) {
+      cli::complain("--env " + environment +
+                    " lints the stacks the configuration declares; name no paths with it");
+      return kExitUsage;
+    }
+  }
+
+  if (paths.empty() && declared == nullptr) {
     std::cerr << "stacklint: name the templates or folders to lint, or - for standard input\n"
               << "Run with --help for more information.\n";
     return kExitUsage;
@@ -440,7 +468,10 @@ int run(int argc, char** argv) {
       return from_config.excluded(input.path) || from_flags.excluded(input.path);
     });
   }
-  cli::DriverResult linted = cli::lint_inputs(walk.inputs, catalog, options);
+  cli::DriverResult linted =
+      declared != nullptr
+          ? cli::lint_linked(cli::roots_of(config, *declared), declared->complete, catalog, options)
+          : cli::lint_inputs(walk.inputs, catalog, options);
   inputs.insert(linted.inputs.begin(), linted.inputs.end());
   cli::Baseline baseline;
   if (!baseline_file.empty()) {

@@ -1,0 +1,223 @@
+#include "cli/stacks.h"
+
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "cli/files.h"
+#include "graph/stack_set.h"
+#include "load/loader.h"
+
+namespace stacklint::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A template file of the run, loaded once however many stacks deploy it.
+struct LoadedFile {
+  std::string path;  // as reported
+  std::shared_ptr<const load::Source> source;
+  load::Loaded loaded;
+  std::unique_ptr<graph::Template> tmpl;  // null when the file is no template
+  bool read = false;                      // the file could be read
+};
+
+class Files {
+ public:
+  explicit Files(const DriverOptions& options) : options_(options) {}
+
+  // The file at `path` (lexically normal), loaded on first use.
+  LoadedFile& get(const std::string& path, DriverResult& result, bool report_unreadable) {
+    std::string key = fs::path(path).lexically_normal().string();
+    if (auto it = index_.find(key); it != index_.end()) return files_[it->second];
+    index_.emplace(key, files_.size());
+    LoadedFile& file = files_.emplace_back();
+    file.path = printable_path(key);
+    ReadResult read = read_file(key, options_.lint.limits.max_bytes, !report_unreadable);
+    if (!read.error.empty()) {
+      if (report_unreadable) {
+        result.notices.push_back({file.path, read.error});
+        ++result.unreadable;
+        result.named_unreadable = true;
+      }
+      return file;
+    }
+    if (read.id) result.inputs.insert(*read.id);
+    file.read = true;
+    file.source =
+        std::make_shared<const load::Source>(file.path, std::move(read.bytes), read.full_size);
+    file.loaded = load::load(*file.source, options_.lint.limits);
+    if (rules::is_template_tree(file.loaded)) {
+      file.tmpl = std::make_unique<graph::Template>(file.loaded.document.root);
+    }
+    return file;
+  }
+
+  std::deque<LoadedFile>& all() { return files_; }
+
+ private:
+  const DriverOptions& options_;
+  std::deque<LoadedFile> files_;
+  std::map<std::string, size_t> index_;
+};
+
+bool is_nested_type(std::string_view type) {
+  return type == "AWS::CloudFormation::Stack" || type == "AWS::Serverless::Application";
+}
+
+bool is_remote(std::string_view location) {
+  return location.starts_with("https://") || location.starts_with("http://") ||
+         location.starts_with("s3://");
+}
+
+// Findings of several instances of one file: each once.
+void add_unique(std::vector<rules::Finding>& findings, rules::Finding finding) {
+  for (const rules::Finding& other : findings) {
+    if (other.rule == finding.rule && other.range == finding.range &&
+        other.message == finding.message) {
+      return;
+    }
+  }
+  findings.push_back(std::move(finding));
+}
+
+}  // namespace
+
+bool has_local_nested_stack(const load::Node* root) {
+  const load::Node* resources = root != nullptr && root->is_mapping() ? root->get("Resources")
+                                                                      : nullptr;
+  if (resources == nullptr || !resources->is_mapping()) return false;
+  for (const load::Pair& pair : resources->pairs) {
+    const load::Node* resource = pair.value;
+    if (!resource->is_mapping()) continue;
+    const load::Node* type = resource->get("Type");
+    const load::Node* properties = resource->get("Properties");
+    if (type == nullptr || !type->is_scalar() || !is_nested_type(type->text) ||
+        properties == nullptr || !properties->is_mapping()) {
+      continue;
+    }
+    const load::Node* location =
+        properties->get(type->text == "AWS::CloudFormation::Stack" ? "TemplateURL" : "Location");
+    if (location != nullptr && (!location->is_scalar() || !is_remote(location->text))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<RootStack> roots_of(const Config& config, const Environment& environment) {
+  std::vector<RootStack> roots;
+  for (const DeclaredStack& declared : environment.stacks) {
+    RootStack root;
+    fs::path path(declared.template_path.value);
+    if (path.is_relative() && !config.file.empty()) {
+      path = (config.directory / path).lexically_relative(fs::current_path());
+    }
+    root.path = path.string();
+    root.name = declared.name.value;
+    for (const auto& [key, value] : declared.parameters) {
+      root.parameters.emplace_back(key.value, value.value);
+    }
+    roots.push_back(std::move(root));
+  }
+  return roots;
+}
+
+DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
+                         const rules::Catalog& catalog, const DriverOptions& options) {
+  DriverResult result;
+  Files files(options);
+  graph::StackSet set(complete);
+  // The stacks with the file they deploy, and the nested stacks the bounds cut.
+  std::vector<std::pair<graph::Stack*, LoadedFile*>> stacks;
+  std::vector<std::pair<LoadedFile*, const load::Node*>> cut;
+  for (const RootStack& root : roots) {
+    LoadedFile& file = files.get(root.path, result, true);
+    if (file.tmpl == nullptr) continue;
+    graph::Stack* stack = set.add(file.path, *file.tmpl, root.name);
+    if (stack == nullptr) break;
+    for (const auto& [key, value] : root.parameters) stack->pass(key, graph::Value::scalar(value));
+    stacks.emplace_back(stack, &file);
+  }
+  // Nested stacks, breadth first: each child is linked with the parameters its parent passes.
+  for (size_t i = 0; i < stacks.size(); ++i) {
+    auto [stack, file] = stacks[i];
+    for (const graph::Resource& resource : stack->tmpl().resources()) {
+      std::optional<std::string> location =
+          graph::StackSet::nested_template_path(stack->resolver(), resource);
+      if (!location) continue;
+      fs::path child_path = fs::path(file->path).parent_path() / *location;
+      std::string normal = printable_path(child_path.lexically_normal().string());
+      if (graph::StackSet::nesting_cut(*stack, normal)) {
+        cut.emplace_back(file, resource.property(resource.type == "AWS::CloudFormation::Stack"
+                                                     ? "TemplateURL"
+                                                     : "Location"));
+        continue;
+      }
+      LoadedFile& child_file = files.get(child_path.string(), result, false);
+      if (child_file.tmpl == nullptr) continue;  // missing or not a template: unknown
+      graph::Stack* child = set.add_nested(*stack, resource, child_file.path, *child_file.tmpl);
+      if (child != nullptr) stacks.emplace_back(child, &child_file);
+    }
+  }
+  set.link();
+
+  std::map<const LoadedFile*, rules::FileResult> by_file;
+  std::map<std::string, const LoadedFile*> by_path;
+  for (LoadedFile& file : files.all()) by_path[file.path] = &file;
+  for (auto& [stack, file] : stacks) {
+    rules::StackResult linted =
+        rules::lint_stack(file->source, file->loaded, set, *stack, catalog, options.lint);
+    rules::FileResult& own = by_file[file];
+    own.source = file->source;
+    own.times.graph += linted.own.times.graph;
+    own.times.rules += linted.own.times.rules;
+    for (rules::Finding& finding : linted.own.findings) add_unique(own.findings, finding);
+    for (auto& [path, finding] : linted.elsewhere) {
+      auto it = by_path.find(path);
+      if (it == by_path.end()) continue;
+      rules::FileResult& other = by_file[it->second];
+      other.source = it->second->source;
+      add_unique(other.findings, std::move(finding));
+    }
+  }
+  // A nested stack past the bounds is not linked: its outputs are unknown (T007).
+  const rules::RuleInfo* limit = catalog.find("T007");
+  for (auto& [file, at] : cut) {
+    if (at == nullptr || limit == nullptr || !options.lint.selection.enabled(*limit)) continue;
+    rules::Finding finding;
+    finding.rule = limit;
+    finding.severity = options.lint.selection.severity_of(*limit);
+    finding.range = at->range;
+    finding.message = "this nested stack is not linked: it nests a template it is itself nested "
+                      "in, or is deeper than " +
+                      std::to_string(graph::kMaxNestingDepth) +
+                      " levels of nested stacks. Its outputs are read as unknown, and findings "
+                      "that depend on them may be missing";
+    rules::FileResult& own = by_file[file];
+    own.source = file->source;
+    add_unique(own.findings, std::move(finding));
+  }
+  // Files that are no template get today's answer (T001), once.
+  for (LoadedFile& file : files.all()) {
+    if (!file.read) continue;
+    bool root = std::any_of(roots.begin(), roots.end(), [&](const RootStack& r) {
+      return printable_path(fs::path(r.path).lexically_normal().string()) == file.path;
+    });
+    if (file.tmpl == nullptr && root) {
+      by_file[&file] = rules::lint_loaded(file.source, file.loaded, catalog, options.lint);
+    }
+  }
+  for (LoadedFile& file : files.all()) {
+    auto it = by_file.find(&file);
+    if (it == by_file.end()) continue;
+    rules::sort_findings(it->second.findings);
+    result.files.push_back(std::move(it->second));
+  }
+  return result;
+}
+
+}  // namespace stacklint::cli

@@ -1,0 +1,41 @@
+// Linked runs: the stacks of a declared environment (`stacklint --env NAME`), and a template
+// with nested stacks, linted together so that values cross stack boundaries (graph/stack_set).
+#pragma once
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/config.h"
+#include "cli/driver.h"
+#include "rules/catalog.h"
+#include "rules/engine.h"
+
+namespace stacklint::cli {
+
+// A stack the run starts from: its template's path, its name (empty: unknown) and the values
+// passed to its parameters as CloudFormation receives them (text).
+struct RootStack {
+  std::string path;
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> parameters;
+};
+
+// Lints the roots and every nested stack they reach through a local TemplateURL / Location
+// (relative to the parent's folder; remote URLs stay unknown), as one linked set. `complete`:
+// the roots are every stack of the deployment (T061). One FileResult per template file, in the
+// order the files are first met; a file nested several times, or with several parameter sets,
+// gets the findings of every instance, each once. Files that cannot be read are notices; a
+// missing nested template is unknown and silent. Runs on one thread.
+DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
+                         const rules::Catalog& catalog, const DriverOptions& options);
+
+// Whether a template tree has a nested stack with a literal local TemplateURL or Location: the
+// plain run links such a template with its children.
+bool has_local_nested_stack(const load::Node* root);
+
+// The environment's stacks as roots, paths relative to the configuration's folder.
+std::vector<RootStack> roots_of(const Config& config, const Environment& environment);
+
+}  // namespace stacklint::cli
