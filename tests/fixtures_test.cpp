@@ -165,10 +165,30 @@ TEST_CASE("every rule has fixtures that fire, stay silent, and stay silent on un
     INFO("rule " << rule->id << ": expected fixtures in " << folder.string());
     REQUIRE(fs::is_directory(folder));
     bool fires = false, silent = false, unknown = false;
-    for (const fs::path& file : fixture_files(folder)) {
+    // Files, and folders of linked stacks (tests/linked_fixtures_test.cpp).
+    std::vector<fs::path> fixtures = fixture_files(folder);
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      if (entry.is_directory()) fixtures.push_back(entry.path());
+    }
+    for (const fs::path& file : fixtures) {
       std::string stem = file.filename().string();
-      std::string text = testing::read_file(file.string());
-      bool has_expectations = !parse_expectations(file.string(), text).empty();
+      bool has_expectations = false;
+      std::vector<fs::path> files{file};
+      if (fs::is_directory(file)) {
+        files.clear();
+        for (const auto& inner : fs::recursive_directory_iterator(file)) {
+          if (inner.is_directory()) {
+            std::vector<fs::path> more = fixture_files(inner.path());
+            files.insert(files.end(), more.begin(), more.end());
+          }
+        }
+        std::vector<fs::path> top = fixture_files(file);
+        files.insert(files.end(), top.begin(), top.end());
+      }
+      for (const fs::path& each : files) {
+        std::string text = testing::read_file(each.string());
+        has_expectations = has_expectations || !parse_expectations(each.string(), text).empty();
+      }
       INFO("fixture " << file.string());
       if (stem.rfind("fires", 0) == 0) {
         CHECK(has_expectations);

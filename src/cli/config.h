@@ -28,8 +28,8 @@ struct Located {
 // A stack of a declared environment: which template is deployed under which name, with which
 // parameter values (inline, and files in the formats --parameter-file reads).
 struct DeclaredStack {
-  Located name;                                        // the stack name
-  Located template_path;                               // relative to the configuration's folder
+  Located name;                                         // the stack name
+  Located template_path;                                // relative to the configuration's folder
   std::vector<std::pair<Located, Located>> parameters;  // name → value as CloudFormation takes it
   std::vector<Located> parameter_files;                 // relative to the configuration's folder
 };

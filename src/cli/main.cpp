@@ -387,8 +387,7 @@ int run(int argc, char** argv) {
     if (declared == nullptr) {
       std::string_view near = rules::validity::closest(environment, names);
       cli::complain("no environment " + environment +
-                    (config.file.empty() ? " (no .stacklint.yaml found)"
-                                         : " in " + config.file) +
+                    (config.file.empty() ? " (no .stacklint.yaml found)" : " in " + config.file) +
                     (near.empty() ? "" : "; did you mean " + std::string(near) + "?") +
                     " (declare it under `environments`; see the README, Several stacks)");
       return kExitUsage;

@@ -87,8 +87,8 @@ void add_unique(std::vector<rules::Finding>& findings, rules::Finding finding) {
 }  // namespace
 
 bool has_local_nested_stack(const load::Node* root) {
-  const load::Node* resources = root != nullptr && root->is_mapping() ? root->get("Resources")
-                                                                      : nullptr;
+  const load::Node* resources =
+      root != nullptr && root->is_mapping() ? root->get("Resources") : nullptr;
   if (resources == nullptr || !resources->is_mapping()) return false;
   for (const load::Pair& pair : resources->pairs) {
     const load::Node* resource = pair.value;
@@ -152,9 +152,9 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
       fs::path child_path = fs::path(file->path).parent_path() / *location;
       std::string normal = printable_path(child_path.lexically_normal().string());
       if (graph::StackSet::nesting_cut(*stack, normal)) {
-        cut.emplace_back(file, resource.property(resource.type == "AWS::CloudFormation::Stack"
-                                                     ? "TemplateURL"
-                                                     : "Location"));
+        cut.emplace_back(
+            file, resource.property(resource.type == "AWS::CloudFormation::Stack" ? "TemplateURL"
+                                                                                  : "Location"));
         continue;
       }
       LoadedFile& child_file = files.get(child_path.string(), result, false);
@@ -192,11 +192,12 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
     finding.rule = limit;
     finding.severity = options.lint.selection.severity_of(*limit);
     finding.range = at->range;
-    finding.message = "this nested stack is not linked: it nests a template it is itself nested "
-                      "in, or is deeper than " +
-                      std::to_string(graph::kMaxNestingDepth) +
-                      " levels of nested stacks. Its outputs are read as unknown, and findings "
-                      "that depend on them may be missing";
+    finding.message =
+        "this nested stack is not linked: it nests a template it is itself nested "
+        "in, or is deeper than " +
+        std::to_string(graph::kMaxNestingDepth) +
+        " levels of nested stacks. Its outputs are read as unknown, and findings "
+        "that depend on them may be missing";
     rules::FileResult& own = by_file[file];
     own.source = file->source;
     add_unique(own.findings, std::move(finding));

@@ -48,11 +48,7 @@ bool is_nested_stack_type(std::string_view type) {
 }  // namespace
 
 Stack::Stack(StackSet& set, std::string file, const Template& tmpl, std::string name)
-    : set_(set),
-      file_(std::move(file)),
-      name_(std::move(name)),
-      template_(tmpl),
-      resolver_(tmpl) {
+    : set_(set), file_(std::move(file)), name_(std::move(name)), template_(tmpl), resolver_(tmpl) {
   resolver_.link(this);
 }
 
@@ -75,9 +71,10 @@ std::optional<Value> Stack::parameter(const Parameter& parameter) const {
   // intrinsic function, a map built by Fn::If) leaves every parameter Unknown.
   const Node* passed = parent_resource_->property("Parameters");
   std::optional<Value> result;
-  if (passed != nullptr && (!passed->is_mapping() || (passed->pairs.size() == 1 &&
-                                                      (passed->single_key() == "Ref" ||
-                                                       passed->single_key().starts_with("Fn::"))))) {
+  if (passed != nullptr &&
+      (!passed->is_mapping() ||
+       (passed->pairs.size() == 1 &&
+        (passed->single_key() == "Ref" || passed->single_key().starts_with("Fn::"))))) {
     result = Value::unknown(passed);
   } else if (const Node* node = passed != nullptr ? passed->get(parameter.id) : nullptr) {
     // A parameter the parent computes from the child's own outputs is a cycle: Unknown.
@@ -101,8 +98,7 @@ Value Stack::import_value(std::string_view name, const Node* at) const {
   return set_.output_value(*exported);
 }
 
-Value Stack::import_list(std::string_view name, std::string_view delimiter,
-                         const Node* at) const {
+Value Stack::import_list(std::string_view name, std::string_view delimiter, const Node* at) const {
   const Export* exported = set_.find_export(name);
   if (exported == nullptr || delimiter.empty()) return Value::unknown(at);
   const Node* value = exported->output->node->get("Value");
@@ -217,8 +213,8 @@ Value StackSet::output_of(const Stack& stack, const Declaration& output, const N
   if (auto it = outputs_.find(key); it != outputs_.end()) return it->second;
   if (!in_progress_.insert(key).second) return Value::unknown(at);  // stacks importing in a cycle
   const Node* value = output.node->is_mapping() ? output.node->get("Value") : nullptr;
-  Value result = value != nullptr ? from_stack(stack.resolver_.resolve(value), &stack)
-                                  : Value::unknown(at);
+  Value result =
+      value != nullptr ? from_stack(stack.resolver_.resolve(value), &stack) : Value::unknown(at);
   in_progress_.erase(key);
   outputs_.emplace(key, result);
   return result;

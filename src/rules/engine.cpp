@@ -44,8 +44,8 @@ bool mentions_cloudformation(const std::string& bytes) {
 }
 
 void run_rules(const load::Source& source, const load::Loaded& loaded, const graph::Template& tmpl,
-               const graph::Resolver& resolver, const Catalog& catalog,
-               const LintOptions& options, FileResult& result);
+               const graph::Resolver& resolver, const Catalog& catalog, const LintOptions& options,
+               FileResult& result);
 
 }  // namespace
 
@@ -143,8 +143,8 @@ namespace {
 
 // The rules over a built graph, then T007, T004, suppressions and the order of findings.
 void run_rules(const load::Source& source, const load::Loaded& loaded, const graph::Template& tmpl,
-               const graph::Resolver& resolver, const Catalog& catalog,
-               const LintOptions& options, FileResult& result) {
+               const graph::Resolver& resolver, const Catalog& catalog, const LintOptions& options,
+               FileResult& result) {
   Clock::time_point start = Clock::now();
   CheckContext::SharedFacts facts;  // derived once per template, by the first rule that asks
   for (const RuleInfo* rule : catalog.rules()) {

@@ -1,0 +1,136 @@
+// Fixtures of linked stacks: a folder testdata/<RULE>/<fires|silent|unknown>*/ holds a
+// .stacklint.yaml whose one environment declares the stacks, and templates (in subfolders too,
+// for nested stacks) with `# expect: ID` on the lines findings point at, as in
+// fixtures_test.cpp. The environment is linted as `stacklint --env` does, with only the folder's
+// rule selected unless the configuration's first line says `# stacklint-test: select IDS`.
+#include <doctest/doctest.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "cli/config.h"
+#include "cli/stacks.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace stacklint;
+
+namespace {
+
+// "file:line:RULE" for every `# expect:` of the folder's templates.
+std::multiset<std::string> expected_in(const fs::path& folder) {
+  std::multiset<std::string> expected;
+  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".yaml" ||
+        entry.path().filename() == ".stacklint.yaml") {
+      continue;
+    }
+    std::stringstream lines(testing::read_file(entry.path().string()));
+    std::string line;
+    for (uint32_t number = 1; std::getline(lines, line); ++number) {
+      size_t at = line.find("# expect:");
+      if (at == std::string::npos) continue;
+      std::stringstream ids(line.substr(at + 9));
+      for (std::string id; std::getline(ids, id, ',');) {
+        id.erase(0, id.find_first_not_of(" \t"));
+        id.erase(id.find_last_not_of(" \t\r") + 1);
+        expected.insert(fs::weakly_canonical(entry.path()).string() + ":" + std::to_string(number) +
+                        ":" + id);
+      }
+    }
+  }
+  return expected;
+}
+
+// Lints the folder's one environment; the findings as "file:line:RULE".
+cli::DriverResult lint_folder(const fs::path& folder, const std::string& rule) {
+  std::string config_path = (folder / ".stacklint.yaml").string();
+  cli::Config config;
+  std::string error;
+  REQUIRE_MESSAGE(cli::read_config(config_path, config, error), error);
+  REQUIRE(config.environments.size() == 1);
+  cli::DriverOptions options;
+  std::string first = testing::read_file(config_path);
+  first = first.substr(0, first.find('\n'));
+  std::string list;
+  if (RE2::PartialMatch(first, R"(stacklint-test:\s*select\s+([A-Z0-9,]+))", &list)) {
+    std::stringstream ids(list);
+    for (std::string id; std::getline(ids, id, ',');) options.lint.selection.select.insert(id);
+  } else {
+    options.lint.selection.select.insert(rule);
+  }
+  return cli::lint_linked(cli::roots_of(config, config.environments[0]),
+                          config.environments[0].complete, rules::Catalog::builtin(), options);
+}
+
+std::multiset<std::string> actual_of(const cli::DriverResult& result, std::string& messages) {
+  std::multiset<std::string> actual;
+  for (const rules::FileResult& file : result.files) {
+    for (const rules::Finding& f : file.findings) {
+      if (f.suppressed) continue;
+      std::string key = fs::weakly_canonical(file.source->path()).string() + ":" +
+                        std::to_string(f.range.begin.line) + ":" + f.rule->id;
+      actual.insert(key);
+      messages += "  " + key + " " + f.message + "\n";
+    }
+  }
+  return actual;
+}
+
+}  // namespace
+
+TEST_CASE("every linked-stacks fixture produces exactly the findings it expects") {
+  fs::path testdata = fs::path(testing::source_dir()) / "testdata";
+  size_t checked = 0;
+  for (const auto& rule_folder : fs::directory_iterator(testdata)) {
+    std::string rule = rule_folder.path().filename().string();
+    if (!rule_folder.is_directory() || rules::Catalog::builtin().find(rule) == nullptr) continue;
+    for (const auto& entry : fs::directory_iterator(rule_folder.path())) {
+      if (!entry.is_directory() || !fs::exists(entry.path() / ".stacklint.yaml")) continue;
+      CAPTURE(entry.path().string());
+      cli::DriverResult result = lint_folder(entry.path(), rule);
+      std::string messages;
+      std::multiset<std::string> actual = actual_of(result, messages);
+      std::multiset<std::string> expected = expected_in(entry.path());
+      INFO("all findings:\n" << messages);
+      CHECK(actual == expected);
+      CHECK(result.notices.empty());
+      ++checked;
+    }
+  }
+  CHECK(checked >= 10);
+}
+
+TEST_CASE("linked stacks: related locations in another stack name their file") {
+  fs::path folder = fs::path(testing::source_dir()) / "testdata/R130/fires-linked-import";
+  cli::DriverResult result = lint_folder(folder, "R130");
+  bool related_elsewhere = false;
+  for (const rules::FileResult& file : result.files) {
+    for (const rules::Finding& finding : file.findings) {
+      REQUIRE(finding.rule->id == "R130");
+      CHECK(fs::path(file.source->path()).filename() == "app.yaml");
+      for (const rules::Related& related : finding.related) {
+        // The subnets' zones are written in the VPC stack's template.
+        CHECK(fs::path(related.file).filename() == "vpc.yaml");
+        related_elsewhere = true;
+      }
+    }
+  }
+  CHECK(related_elsewhere);
+}
+
+TEST_CASE("a plain run links a template with its local nested stacks") {
+  fs::path parent =
+      fs::path(testing::source_dir()) / "testdata/R130/fires-linked-nested-parameter/main.yaml";
+  cli::DriverOptions options;
+  options.lint.selection.select.insert("R130");
+  cli::DriverResult result =
+      cli::lint_inputs({cli::Input{parent.string(), false}}, rules::Catalog::builtin(), options);
+  REQUIRE(result.files.size() == 2);  // the parent, and its nested stack's file
+  CHECK(result.files[0].findings.empty());
+  CHECK(fs::path(result.files[1].source->path()).filename() == "workers.yaml");
+  CHECK(result.files[1].findings.size() == 1);
+}
