@@ -134,3 +134,41 @@ TEST_CASE("a plain run links a template with its local nested stacks") {
   CHECK(fs::path(result.files[1].source->path()).filename() == "workers.yaml");
   CHECK(result.files[1].findings.size() == 1);
 }
+
+TEST_CASE("graph --env: each stack framed, imports and nested stacks as edges between frames") {
+  fs::path folder = fs::path(testing::source_dir()) / "testdata/R130/fires-linked-import";
+  cli::Config config;
+  std::string error;
+  REQUIRE(cli::read_config((folder / ".stacklint.yaml").string(), config, error));
+  std::vector<report::StackFrame> frames;
+  std::vector<report::StackEdge> links;
+  cli::DriverResult result;
+  cli::draw_linked(cli::roots_of(config, config.environments[0]), rules::Catalog::builtin(), {},
+                   frames, links, result);
+  REQUIRE(frames.size() == 2);
+  CHECK(frames[0].label.find("stack net") == 0);
+  bool imported = false;
+  for (const report::StackEdge& link : links) {
+    if (link.from == "s0/SubnetAPublic" && link.to == "s1/Web" &&
+        link.label == "import net-SubnetAPublic") {
+      imported = true;
+    }
+  }
+  CHECK(imported);
+  std::ostringstream dot, mermaid;
+  report::write_stacks_dot(frames, links, dot);
+  report::write_stacks_mermaid(frames, links, mermaid);
+  CHECK(dot.str().find("label=\"stack app (") != std::string::npos);
+  CHECK(dot.str().find("\"s0/SubnetAPublic\" -> \"s1/Web\"") != std::string::npos);
+  CHECK(mermaid.str().find("subgraph c") != std::string::npos);
+
+  fs::path nested = fs::path(testing::source_dir()) / "testdata/R130/fires-linked-nested-output";
+  frames.clear();
+  links.clear();
+  cli::draw_linked({cli::RootStack{(nested / "main.yaml").string(), "main", {}}},
+                   rules::Catalog::builtin(), {}, frames, links, result);
+  REQUIRE(frames.size() == 2);
+  REQUIRE(links.size() == 1);
+  CHECK(links[0].from == "s0/Network");
+  CHECK(links[0].label == "nested stack");
+}

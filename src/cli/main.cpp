@@ -256,7 +256,11 @@ int run(int argc, char** argv) {
   auto* graph_command = app.add_subcommand(
       "graph", "Draw a template by VPC and Availability Zone, with its findings");
   cli::GraphCommandOptions graph_options;
-  graph_command->add_option("template", graph_options.path, "The template to draw")->required();
+  graph_command->add_option("template", graph_options.path, "The template to draw");
+  graph_command
+      ->add_option("--env", graph_options.environment,
+                   "Draw the stacks .stacklint.yaml declares for this environment together")
+      ->type_name("NAME");
   graph_command->add_option("-f,--format", graph_options.format, "dot, mermaid or svg")
       ->check(CLI::IsMember({"dot", "mermaid", "svg"}));
   graph_command->add_option("-o,--output", graph_options.output, "Write the diagram to FILE");
@@ -365,7 +369,7 @@ int run(int argc, char** argv) {
     cli::write_catalog(catalog, rules_format, std::cout);
     return kExitClean;
   }
-  if (*graph_command) return cli::run_graph_command(graph_options, catalog, inputs);
+  if (*graph_command) return cli::run_graph_command(graph_options, catalog, inputs, config);
   if (*explain_command) {
     const rules::RuleInfo* rule = catalog.find(explain_id);
     if (rule == nullptr) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include "cli/files.h"
 #include "graph/stack_set.h"
@@ -126,25 +127,30 @@ std::vector<RootStack> roots_of(const Config& config, const Environment& environ
   return roots;
 }
 
-DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
-                         const rules::Catalog& catalog, const DriverOptions& options) {
-  DriverResult result;
-  Files files(options);
-  graph::StackSet set(complete);
+namespace {
+
+// The stacks of a linked run, built from its roots and their nested stacks.
+struct Linked {
+  explicit Linked(const DriverOptions& options, bool complete) : files(options), set(complete) {}
+  Files files;
+  graph::StackSet set;
   // The stacks with the file they deploy, and the nested stacks the bounds cut.
   std::vector<std::pair<graph::Stack*, LoadedFile*>> stacks;
   std::vector<std::pair<LoadedFile*, const load::Node*>> cut;
+};
+
+void build(Linked& linked, const std::vector<RootStack>& roots, DriverResult& result) {
   for (const RootStack& root : roots) {
-    LoadedFile& file = files.get(root.path, result, true);
+    LoadedFile& file = linked.files.get(root.path, result, true);
     if (file.tmpl == nullptr) continue;
-    graph::Stack* stack = set.add(file.path, *file.tmpl, root.name);
+    graph::Stack* stack = linked.set.add(file.path, *file.tmpl, root.name);
     if (stack == nullptr) break;
     for (const auto& [key, value] : root.parameters) stack->pass(key, graph::Value::scalar(value));
-    stacks.emplace_back(stack, &file);
+    linked.stacks.emplace_back(stack, &file);
   }
   // Nested stacks, breadth first: each child is linked with the parameters its parent passes.
-  for (size_t i = 0; i < stacks.size(); ++i) {
-    auto [stack, file] = stacks[i];
+  for (size_t i = 0; i < linked.stacks.size(); ++i) {
+    auto [stack, file] = linked.stacks[i];
     for (const graph::Resource& resource : stack->tmpl().resources()) {
       std::optional<std::string> location =
           graph::StackSet::nested_template_path(stack->resolver(), resource);
@@ -152,18 +158,32 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
       fs::path child_path = fs::path(file->path).parent_path() / *location;
       std::string normal = printable_path(child_path.lexically_normal().string());
       if (graph::StackSet::nesting_cut(*stack, normal)) {
-        cut.emplace_back(
+        linked.cut.emplace_back(
             file, resource.property(resource.type == "AWS::CloudFormation::Stack" ? "TemplateURL"
                                                                                   : "Location"));
         continue;
       }
-      LoadedFile& child_file = files.get(child_path.string(), result, false);
+      LoadedFile& child_file = linked.files.get(child_path.string(), result, false);
       if (child_file.tmpl == nullptr) continue;  // missing or not a template: unknown
-      graph::Stack* child = set.add_nested(*stack, resource, child_file.path, *child_file.tmpl);
-      if (child != nullptr) stacks.emplace_back(child, &child_file);
+      graph::Stack* child =
+          linked.set.add_nested(*stack, resource, child_file.path, *child_file.tmpl);
+      if (child != nullptr) linked.stacks.emplace_back(child, &child_file);
     }
   }
-  set.link();
+  linked.set.link();
+}
+
+}  // namespace
+
+DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
+                         const rules::Catalog& catalog, const DriverOptions& options) {
+  DriverResult result;
+  Linked linked(options, complete);
+  build(linked, roots, result);
+  Files& files = linked.files;
+  graph::StackSet& set = linked.set;
+  auto& stacks = linked.stacks;
+  auto& cut = linked.cut;
 
   std::map<const LoadedFile*, rules::FileResult> by_file;
   std::map<std::string, const LoadedFile*> by_path;
@@ -219,6 +239,90 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
     result.files.push_back(std::move(it->second));
   }
   return result;
+}
+
+namespace {
+
+void collect_all_imports(const load::Node* node, std::vector<const load::Node*>& out) {
+  std::vector<const load::Node*> pending{node};
+  while (!pending.empty()) {
+    const load::Node* current = pending.back();
+    pending.pop_back();
+    if (current == nullptr) continue;
+    if (current->single_key() == "Fn::ImportValue") {
+      out.push_back(current);
+      continue;
+    }
+    for (const load::Node* item : current->items) pending.push_back(item);
+    for (const load::Pair& pair : current->pairs) pending.push_back(pair.value);
+  }
+}
+
+}  // namespace
+
+void draw_linked(const std::vector<RootStack>& roots, const rules::Catalog& catalog,
+                 const report::DiagramOptions& options, std::vector<report::StackFrame>& frames,
+                 std::vector<report::StackEdge>& links, DriverResult& result) {
+  DriverOptions driver;
+  Linked linked(driver, false);
+  build(linked, roots, result);
+  std::map<const graph::Stack*, size_t> index;
+  for (auto& [stack, file] : linked.stacks) {
+    size_t i = index.size();
+    index[stack] = i;
+    rules::StackResult linted =
+        rules::lint_stack(file->source, file->loaded, linked.set, *stack, catalog, driver.lint);
+    report::Diagram diagram =
+        report::build_diagram(stack->tmpl(), stack->network(), linted.own.findings, options);
+    std::string prefix = "s" + std::to_string(i) + "/";
+    for (report::DiagramNode& node : diagram.nodes) node.key = prefix + node.id;
+    for (report::DiagramEdge& edge : diagram.edges) {
+      edge.from = prefix + edge.from;
+      edge.to = prefix + edge.to;
+    }
+    std::string label = stack->name().empty() ? "nested stack" : "stack " + stack->name();
+    if (stack->parent_resource() != nullptr) label += " " + stack->parent_resource()->id;
+    frames.push_back({label + " (" + stack->file() + ")", std::move(diagram)});
+  }
+  auto drawn = [&](size_t frame, std::string_view id) {
+    const std::vector<report::DiagramNode>& nodes = frames[frame].diagram.nodes;
+    return std::any_of(nodes.begin(), nodes.end(),
+                       [&](const report::DiagramNode& node) { return node.id == id; });
+  };
+  for (auto& [stack, file] : linked.stacks) {
+    size_t to = index[stack];
+    if (stack->parent() != nullptr && !frames[to].diagram.nodes.empty()) {
+      size_t from = index[stack->parent()];
+      if (drawn(from, stack->parent_resource()->id)) {
+        links.push_back({"s" + std::to_string(from) + "/" + stack->parent_resource()->id,
+                         frames[to].diagram.nodes[0].key, "nested stack"});
+      }
+    }
+    for (const graph::Resource& resource : stack->tmpl().resources()) {
+      if (!drawn(to, resource.id)) continue;
+      std::vector<const load::Node*> imports;
+      collect_all_imports(resource.node, imports);
+      for (const load::Node* import : imports) {
+        graph::Value name = stack->resolver().resolve(import->pairs[0].value);
+        if (name.kind != graph::ValueKind::Scalar) continue;
+        const graph::Export* exported = linked.set.find_export(name.text);
+        if (exported == nullptr) continue;
+        graph::Value value = linked.set.output_value(*exported);
+        size_t from = index[exported->stack];
+        if (value.kind != graph::ValueKind::ResourceRef || !drawn(from, value.text)) continue;
+        links.push_back({"s" + std::to_string(from) + "/" + value.text,
+                         "s" + std::to_string(to) + "/" + resource.id, "import " + name.text});
+      }
+    }
+  }
+  std::sort(links.begin(), links.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.from, a.to, a.label) < std::tie(b.from, b.to, b.label);
+  });
+  links.erase(std::unique(links.begin(), links.end(),
+                          [](const auto& a, const auto& b) {
+                            return a.from == b.from && a.to == b.to && a.label == b.label;
+                          }),
+              links.end());
 }
 
 }  // namespace stacklint::cli

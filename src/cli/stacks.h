@@ -9,6 +9,7 @@
 
 #include "cli/config.h"
 #include "cli/driver.h"
+#include "report/diagram.h"
 #include "rules/catalog.h"
 #include "rules/engine.h"
 
@@ -30,6 +31,14 @@ struct RootStack {
 // missing nested template is unknown and silent. Runs on one thread.
 DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
                          const rules::Catalog& catalog, const DriverOptions& options);
+
+// The stacks of a linked run drawn together: a frame per stack (its name and file), with its
+// findings highlighted, and edges for imports (exporting resource → importing resource) and
+// nested stacks (the stack resource → the child's resources' frame). Unreadable roots are
+// notices in `result`.
+void draw_linked(const std::vector<RootStack>& roots, const rules::Catalog& catalog,
+                 const report::DiagramOptions& options, std::vector<report::StackFrame>& frames,
+                 std::vector<report::StackEdge>& links, DriverResult& result);
 
 // Whether a template tree has a nested stack with a literal local TemplateURL or Location: the
 // plain run links such a template with its children.

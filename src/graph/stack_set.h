@@ -147,10 +147,12 @@ class StackSet {
   static std::optional<std::string> nested_template_path(const Resolver& resolver,
                                                          const Resource& resource);
 
- private:
-  friend class Stack;
+  // The one export of a name (nullptr: none, or given twice), and its output's value.
   const Export* find_export(std::string_view name) const;
   Value output_value(const Export& exported) const;
+
+ private:
+  friend class Stack;
   Value output_of(const Stack& stack, const Declaration& output, const Node* at) const;
 
   bool complete_;
