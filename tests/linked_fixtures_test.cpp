@@ -62,8 +62,10 @@ cli::DriverResult lint_folder(const fs::path& folder, const std::string& rule) {
   } else {
     options.lint.selection.select.insert(rule);
   }
-  return cli::lint_linked(cli::roots_of(config, config.environments[0]),
-                          config.environments[0].complete, rules::Catalog::builtin(), options);
+  std::vector<cli::RootStack> roots;
+  REQUIRE_MESSAGE(cli::roots_of(config, config.environments[0], roots, error), error);
+  return cli::lint_linked(roots, config.environments[0].complete, rules::Catalog::builtin(),
+                          options);
 }
 
 std::multiset<std::string> actual_of(const cli::DriverResult& result, std::string& messages) {
@@ -143,8 +145,9 @@ TEST_CASE("graph --env: each stack framed, imports and nested stacks as edges be
   std::vector<report::StackFrame> frames;
   std::vector<report::StackEdge> links;
   cli::DriverResult result;
-  cli::draw_linked(cli::roots_of(config, config.environments[0]), rules::Catalog::builtin(), {},
-                   frames, links, result);
+  std::vector<cli::RootStack> roots;
+  REQUIRE(cli::roots_of(config, config.environments[0], roots, error));
+  cli::draw_linked(roots, rules::Catalog::builtin(), {}, frames, links, result);
   REQUIRE(frames.size() == 2);
   CHECK(frames[0].label.find("stack net") == 0);
   bool imported = false;
@@ -165,8 +168,10 @@ TEST_CASE("graph --env: each stack framed, imports and nested stacks as edges be
   fs::path nested = fs::path(testing::source_dir()) / "testdata/R130/fires-linked-nested-output";
   frames.clear();
   links.clear();
-  cli::draw_linked({cli::RootStack{(nested / "main.yaml").string(), "main", {}}},
-                   rules::Catalog::builtin(), {}, frames, links, result);
+  std::vector<cli::RootStack> nested_roots(1);
+  nested_roots[0].path = (nested / "main.yaml").string();
+  nested_roots[0].name = "main";
+  cli::draw_linked(nested_roots, rules::Catalog::builtin(), {}, frames, links, result);
   REQUIRE(frames.size() == 2);
   REQUIRE(links.size() == 1);
   CHECK(links[0].from == "s0/Network");

@@ -88,7 +88,11 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
       // Fn::GetAtt Child.Outputs.X read the children's outputs.
       DriverOptions one = options;
       one.lint = lint_options;
-      DriverResult linked = lint_linked({RootStack{input.path, "", {}}}, false, catalog, one);
+      std::vector<RootStack> roots(1);
+      roots[0].path = input.path;
+      // The values given with --parameter / --parameter-file are the parent's.
+      if (lint_options.parameters) roots[0].parameters = *lint_options.parameters;
+      DriverResult linked = lint_linked(roots, false, catalog, one);
       if (!linked.files.empty()) {
         slot.result = std::move(linked.files[0]);
         slot.result->source = source;

@@ -171,7 +171,13 @@ int draw_environment(const GraphCommandOptions& options, const rules::Catalog& c
   std::vector<report::StackFrame> frames;
   std::vector<report::StackEdge> links;
   DriverResult result;
-  draw_linked(roots_of(config, *environment), catalog, options.diagram, frames, links, result);
+  std::vector<RootStack> roots;
+  std::string error;
+  if (!roots_of(config, *environment, roots, error, &inputs)) {
+    complain(error);
+    return 2;
+  }
+  draw_linked(roots, catalog, options.diagram, frames, links, result);
   for (const report::Notice& notice : result.notices) complain(notice.path + ": " + notice.message);
   if (!result.notices.empty()) return 2;
   inputs.insert(result.inputs.begin(), result.inputs.end());

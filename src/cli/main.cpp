@@ -471,10 +471,17 @@ int run(int argc, char** argv) {
       return from_config.excluded(input.path) || from_flags.excluded(input.path);
     });
   }
-  cli::DriverResult linted =
-      declared != nullptr
-          ? cli::lint_linked(cli::roots_of(config, *declared), declared->complete, catalog, options)
-          : cli::lint_inputs(walk.inputs, catalog, options);
+  std::vector<cli::RootStack> roots;
+  if (declared != nullptr) {
+    std::string error;
+    if (!cli::roots_of(config, *declared, roots, error, &inputs)) {
+      cli::complain(error);
+      return kExitUsage;
+    }
+  }
+  cli::DriverResult linted = declared != nullptr
+                                 ? cli::lint_linked(roots, declared->complete, catalog, options)
+                                 : cli::lint_inputs(walk.inputs, catalog, options);
   inputs.insert(linted.inputs.begin(), linted.inputs.end());
   cli::Baseline baseline;
   if (!baseline_file.empty()) {

@@ -10,6 +10,7 @@
 #include "cli/files.h"
 #include "graph/stack_set.h"
 #include "load/loader.h"
+#include "load/parameter_file.h"
 
 namespace stacklint::cli {
 
@@ -109,22 +110,48 @@ bool has_local_nested_stack(const load::Node* root) {
   return false;
 }
 
-std::vector<RootStack> roots_of(const Config& config, const Environment& environment) {
-  std::vector<RootStack> roots;
-  for (const DeclaredStack& declared : environment.stacks) {
-    RootStack root;
-    fs::path path(declared.template_path.value);
+bool roots_of(const Config& config, const Environment& environment, std::vector<RootStack>& roots,
+              std::string& error, std::set<FileId>* inputs) {
+  auto relative = [&](const std::string& written) {
+    fs::path path(written);
     if (path.is_relative() && !config.file.empty()) {
       path = (config.directory / path).lexically_relative(fs::current_path());
     }
-    root.path = path.string();
+    return path.string();
+  };
+  for (const DeclaredStack& declared : environment.stacks) {
+    RootStack root;
+    root.path = relative(declared.template_path.value);
     root.name = declared.name.value;
+    for (const Located& file : declared.parameter_files) {
+      std::string path = relative(file.value), bytes;
+      if (!read_whole_file(path, load::Limits{}.max_bytes, "the parameter file", bytes, error,
+                           inputs)) {
+        error = config.file + ":" + std::to_string(file.at.line) + ":" +
+                std::to_string(file.at.column) + ": " + error;
+        return false;
+      }
+      load::ParameterFileRead read = load::read_parameter_file(
+          std::make_shared<const load::Source>(printable_path(path), std::move(bytes)));
+      if (read.error) {
+        error = printable_path(path) + ":" + std::to_string(read.error->range.begin.line) + ":" +
+                std::to_string(read.error->range.begin.column) + ": " + read.error->message;
+        return false;
+      }
+      root.parameters.supply_file(read.file);
+    }
     for (const auto& [key, value] : declared.parameters) {
-      root.parameters.emplace_back(key.value, value.value);
+      graph::SuppliedValue supplied;
+      supplied.name = key.value;
+      supplied.value = graph::supplied_text_value(value.value);
+      supplied.source = config.file;
+      supplied.range = {value.at, value.at};
+      supplied.name_range = {key.at, key.at};
+      root.parameters.supply(std::move(supplied));
     }
     roots.push_back(std::move(root));
   }
-  return roots;
+  return true;
 }
 
 namespace {
@@ -145,7 +172,7 @@ void build(Linked& linked, const std::vector<RootStack>& roots, DriverResult& re
     if (file.tmpl == nullptr) continue;
     graph::Stack* stack = linked.set.add(file.path, *file.tmpl, root.name);
     if (stack == nullptr) break;
-    for (const auto& [key, value] : root.parameters) stack->pass(key, graph::Value::scalar(value));
+    stack->supply(root.parameters);
     linked.stacks.emplace_back(stack, &file);
   }
   // Nested stacks, breadth first: each child is linked with the parameters its parent passes.

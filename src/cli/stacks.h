@@ -9,6 +9,7 @@
 
 #include "cli/config.h"
 #include "cli/driver.h"
+#include "graph/parameters.h"
 #include "report/diagram.h"
 #include "rules/catalog.h"
 #include "rules/engine.h"
@@ -20,7 +21,7 @@ namespace stacklint::cli {
 struct RootStack {
   std::string path;
   std::string name;
-  std::vector<std::pair<std::string, std::string>> parameters;
+  graph::ParameterValues parameters;  // each with where it is written
 };
 
 // Lints the roots and every nested stack they reach through a local TemplateURL / Location
@@ -44,7 +45,11 @@ void draw_linked(const std::vector<RootStack>& roots, const rules::Catalog& cata
 // plain run links such a template with its children.
 bool has_local_nested_stack(const load::Node* root);
 
-// The environment's stacks as roots, paths relative to the configuration's folder.
-std::vector<RootStack> roots_of(const Config& config, const Environment& environment);
+// The environment's stacks as roots, paths relative to the configuration's folder: the
+// parameters of its parameter files (read in order, the last value of a name winning), then its
+// inline `parameters`. False with "file:line:column: what" in `error` when a parameter file
+// cannot be read or is not one. Parameter files' identities go into `inputs`.
+bool roots_of(const Config& config, const Environment& environment, std::vector<RootStack>& roots,
+              std::string& error, std::set<FileId>* inputs = nullptr);
 
 }  // namespace stacklint::cli

@@ -87,9 +87,11 @@ Resolver::Limits Resolver::default_limits(const Template& tmpl) {
   return Limits{per_resolution, kGlobalFactor * per_resolution, kFloor};
 }
 
-Resolver::Resolver(const Template& tmpl) : Resolver(tmpl, default_limits(tmpl)) {}
+Resolver::Resolver(const Template& tmpl, const ParameterValues* supplied)
+    : Resolver(tmpl, default_limits(tmpl), supplied) {}
 
-Resolver::Resolver(const Template& tmpl, Limits limits) : template_(tmpl), limits_(limits) {}
+Resolver::Resolver(const Template& tmpl, Limits limits, const ParameterValues* supplied)
+    : template_(tmpl), limits_(limits), supplied_(supplied) {}
 
 // A step is allowed while this resolution is within its floor, or within its own allowance
 // while all resolutions are within the global cap. A refused step is not counted, so steps()
@@ -317,12 +319,22 @@ Value Resolver::literal_tree(const Node* node) const {
   return list;
 }
 
-// A parameter's Default as the stack would see it when no value is passed. CloudFormation
-// evaluates no function in a Default, so neither does this: a Default that is not a literal is
-// Unknown. A list type's default "a, b,c" is the list [a, b, c].
-Value Resolver::default_of(const Parameter& parameter) const {
-  if (parameter.default_value == nullptr) return Value::unknown();
-  Value value = literal_tree(parameter.default_value);
+// A parameter's value as the stack sees it: the value supplied for it, else its Default.
+// CloudFormation evaluates no function in a Default, so neither does this: a Default that is not
+// a literal is Unknown. A list type's value "a, b,c" is the list [a, b, c]. An SSM parameter
+// type's value is the name of an SSM parameter, not what Ref returns: Unknown.
+Value Resolver::value_of(const Parameter& parameter) const {
+  const SuppliedValue* supplied = supplied_ != nullptr ? supplied_->find(parameter.id) : nullptr;
+  if (parameter.type.rfind("AWS::SSM::Parameter::Value<", 0) == 0) return Value::unknown();
+  Value value;
+  if (supplied != nullptr) {
+    if (!charge(weight(supplied->value))) return Value::unknown();
+    value = supplied->value;
+  } else if (parameter.default_value != nullptr) {
+    value = literal_tree(parameter.default_value);
+  } else {
+    return Value::unknown();
+  }
   if (is_list_parameter_type(parameter.type) && value.kind == ValueKind::Scalar) {
     Value list;
     list.kind = ValueKind::List;
@@ -340,9 +352,14 @@ Value Resolver::default_of(const Parameter& parameter) const {
     if (!charge(list.items.size())) return Value::unknown(value.node);
     value = std::move(list);
   }
-  // Where the value came from, for findings that it decides (see DefaultOrigin).
+  if (value.is_unknown()) return value;
+  // Where the value came from, for findings that it decides (see ParameterOrigin).
   value.parameter = parameter.key;
-  for (Value& item : value.items) item.parameter = parameter.key;
+  value.supplied = supplied;
+  for (Value& item : value.items) {
+    item.parameter = parameter.key;
+    item.supplied = supplied;
+  }
   return value;
 }
 
@@ -350,11 +367,18 @@ Value Resolver::parameter_value(const Parameter& parameter, const Node* at) cons
   if (linker_ != nullptr) {
     if (std::optional<Value> passed = linker_->parameter(parameter)) return linked(*passed, at);
   }
-  if (parameter.default_value == nullptr) return Value::unknown(at);
-  Value value = remembered(&parameter, at, [&] { return default_of(parameter); });
+  bool supplied = supplied_ != nullptr && supplied_->find(parameter.id) != nullptr;
+  if (parameter.default_value == nullptr && !supplied) return Value::unknown(at);
+  Value value = remembered(&parameter, at, [&] { return value_of(parameter); });
   if (value.parameter != nullptr) {
     value.reference = at;
     for (Value& item : value.items) item.reference = at;
+  }
+  // A supplied value is written outside the template: rules that point at a value point at the
+  // Ref that brought it in, and ParameterOrigin says where it was written.
+  if (supplied) {
+    value.node = at;
+    for (Value& item : value.items) item.node = at;
   }
   return value;
 }

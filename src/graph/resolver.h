@@ -20,6 +20,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "graph/parameters.h"
 #include "graph/template.h"
 #include "graph/value.h"
 
@@ -79,8 +80,11 @@ class Resolver {
   };
 
   // per_resolution is kBudgetBase plus kBudgetPerUnit for each node and byte of the tree.
-  explicit Resolver(const Template& tmpl);
-  Resolver(const Template& tmpl, Limits limits);
+  // `supplied`: the values given to the stack's parameters (a parameter file, the command line,
+  // a parent stack); each replaces its parameter's Default. Null: none, every parameter has its
+  // Default. It must outlive the resolver and the values it returns.
+  explicit Resolver(const Template& tmpl, const ParameterValues* supplied = nullptr);
+  Resolver(const Template& tmpl, Limits limits, const ParameterValues* supplied = nullptr);
   static constexpr size_t kBudgetBase = size_t{16} << 20;
   static constexpr size_t kBudgetPerUnit = 64;
   static constexpr size_t kGlobalFactor = 16;
@@ -106,6 +110,8 @@ class Resolver {
   const Stack* stack() const { return linker_ != nullptr ? linker_->self() : nullptr; }
 
   const Template& tmpl() const { return template_; }
+  // The values supplied for the stack's parameters; null when none were.
+  const ParameterValues* supplied() const { return supplied_; }
 
   // Steps taken so far by all resolutions, and the limits; for tests and --stats.
   size_t steps() const { return steps_; }
@@ -125,7 +131,8 @@ class Resolver {
   Value resolve_find_in_map(const Node* arg, const Node* at, int depth) const;
   Value resolve_cidr(const Node* arg, const Node* at, int depth) const;
   Value parameter_value(const Parameter& parameter, const Node* at) const;
-  Value default_of(const Parameter& parameter) const;
+  // The parameter's value with no Ref applied: the supplied value, else the Default.
+  Value value_of(const Parameter& parameter) const;
   Value literal_tree(const Node* node) const;
   Value concatenate(const std::vector<Value>& parts, std::string_view separator,
                     const Node* at) const;
@@ -141,6 +148,7 @@ class Resolver {
   const Template& template_;
   Limits limits_;
   const Linker* linker_ = nullptr;
+  const ParameterValues* supplied_;
   mutable size_t steps_ = 0;
   // The current top-level resolution: its node, the steps it took, and nesting of entries.
   mutable const Node* current_ = nullptr;

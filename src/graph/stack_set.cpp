@@ -48,7 +48,11 @@ bool is_nested_stack_type(std::string_view type) {
 }  // namespace
 
 Stack::Stack(StackSet& set, std::string file, const Template& tmpl, std::string name)
-    : set_(set), file_(std::move(file)), name_(std::move(name)), template_(tmpl), resolver_(tmpl) {
+    : set_(set),
+      file_(std::move(file)),
+      name_(std::move(name)),
+      template_(tmpl),
+      resolver_(tmpl, &supplied_) {
   resolver_.link(this);
 }
 
@@ -57,14 +61,7 @@ const Network& Stack::network() const {
   return *network_;
 }
 
-void Stack::pass(std::string parameter, Value value) {
-  passed_[std::move(parameter)] = std::move(value);
-}
-
 std::optional<Value> Stack::parameter(const Parameter& parameter) const {
-  if (auto it = passed_.find(parameter.id); it != passed_.end()) {
-    return as_passed(parameter, it->second);
-  }
   if (parent_ == nullptr || parent_resource_ == nullptr) return std::nullopt;
   if (auto it = from_parent_.find(&parameter); it != from_parent_.end()) return it->second;
   // The parent's Parameters: a literal mapping names what it passes; anything else (an

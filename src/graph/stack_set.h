@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "graph/network.h"
+#include "graph/parameters.h"
 #include "graph/resolver.h"
 #include "graph/template.h"
 #include "graph/value.h"
@@ -60,9 +61,9 @@ class Stack : private Linker {
   // The nested stacks this one creates, in the order they were added.
   const std::vector<const Stack*>& children() const { return children_; }
 
-  // A value passed to a parameter by name (a declared stack's parameters). Unknown values stay
-  // Unknown; a text value of a list-typed parameter is split at commas, as CloudFormation does.
-  void pass(std::string parameter, Value value);
+  // The values declared for the stack's parameters (parameter files, the configuration); they
+  // replace the Defaults as --parameter-file does. Call before anything is resolved.
+  void supply(const ParameterValues& values) { supplied_ = values; }
 
  private:
   friend class StackSet;
@@ -82,13 +83,13 @@ class Stack : private Linker {
   std::string file_;
   std::string name_;
   const Template& template_;
+  ParameterValues supplied_;
   Resolver resolver_;
   mutable std::unique_ptr<Network> network_;
   const Stack* parent_ = nullptr;
   const Resource* parent_resource_ = nullptr;
   int depth_ = 0;
   std::vector<const Stack*> children_;
-  std::unordered_map<std::string, Value> passed_;
   // Values read from the parent's Parameters property, once each.
   mutable std::unordered_map<const Parameter*, std::optional<Value>> from_parent_;
   mutable std::unordered_set<const Parameter*> in_progress_;

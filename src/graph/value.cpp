@@ -162,11 +162,13 @@ bool has_dynamic_reference(std::string_view text) {
   return text.find("{{resolve:") != std::string_view::npos;
 }
 
-std::optional<DefaultOrigin> default_origin(const Value& value) {
-  if (value.parameter == nullptr || value.reference == nullptr || value.node == nullptr) {
-    return std::nullopt;
+std::optional<ParameterOrigin> parameter_origin(const Value& value) {
+  if (value.parameter == nullptr || value.reference == nullptr) return std::nullopt;
+  if (value.supplied != nullptr) {
+    return ParameterOrigin{value.parameter, value.reference, nullptr, value.supplied};
   }
-  return DefaultOrigin{value.parameter, value.reference, value.node};
+  if (value.node == nullptr) return std::nullopt;
+  return ParameterOrigin{value.parameter, value.reference, value.node, nullptr};
 }
 
 std::optional<bool> Value::as_bool() const {

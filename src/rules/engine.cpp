@@ -133,7 +133,7 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
 
   Clock::time_point start = Clock::now();
   graph::Template tmpl(root);
-  graph::Resolver resolver(tmpl);
+  graph::Resolver resolver(tmpl, options.parameters.get());
   result.times.graph = seconds_since(start);
   run_rules(*source, loaded, tmpl, resolver, catalog, options, result);
   return result;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/parameters.h"
 #include "graph/stack_set.h"
 #include "load/loader.h"
 #include "rules/catalog.h"
@@ -42,6 +43,9 @@ struct LintOptions {
   // Honor other tools' suppressions (cfn-lint, cfn_nag, checkov, cfn-guard) for equivalent rules.
   bool foreign_suppressions = true;
   load::Limits limits;
+  // Values supplied for the template's parameters (--parameter-file, --parameter); they replace
+  // the Defaults and rules T050-T052 check them. Null: none supplied.
+  std::shared_ptr<const graph::ParameterValues> parameters;
 };
 
 FileResult lint(std::shared_ptr<const load::Source> source, const Catalog& catalog,
