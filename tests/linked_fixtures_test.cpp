@@ -177,3 +177,51 @@ TEST_CASE("graph --env: each stack framed, imports and nested stacks as edges be
   CHECK(links[0].from == "s0/Network");
   CHECK(links[0].label == "nested stack");
 }
+
+// The widdix deployment of testdata/stacks/widdix: linked, its stacks report what each
+// template reports alone, plus the cross-stack findings that are true (README of that folder).
+TEST_CASE("widdix stacks linked: today's findings, plus the true cross-stack ones") {
+  fs::path folder = fs::path(testing::source_dir()) / "testdata/stacks/widdix";
+  if (!fs::is_directory(fs::path(testing::source_dir()) /
+                        "../shared/corpus/widdix-aws-cf-templates")) {
+    MESSAGE("skipped: no corpus beside the project");
+    return;
+  }
+  cli::Config config;
+  std::string error;
+  REQUIRE(cli::read_config((folder / ".stacklint.yaml").string(), config, error));
+  for (const cli::Environment& environment : config.environments) {
+    CAPTURE(environment.name.value);
+    std::vector<cli::RootStack> roots;
+    REQUIRE(cli::roots_of(config, environment, roots, error));
+    cli::DriverOptions options;
+    cli::DriverResult linked =
+        cli::lint_linked(roots, environment.complete, rules::Catalog::builtin(), options);
+    std::string messages;
+    std::multiset<std::string> together = actual_of(linked, messages);
+    std::vector<cli::Input> inputs;
+    for (const cli::RootStack& root : roots) {
+      if (std::none_of(inputs.begin(), inputs.end(),
+                       [&](const cli::Input& input) { return input.path == root.path; })) {
+        inputs.push_back({root.path, false});
+      }
+    }
+    std::string alone_messages;
+    std::multiset<std::string> alone =
+        actual_of(cli::lint_inputs(inputs, rules::Catalog::builtin(), options), alone_messages);
+    std::vector<std::string> added;
+    std::set_difference(together.begin(), together.end(), alone.begin(), alone.end(),
+                        std::back_inserter(added));
+    std::vector<std::string> lost;
+    std::set_difference(alone.begin(), alone.end(), together.begin(), together.end(),
+                        std::back_inserter(lost));
+    INFO("linked:\n" << messages);
+    CHECK(lost.empty());
+    if (environment.name.value == "prod") {
+      CHECK(added.empty());
+    } else {
+      REQUIRE(added.size() == 1);
+      CHECK(added[0].ends_with("vpc/vpc-nat-instance.yaml:532:R130"));
+    }
+  }
+}
