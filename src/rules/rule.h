@@ -40,9 +40,18 @@ struct RuleInfo {
   bool builtin = false;               // compiled in; else from a configured rule directory
 };
 
+// Another place that explains a finding. `file` is the path of the file it is in (as given,
+// like FileResult's source path) when that is not the finding's own file (a parameter file, an
+// exporting template); empty: the finding's file.
 struct Related {
   load::Range range;
   std::string message;
+  std::string file;
+
+  // The path of the file `related` is in, for a finding in `finding_file`.
+  const std::string& file_or(const std::string& finding_file) const {
+    return file.empty() ? finding_file : file;
+  }
 };
 
 // A proposed edit that resolves a finding: replace the text at `range` (in the finding's file)
