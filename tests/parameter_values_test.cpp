@@ -100,7 +100,7 @@ TEST_CASE("supplied values: later wins, and the resolver reads them in place of 
   const graph::SuppliedValue* env = values.find("Env");
   REQUIRE(env != nullptr);
   CHECK(env->from_command_line());
-  CHECK(env->where() == "on the command line");
+  CHECK(env->where() == "given on the command line");
   CHECK(values.find("Subnets")->where() == "in p.json");
   CHECK(values.find("Secret")->value.is_unknown());
 

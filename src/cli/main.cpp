@@ -19,6 +19,7 @@
 #include "cli/driver.h"
 #include "cli/files.h"
 #include "cli/graph_command.h"
+#include "cli/parameters.h"
 #include "cli/root.h"
 #include "cli/stacks.h"
 #include "cli/walker.h"
@@ -179,6 +180,7 @@ int run(int argc, char** argv) {
   std::string config_file, baseline_file, write_baseline_file, environment;
   std::vector<std::string> excludes;
   bool no_foreign_suppressions = false, force_exclude = false, skip_non_templates = false;
+  std::vector<std::string> parameter_files, parameter_assignments;
 
   std::vector<std::string> format_choices;
   for (std::string_view name : report::format_names()) format_choices.emplace_back(name);
@@ -234,6 +236,19 @@ int run(int argc, char** argv) {
                "walk (for hooks)");
   app.add_flag("--no-foreign-suppressions", no_foreign_suppressions,
                "Ignore cfn-lint, cfn_nag, checkov and cfn-guard suppressions in templates");
+  app.add_option("--parameter-file", parameter_files,
+                 "Parameter values for the templates: an AWS CLI parameters file, a CodePipeline "
+                 "template configuration or a YAML/JSON mapping (repeatable; later files win)")
+      ->type_name("FILE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--parameter", parameter_assignments,
+                 "A parameter value, NAME=VALUE (repeatable; beats --parameter-file)")
+      ->type_name("NAME=VALUE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--baseline", baseline_file,
                  "Report only findings that the baseline FILE does not record");
   app.add_option("--write-baseline", write_baseline_file,
@@ -454,6 +469,16 @@ int run(int argc, char** argv) {
   if (!expand_selectors(select, catalog, options.lint.selection.select) ||
       !expand_selectors(ignore, catalog, options.lint.selection.ignore)) {
     return kExitUsage;
+  }
+
+  {
+    std::string error;
+    options.lint.parameters =
+        cli::read_parameters(parameter_files, parameter_assignments, error, &inputs);
+    if (!error.empty()) {
+      cli::complain(error);
+      return kExitUsage;
+    }
   }
 
   auto started = std::chrono::steady_clock::now();

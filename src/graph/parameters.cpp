@@ -3,7 +3,7 @@
 namespace stacklint::graph {
 
 std::string SuppliedValue::where() const {
-  return from_command_line() ? "on the command line" : "in " + source;
+  return from_command_line() ? "given on the command line" : "in " + source;
 }
 
 void ParameterValues::supply(SuppliedValue value) {

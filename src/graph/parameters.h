@@ -27,7 +27,7 @@ struct SuppliedValue {
   load::Range name_range;  // where the name is written in `source`
 
   bool from_command_line() const { return source.empty(); }
-  // "in params/prod.json" or "on the command line", for messages.
+  // "in params/prod.json" or "given on the command line", for messages.
   std::string where() const;
 };
 
