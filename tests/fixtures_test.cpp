@@ -6,6 +6,9 @@
 //   JSON:  a sidecar `<file>.expect` with one `LINE RULE[:COLUMN]` per line.
 //
 // Suppressed findings are not reported, so a fixture expects only what a user would see.
+// Parameter values are supplied as on the command line by header comments (before the first
+// line that is not a comment): `# parameter-file: params/prod.json` (relative to the fixture's
+// folder; repeatable, later wins) and `# parameter: Env=prod` (repeatable, beats files).
 // Only the rule the folder is named after runs (as clang-tidy runs one check per test), unless
 // the fixture's first line says `# stacklint-test: select R110,T030`.
 #include <doctest/doctest.h>
@@ -15,6 +18,7 @@
 #include <filesystem>
 #include <map>
 
+#include "cli/parameters.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -84,6 +88,27 @@ std::vector<std::string> selected_rules(const std::string& folder_rule, const st
   return {folder_rule};
 }
 
+// The parameter values a fixture's header supplies (see the top of this file); null when none.
+std::shared_ptr<const graph::ParameterValues> fixture_parameters(const fs::path& file,
+                                                                 const std::string& text) {
+  std::vector<std::string> files, assignments;
+  std::stringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line) && line.rfind("#", 0) == 0) {
+    std::string value;
+    if (RE2::FullMatch(line, R"(#\s*parameter-file:\s*(\S+)\s*)", &value)) {
+      files.push_back((file.parent_path() / value).string());
+    } else if (RE2::FullMatch(line, R"(#\s*parameter:\s*(\S.*?)\s*)", &value)) {
+      assignments.push_back(value);
+    }
+  }
+  std::string error;
+  auto values = cli::read_parameters(files, assignments, error, nullptr);
+  INFO("fixture " << file.string() << ": " << error);
+  CHECK(error.empty());
+  return values;
+}
+
 std::string describe(const std::vector<Expectation>& list) {
   std::string out;
   for (const Expectation& e : list) {
@@ -122,7 +147,11 @@ TEST_CASE("every fixture produces exactly the findings it expects") {
     for (const fs::path& file : fixture_files(folder)) {
       std::string text = testing::read_file(file.string());
       std::string name = fs::relative(file, testing::source_dir()).string();
-      rules::FileResult result = testing::lint_text(text, selected_rules(rule, text), name);
+      rules::LintOptions options;
+      for (std::string& id : selected_rules(rule, text)) options.selection.select.insert(id);
+      options.parameters = fixture_parameters(file, text);
+      rules::FileResult result = rules::lint(std::make_shared<const load::Source>(name, text),
+                                             rules::Catalog::builtin(), options);
       std::vector<Expectation> expected = parse_expectations(file.string(), text);
       std::vector<Expectation> actual;
       std::string messages;
@@ -165,10 +194,30 @@ TEST_CASE("every rule has fixtures that fire, stay silent, and stay silent on un
     INFO("rule " << rule->id << ": expected fixtures in " << folder.string());
     REQUIRE(fs::is_directory(folder));
     bool fires = false, silent = false, unknown = false;
-    for (const fs::path& file : fixture_files(folder)) {
+    // Files, and folders of linked stacks (tests/linked_fixtures_test.cpp).
+    std::vector<fs::path> fixtures = fixture_files(folder);
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      if (entry.is_directory()) fixtures.push_back(entry.path());
+    }
+    for (const fs::path& file : fixtures) {
       std::string stem = file.filename().string();
-      std::string text = testing::read_file(file.string());
-      bool has_expectations = !parse_expectations(file.string(), text).empty();
+      bool has_expectations = false;
+      std::vector<fs::path> files{file};
+      if (fs::is_directory(file)) {
+        files.clear();
+        for (const auto& inner : fs::recursive_directory_iterator(file)) {
+          if (inner.is_directory()) {
+            std::vector<fs::path> more = fixture_files(inner.path());
+            files.insert(files.end(), more.begin(), more.end());
+          }
+        }
+        std::vector<fs::path> top = fixture_files(file);
+        files.insert(files.end(), top.begin(), top.end());
+      }
+      for (const fs::path& each : files) {
+        std::string text = testing::read_file(each.string());
+        has_expectations = has_expectations || !parse_expectations(each.string(), text).empty();
+      }
       INFO("fixture " << file.string());
       if (stem.rfind("fires", 0) == 0) {
         CHECK(has_expectations);

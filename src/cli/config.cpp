@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* const kKeys =
-    "fail-level, select, ignore, severity, exclude, rule-directories, foreign-suppressions";
+    "fail-level, select, ignore, severity, exclude, rule-directories, foreign-suppressions, "
+    "environments";
 
 std::string where(const std::string& file, load::Position at) {
   return file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": ";
@@ -99,9 +100,119 @@ class Reader {
           return fail(value, "`foreign-suppressions` must be true or false");
         }
         config.foreign_suppressions = value->text == "true";
+      } else if (key == "environments") {
+        if (!environments(value, config.environments)) return false;
       } else {
         return fail(pair.key, "unknown setting `" + key + "`; expected one of: " + kKeys);
       }
+    }
+    return true;
+  }
+
+  // environments: {NAME: {complete: BOOL, stacks: [{name, template, parameters,
+  // parameter-files}]}}
+  bool environments(const load::Node* node, std::vector<Environment>& out) {
+    if (!node->is_mapping()) {
+      return fail(node,
+                  "`environments` must be a mapping of environment names to their stacks, e.g. "
+                  "{prod: {stacks: [{name: prod-vpc, template: vpc.yaml}]}}");
+    }
+    for (const load::Pair& pair : node->pairs) {
+      Environment environment;
+      environment.name = {pair.key->text, pair.key->range.begin};
+      for (const Environment& other : out) {
+        if (other.name.value == pair.key->text) {
+          return fail(pair.key, "environment " + pair.key->text + " is declared twice");
+        }
+      }
+      const load::Node* body = pair.value;
+      if (!body->is_mapping()) {
+        return fail(body, "environment " + pair.key->text +
+                              " must be a mapping with `stacks` (and optionally `complete`)");
+      }
+      for (const load::Pair& field : body->pairs) {
+        const std::string& key = field.key->text;
+        if (key == "complete") {
+          if (!field.value->is_scalar() || field.value->style != load::ScalarStyle::Plain ||
+              (field.value->text != "true" && field.value->text != "false")) {
+            return fail(field.value, "`complete` must be true or false");
+          }
+          environment.complete = field.value->text == "true";
+        } else if (key == "stacks") {
+          if (!field.value->is_sequence()) {
+            return fail(field.value, "`stacks` must be a list of stacks ({name, template})");
+          }
+          for (const load::Node* item : field.value->items) {
+            DeclaredStack stack;
+            if (!declared_stack(item, stack)) return false;
+            for (const DeclaredStack& other : environment.stacks) {
+              if (other.name.value == stack.name.value) {
+                return fail(item, "stack " + stack.name.value + " is declared twice in " +
+                                      environment.name.value);
+              }
+            }
+            environment.stacks.push_back(std::move(stack));
+          }
+        } else {
+          return fail(field.key,
+                      "unknown key `" + key + "` in an environment; expected complete, stacks");
+        }
+      }
+      out.push_back(std::move(environment));
+    }
+    return true;
+  }
+
+  bool declared_stack(const load::Node* node, DeclaredStack& stack) {
+    if (!node->is_mapping()) {
+      return fail(node, "a stack must be a mapping: {name, template, parameters, parameter-files}");
+    }
+    for (const load::Pair& field : node->pairs) {
+      const std::string& key = field.key->text;
+      const load::Node* value = field.value;
+      if (key == "name" || key == "template") {
+        if (!value->is_scalar() || value->text.empty()) {
+          return fail(value, "`" + key + "` must be a non-empty string");
+        }
+        (key == "name" ? stack.name : stack.template_path) = {value->text, value->range.begin};
+      } else if (key == "parameters") {
+        if (!value->is_mapping()) {
+          return fail(value, "`parameters` must be a mapping of parameter names to values");
+        }
+        for (const load::Pair& parameter : value->pairs) {
+          std::string text;
+          if (!parameter_text(parameter.value, text)) {
+            return fail(parameter.value, "the value of parameter " + parameter.key->text +
+                                             " must be a string, a number or a list of them");
+          }
+          stack.parameters.push_back({{parameter.key->text, parameter.key->range.begin},
+                                      {text, parameter.value->range.begin}});
+        }
+      } else if (key == "parameter-files") {
+        if (!string_list(value, key, stack.parameter_files)) return false;
+      } else {
+        return fail(field.key, "unknown key `" + key +
+                                   "` in a stack; expected name, template, parameters, "
+                                   "parameter-files");
+      }
+    }
+    if (stack.name.value.empty() || stack.template_path.value.empty()) {
+      return fail(node, "a stack needs a `name` and a `template`");
+    }
+    return true;
+  }
+
+  // A parameter value as CloudFormation receives it: text; a list is its items joined by commas.
+  static bool parameter_text(const load::Node* node, std::string& out) {
+    if (node->is_scalar()) {
+      out = node->text;
+      return true;
+    }
+    if (!node->is_sequence()) return false;
+    for (size_t i = 0; i < node->items.size(); ++i) {
+      if (!node->items[i]->is_scalar()) return false;
+      if (i > 0) out += ",";
+      out += node->items[i]->text;
     }
     return true;
   }

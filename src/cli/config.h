@@ -25,6 +25,23 @@ struct Located {
   load::Position at;
 };
 
+// A stack of a declared environment: which template is deployed under which name, with which
+// parameter values (inline, and files in the formats --parameter-file reads).
+struct DeclaredStack {
+  Located name;                                         // the stack name
+  Located template_path;                                // relative to the configuration's folder
+  std::vector<std::pair<Located, Located>> parameters;  // name → value as CloudFormation takes it
+  std::vector<Located> parameter_files;                 // relative to the configuration's folder
+};
+
+// `environments: {prod: {complete: true, stacks: [...]}}`: what `stacklint --env prod` lints.
+struct Environment {
+  Located name;
+  // Every stack of the deployment is declared: an import that none of them exports is T061.
+  bool complete = false;
+  std::vector<DeclaredStack> stacks;
+};
+
 struct Config {
   std::string file;                 // empty when there is no configuration file
   std::filesystem::path directory;  // relative paths in the file are relative to this
@@ -34,6 +51,7 @@ struct Config {
   std::vector<std::string> exclude;                       // globs
   std::vector<Located> rule_directories;
   std::optional<bool> foreign_suppressions;
+  std::vector<Environment> environments;  // in the order written
 };
 
 // The nearest .stacklint.yaml in `start` or a folder above it.

@@ -5,11 +5,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
 #include <optional>
 #include <system_error>
 #include <thread>
 
 #include "cli/files.h"
+#include "cli/stacks.h"
 
 namespace stacklint::cli {
 
@@ -52,6 +56,8 @@ bool only_unreadable(const rules::FileResult& result) {
 
 struct Slot {
   std::optional<rules::FileResult> result;
+  // The nested stacks of a template linked with them: their files' findings as nested stacks.
+  std::vector<rules::FileResult> nested;
   std::optional<report::Notice> notice;
   std::optional<FileId> id;
 };
@@ -72,7 +78,31 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
   auto source = std::make_shared<const load::Source>(path, std::move(read.bytes), read.full_size);
   // One template must never abort the run, whatever goes wrong inside a rule.
   try {
-    slot.result = rules::lint(source, catalog, lint_options);
+    auto started = std::chrono::steady_clock::now();
+    load::Loaded loaded = load::load(*source, lint_options.limits);
+    double load_time =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (input.path != "-" && rules::is_template_tree(loaded) &&
+        has_local_nested_stack(loaded.document.root)) {
+      // Linked with its nested stacks: the children get the parameters it passes, and its
+      // Fn::GetAtt Child.Outputs.X read the children's outputs.
+      DriverOptions one = options;
+      one.lint = lint_options;
+      std::vector<RootStack> roots(1);
+      roots[0].path = input.path;
+      // The values given with --parameter / --parameter-file are the parent's.
+      if (lint_options.parameters) roots[0].parameters = *lint_options.parameters;
+      DriverResult linked = lint_linked(roots, false, catalog, one);
+      if (!linked.files.empty()) {
+        slot.result = std::move(linked.files[0]);
+        slot.result->source = source;
+        for (size_t i = 1; i < linked.files.size(); ++i) {
+          slot.nested.push_back(std::move(linked.files[i]));
+        }
+      }
+    }
+    if (!slot.result) slot.result = rules::lint_loaded(source, loaded, catalog, lint_options);
+    slot.result->times.load = load_time;
     // A report of an earlier run, written into the folder being walked: not a template.
     if (input.from_walk && only_unreadable(*slot.result) && is_stacklint_report(source->bytes())) {
       slot.result->skipped = true;
@@ -137,6 +167,30 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
     // there, a package.json) is not an input: a later --output may replace it.
     if (slot.id && !(inputs[i].from_walk && skipped)) result.inputs.insert(*slot.id);
     if (slot.result && !skipped) result.files.push_back(std::move(*slot.result));
+  }
+  // Nested stacks' findings join their file's own (each once), or make its entry when the file
+  // was not an input itself.
+  std::map<std::string, size_t> by_path;
+  auto key = [](const rules::FileResult& file) {
+    return std::filesystem::path(file.source->path()).lexically_normal().string();
+  };
+  for (size_t i = 0; i < result.files.size(); ++i) by_path[key(result.files[i])] = i;
+  for (Slot& slot : slots) {
+    for (rules::FileResult& nested : slot.nested) {
+      auto [it, added] = by_path.emplace(key(nested), result.files.size());
+      if (added) {
+        result.files.push_back(std::move(nested));
+        continue;
+      }
+      std::vector<rules::Finding>& findings = result.files[it->second].findings;
+      for (rules::Finding& finding : nested.findings) {
+        bool known = std::any_of(findings.begin(), findings.end(), [&](const rules::Finding& f) {
+          return f.rule == finding.rule && f.range == finding.range && f.message == finding.message;
+        });
+        if (!known) findings.push_back(std::move(finding));
+      }
+      rules::sort_findings(findings);
+    }
   }
   return result;
 }

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/stacks.h"
 #include "cli/walker.h"
 #include "graph/network.h"
 #include "graph/resolver.h"
@@ -131,12 +132,81 @@ bool render_svg(const std::string& dot_text, std::string& svg, std::string& erro
 
 }  // namespace
 
+namespace {
+
+// Writes the diagram text (DOT, Mermaid, or SVG rendered from DOT) where --output says.
+int emit(const GraphCommandOptions& options, const std::string& text) {
+  std::string result = text, error;
+  if (options.format == "svg" && !render_svg(text, result, error)) {
+    complain(error);
+    return 2;
+  }
+  if (options.output.empty()) {
+    std::cout << result;
+    return 0;
+  }
+  if (!write_file(options.output, result, error)) {
+    complain(error);
+    return 2;
+  }
+  return 0;
+}
+
+// `stacklint graph --env NAME`: every stack of the environment, each in its frame.
+int draw_environment(const GraphCommandOptions& options, const rules::Catalog& catalog,
+                     std::set<FileId> inputs, const Config& config) {
+  const Environment* environment = nullptr;
+  for (const Environment& each : config.environments) {
+    if (each.name.value == options.environment) environment = &each;
+  }
+  if (environment == nullptr) {
+    complain("no environment " + options.environment +
+             (config.file.empty() ? " (no .stacklint.yaml found)" : " in " + config.file));
+    return 2;
+  }
+  if (!options.path.empty()) {
+    complain("graph --env draws the environment's stacks; name no template with it");
+    return 2;
+  }
+  std::vector<report::StackFrame> frames;
+  std::vector<report::StackEdge> links;
+  DriverResult result;
+  std::vector<RootStack> roots;
+  std::string error;
+  if (!roots_of(config, *environment, roots, error, &inputs)) {
+    complain(error);
+    return 2;
+  }
+  draw_linked(roots, catalog, options.diagram, frames, links, result);
+  for (const report::Notice& notice : result.notices) complain(notice.path + ": " + notice.message);
+  if (!result.notices.empty()) return 2;
+  inputs.insert(result.inputs.begin(), result.inputs.end());
+  if (std::optional<FileId> target = identity_of(options.output); target && inputs.count(*target)) {
+    complain("--output " + options.output + " is an input; stacklint never writes to its inputs");
+    return 2;
+  }
+  std::ostringstream text;
+  if (options.format == "mermaid") {
+    report::write_stacks_mermaid(frames, links, text);
+  } else {
+    report::write_stacks_dot(frames, links, text);
+  }
+  return emit(options, text.str());
+}
+
+}  // namespace
+
 int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& catalog,
-                      std::set<FileId> inputs) {
+                      std::set<FileId> inputs, const Config& config) {
   if (options.format == "svg" && !on_path("dot")) {
     std::cerr << "stacklint: --format svg needs Graphviz's `dot`, which is not installed.\n"
                  "Install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
                  "graphviz), or write DOT with --format dot and render it elsewhere.\n";
+    return 2;
+  }
+  if (!options.environment.empty()) return draw_environment(options, catalog, inputs, config);
+  if (options.path.empty()) {
+    complain("graph needs a template to draw (stacklint graph FILE), or --env NAME");
     return 2;
   }
   if (options.path == "-") {
@@ -178,20 +248,7 @@ int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& 
   } else {
     report::write_dot(diagram, text);
   }
-  std::string result = text.str();
-  if (options.format == "svg" && !render_svg(text.str(), result, error)) {
-    complain(error);
-    return 2;
-  }
-  if (options.output.empty()) {
-    std::cout << result;
-    return 0;
-  }
-  if (!write_file(options.output, result, error)) {
-    complain(error);
-    return 2;
-  }
-  return 0;
+  return emit(options, text.str());
 }
 
 }  // namespace stacklint::cli

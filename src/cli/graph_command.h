@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "cli/config.h"
 #include "cli/files.h"
 #include "report/diagram.h"
 #include "rules/catalog.h"
@@ -15,11 +16,12 @@ struct GraphCommandOptions {
   std::string format = "dot";  // dot, mermaid, svg
   std::string output;          // empty: standard output
   report::DiagramOptions diagram;
+  std::string environment;  // --env: the declared environment's stacks, drawn together
 };
 
 // Returns the exit status: 0, or 2 when the file cannot be read or drawn, or when --output
 // names the template or another input (`inputs`: the configuration and rule files read).
 int run_graph_command(const GraphCommandOptions& options, const rules::Catalog& catalog,
-                      std::set<FileId> inputs);
+                      std::set<FileId> inputs, const Config& config);
 
 }  // namespace stacklint::cli

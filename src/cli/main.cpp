@@ -19,7 +19,9 @@
 #include "cli/driver.h"
 #include "cli/files.h"
 #include "cli/graph_command.h"
+#include "cli/parameters.h"
 #include "cli/root.h"
+#include "cli/stacks.h"
 #include "cli/walker.h"
 #include "lsp/server.h"
 #include "report/report.h"
@@ -176,9 +178,10 @@ int run(int argc, char** argv) {
   std::string color = "auto";
   unsigned jobs = 0;
   bool stats = false, quiet = false, statistics = false, no_ignore = false;
-  std::string config_file, baseline_file, write_baseline_file;
+  std::string config_file, baseline_file, write_baseline_file, environment;
   std::vector<std::string> excludes;
   bool no_foreign_suppressions = false, force_exclude = false, skip_non_templates = false;
+  std::vector<std::string> parameter_files, parameter_assignments;
 
   std::vector<std::string> format_choices;
   for (std::string_view name : report::format_names()) format_choices.emplace_back(name);
@@ -219,6 +222,10 @@ int run(int argc, char** argv) {
   app.add_flag("--no-ignore", no_ignore, "Lint files in folders even when .gitignore ignores them");
   app.add_option("--config", config_file,
                  "Read settings from FILE instead of the nearest .stacklint.yaml");
+  app.add_option("--env", environment,
+                 "Lint the stacks that .stacklint.yaml declares for this environment together: "
+                 "imports, stack names, parameters and nested stacks linked")
+      ->type_name("NAME");
   app.add_option("--exclude", excludes, "Do not lint files matching this glob (repeatable)")
       ->expected(1)
       ->allow_extra_args(false)
@@ -230,6 +237,19 @@ int run(int argc, char** argv) {
                "walk (for hooks)");
   app.add_flag("--no-foreign-suppressions", no_foreign_suppressions,
                "Ignore cfn-lint, cfn_nag, checkov and cfn-guard suppressions in templates");
+  app.add_option("--parameter-file", parameter_files,
+                 "Parameter values for the templates: an AWS CLI parameters file, a CodePipeline "
+                 "template configuration or a YAML/JSON mapping (repeatable; later files win)")
+      ->type_name("FILE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--parameter", parameter_assignments,
+                 "A parameter value, NAME=VALUE (repeatable; beats --parameter-file)")
+      ->type_name("NAME=VALUE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--baseline", baseline_file,
                  "Report only findings that the baseline FILE does not record");
   app.add_option("--write-baseline", write_baseline_file,
@@ -252,7 +272,11 @@ int run(int argc, char** argv) {
   auto* graph_command = app.add_subcommand(
       "graph", "Draw a template by VPC and Availability Zone, with its findings");
   cli::GraphCommandOptions graph_options;
-  graph_command->add_option("template", graph_options.path, "The template to draw")->required();
+  graph_command->add_option("template", graph_options.path, "The template to draw");
+  graph_command
+      ->add_option("--env", graph_options.environment,
+                   "Draw the stacks .stacklint.yaml declares for this environment together")
+      ->type_name("NAME");
   graph_command->add_option("-f,--format", graph_options.format, "dot, mermaid or svg")
       ->check(CLI::IsMember({"dot", "mermaid", "svg"}));
   graph_command->add_option("-o,--output", graph_options.output, "Write the diagram to FILE");
@@ -369,7 +393,7 @@ int run(int argc, char** argv) {
     cli::write_catalog(catalog, rules_format, std::cout);
     return kExitClean;
   }
-  if (*graph_command) return cli::run_graph_command(graph_options, catalog, inputs);
+  if (*graph_command) return cli::run_graph_command(graph_options, catalog, inputs, config);
   if (*explain_command) {
     const rules::RuleInfo* rule = catalog.find(explain_id);
     if (rule == nullptr) {
@@ -381,7 +405,29 @@ int run(int argc, char** argv) {
     return kExitClean;
   }
 
-  if (paths.empty()) {
+  const cli::Environment* declared = nullptr;
+  if (!environment.empty()) {
+    std::vector<std::string_view> names;
+    for (const cli::Environment& each : config.environments) {
+      names.push_back(each.name.value);
+      if (each.name.value == environment) declared = &each;
+    }
+    if (declared == nullptr) {
+      std::string_view near = rules::validity::closest(environment, names);
+      cli::complain("no environment " + environment +
+                    (config.file.empty() ? " (no .stacklint.yaml found)" : " in " + config.file) +
+                    (near.empty() ? "" : "; did you mean " + std::string(near) + "?") +
+                    " (declare it under `environments`; see the README, Several stacks)");
+      return kExitUsage;
+    }
+    if (!paths.empty()) {
+      cli::complain("--env " + environment +
+                    " lints the stacks the configuration declares; name no paths with it");
+      return kExitUsage;
+    }
+  }
+
+  if (paths.empty() && declared == nullptr) {
     std::cerr << "stacklint: name the templates or folders to lint, or - for standard input\n"
               << "Run with --help for more information.\n";
     return kExitUsage;
@@ -434,6 +480,16 @@ int run(int argc, char** argv) {
     return kExitUsage;
   }
 
+  {
+    std::string error;
+    options.lint.parameters =
+        cli::read_parameters(parameter_files, parameter_assignments, error, &inputs);
+    if (!error.empty()) {
+      cli::complain(error);
+      return kExitUsage;
+    }
+  }
+
   auto started = std::chrono::steady_clock::now();
   cli::WalkResult walk =
       cli::find_inputs(paths, {"node_modules", ".git", "cdk.out", ".aws-sam"}, !no_ignore);
@@ -449,7 +505,17 @@ int run(int argc, char** argv) {
       return from_config.excluded(input.path) || from_flags.excluded(input.path);
     });
   }
-  cli::DriverResult linted = cli::lint_inputs(walk.inputs, catalog, options);
+  std::vector<cli::RootStack> roots;
+  if (declared != nullptr) {
+    std::string error;
+    if (!cli::roots_of(config, *declared, roots, error, &inputs)) {
+      cli::complain(error);
+      return kExitUsage;
+    }
+  }
+  cli::DriverResult linted = declared != nullptr
+                                 ? cli::lint_linked(roots, declared->complete, catalog, options)
+                                 : cli::lint_inputs(walk.inputs, catalog, options);
   inputs.insert(linted.inputs.begin(), linted.inputs.end());
   cli::Baseline baseline;
   if (!baseline_file.empty()) {

@@ -294,18 +294,37 @@ const Resource* Network::subnet_of(const Resource& resource) const {
   return referenced_of_type(resolver_, resolver_.property(resource, "SubnetId"), kSubnet);
 }
 
+std::optional<Zone> Network::linked_subnet_zone(const Value& value, LinkedResource* found) const {
+  const Linker* linker = resolver_.linker();
+  if (linker == nullptr || value.origin == nullptr || value.origin == resolver_.stack()) {
+    return std::nullopt;
+  }
+  LinkedResource linked = resolver_.linked_resource(value);
+  const Network* network = linker->network_of(linked.stack);
+  if (linked.resource == nullptr || linked.resource->type != kSubnet || network == nullptr) {
+    return std::nullopt;
+  }
+  if (found != nullptr) *found = linked;
+  return network->subnet_zone(*linked.resource);
+}
+
 Placement Network::placement_of_subnet_value(const Value& value, const Node* fallback) const {
   Placement placement;
   placement.node = value.node != nullptr ? value.node : fallback;
   if (!value.is_choice()) {
     placement.subnet = referenced_of_type(resolver_, value, kSubnet);
-    if (placement.subnet != nullptr) placement.zone = subnet_zone(*placement.subnet);
+    if (placement.subnet != nullptr) {
+      placement.zone = subnet_zone(*placement.subnet);
+    } else {
+      placement.zone = linked_subnet_zone(value, &placement.linked);
+    }
     return placement;
   }
   // Fn::If between subnets: a zone only when every branch's subnet is in the same one.
   for (const Value& alternative : value.alternatives()) {
     const Resource* subnet = referenced_of_type(resolver_, alternative, kSubnet);
-    std::optional<Zone> zone = subnet != nullptr ? subnet_zone(*subnet) : std::nullopt;
+    std::optional<Zone> zone =
+        subnet != nullptr ? subnet_zone(*subnet) : linked_subnet_zone(alternative, nullptr);
     if (!zone || (placement.zone && placement.zone->key() != zone->key())) {
       placement.zone.reset();
       return placement;

@@ -68,6 +68,9 @@ struct Placement {
   const Node* node = nullptr;        // where the entry is written
   const Resource* subnet = nullptr;  // the AWS::EC2::Subnet of the template it names, if any
   std::optional<Zone> zone;          // its proven zone
+  // The subnet when it is one of another stack of the run (imported, a nested stack's output,
+  // passed by the parent stack); `subnet` is then null.
+  LinkedResource linked;
 };
 
 // The zones of a list of placements.
@@ -141,6 +144,8 @@ class Network {
   };
 
   Placement placement_of_subnet_value(const Value& value, const Node* fallback) const;
+  // The zone of a subnet of another stack that a value names, through that stack's network.
+  std::optional<Zone> linked_subnet_zone(const Value& value, LinkedResource* found) const;
   Placement placement_of_zone_value(const Value& value, const Node* fallback) const;
   std::optional<std::vector<Placement>> list_placements(const Value& list, bool zones) const;
   DefaultRoute route_target(const Resource& route) const;

@@ -117,9 +117,11 @@ Resolver::Limits Resolver::default_limits(const Template& tmpl) {
   return Limits{per_resolution, kGlobalFactor * per_resolution, kFloor};
 }
 
-Resolver::Resolver(const Template& tmpl) : Resolver(tmpl, default_limits(tmpl)) {}
+Resolver::Resolver(const Template& tmpl, const ParameterValues* supplied)
+    : Resolver(tmpl, default_limits(tmpl), supplied) {}
 
-Resolver::Resolver(const Template& tmpl, Limits limits) : template_(tmpl), limits_(limits) {}
+Resolver::Resolver(const Template& tmpl, Limits limits, const ParameterValues* supplied)
+    : template_(tmpl), limits_(limits), supplied_(supplied) {}
 
 // A step is allowed while this resolution is within its floor, or within its own allowance
 // while all resolutions are within the global cap. A refused step is not counted, so steps()
@@ -180,7 +182,25 @@ Value Resolver::attribute(const Resource& resource, std::string_view name) const
 
 const Resource* Resolver::referenced_resource(const Value& value) const {
   if (value.kind != ValueKind::ResourceRef) return nullptr;
+  // A resource of another stack is not one of this template, whatever its logical id.
+  if (value.origin != nullptr && value.origin != stack()) return nullptr;
   return template_.resource(value.text);
+}
+
+LinkedResource Resolver::linked_resource(const Value& value) const {
+  if (value.kind != ValueKind::ResourceRef) return {};
+  if (value.origin == nullptr || value.origin == stack()) {
+    return {template_.resource(value.text), this, nullptr};
+  }
+  if (linker_ == nullptr) return {};
+  const Resolver* other = linker_->resolver_of(value.origin);
+  if (other == nullptr) return {};
+  return {other->tmpl().resource(value.text), other, value.origin};
+}
+
+Value Resolver::linked(Value value, const Node* at) const {
+  if (!charge(weight(value))) return Value::unknown(at);
+  return value;
 }
 
 // A value reached by indirection, computed once. A key met again while it is being computed is
@@ -269,7 +289,21 @@ Value Resolver::resolve_function(std::string_view fn, const Node* arg, const Nod
   if (fn == "Fn::Sub") return shaped(resolve_sub(arg, at, depth), ValueShape::String);
   if (fn == "Fn::FindInMap") return resolve_find_in_map(arg, at, depth);
   if (fn == "Fn::Cidr") return shaped(resolve_cidr(arg, at, depth), ValueShape::List);
-  if (fn == "Fn::Split") return shaped(resolve_split(arg, at, depth), ValueShape::List);
+  if (fn == "Fn::Split") {
+    if (linker_ != nullptr && arg->is_sequence() && arg->items.size() == 2 &&
+        arg->items[1]->single_key() == "Fn::ImportValue") {
+      Value delimiter = resolve_at(arg->items[0], depth + 1);
+      Value text = resolve_at(arg->items[1], depth + 1);
+      if (text.is_unknown() && delimiter.kind == ValueKind::Scalar) {
+        // A list exported as one joined string, split again where it is imported.
+        Value name = resolve_at(arg->items[1]->pairs[0].value, depth + 1);
+        if (name.kind != ValueKind::Scalar) return unknown_shaped(ValueShape::List, at);
+        return shaped(linked(linker_->import_list(name.text, delimiter.text, at), at),
+                      ValueShape::List);
+      }
+    }
+    return shaped(resolve_split(arg, at, depth), ValueShape::List);
+  }
   if (fn == "Fn::Length") {
     Value list = resolve_at(arg, depth + 1);
     if (list.kind != ValueKind::List) return unknown_shaped(ValueShape::Number, at);
@@ -282,7 +316,12 @@ Value Resolver::resolve_function(std::string_view fn, const Node* arg, const Nod
   if (fn == "Fn::Base64" || fn == "Fn::ToJsonString") {
     return unknown_shaped(ValueShape::String, at);
   }
-  // Fn::ImportValue, Fn::Transform, Fn::GetStackOutput, ...: decided outside the template.
+  if (fn == "Fn::ImportValue" && linker_ != nullptr) {
+    Value name = resolve_at(arg, depth + 1);
+    if (name.kind != ValueKind::Scalar) return Value::unknown(at);
+    return linked(linker_->import_value(name.text, at), at);
+  }
+  // Fn::ImportValue (alone), Fn::Transform, Fn::GetStackOutput, ...: decided outside the template.
   return Value::unknown(at);
 }
 
@@ -326,12 +365,22 @@ Value Resolver::literal_tree(const Node* node) const {
   return list;
 }
 
-// A parameter's Default as the stack would see it when no value is passed. CloudFormation
-// evaluates no function in a Default, so neither does this: a Default that is not a literal is
-// Unknown. A list type's default "a, b,c" is the list [a, b, c].
-Value Resolver::default_of(const Parameter& parameter) const {
-  if (parameter.default_value == nullptr) return Value::unknown();
-  Value value = literal_tree(parameter.default_value);
+// A parameter's value as the stack sees it: the value supplied for it, else its Default.
+// CloudFormation evaluates no function in a Default, so neither does this: a Default that is not
+// a literal is Unknown. A list type's value "a, b,c" is the list [a, b, c]. An SSM parameter
+// type's value is the name of an SSM parameter, not what Ref returns: Unknown.
+Value Resolver::value_of(const Parameter& parameter) const {
+  const SuppliedValue* supplied = supplied_ != nullptr ? supplied_->find(parameter.id) : nullptr;
+  if (parameter.type.rfind("AWS::SSM::Parameter::Value<", 0) == 0) return Value::unknown();
+  Value value;
+  if (supplied != nullptr) {
+    if (!charge(weight(supplied->value))) return Value::unknown();
+    value = supplied->value;
+  } else if (parameter.default_value != nullptr) {
+    value = literal_tree(parameter.default_value);
+  } else {
+    return Value::unknown();
+  }
   if (is_list_parameter_type(parameter.type) && value.kind == ValueKind::Scalar) {
     Value list;
     list.kind = ValueKind::List;
@@ -349,17 +398,26 @@ Value Resolver::default_of(const Parameter& parameter) const {
     if (!charge(list.items.size())) return Value::unknown(value.node);
     value = std::move(list);
   }
-  // Where the value came from, for findings that it decides (see DefaultOrigin).
+  if (value.is_unknown()) return value;
+  // Where the value came from, for findings that it decides (see ParameterOrigin).
   value.parameter = parameter.key;
-  for (Value& item : value.items) item.parameter = parameter.key;
+  value.supplied = supplied;
+  for (Value& item : value.items) {
+    item.parameter = parameter.key;
+    item.supplied = supplied;
+  }
   return value;
 }
 
 Value Resolver::parameter_value(const Parameter& parameter, const Node* at) const {
   ValueShape shape = parameter_shape(parameter.type);
-  if (parameter.default_value == nullptr) return unknown_shaped(shape, at);
-  Value value = remembered(&parameter, at, [&] { return default_of(parameter); });
-  // Whatever its default, a parameter passes on a value of its type (CloudFormation checks a
+  if (linker_ != nullptr) {
+    if (std::optional<Value> passed = linker_->parameter(parameter)) return linked(*passed, at);
+  }
+  bool supplied = supplied_ != nullptr && supplied_->find(parameter.id) != nullptr;
+  if (parameter.default_value == nullptr && !supplied) return unknown_shaped(shape, at);
+  Value value = remembered(&parameter, at, [&] { return value_of(parameter); });
+  // Whatever its value, a parameter passes on a value of its type (CloudFormation checks a
   // Number parameter's value is a number).
   if (value.kind == ValueKind::Unknown ||
       (value.kind == ValueKind::Scalar && shape != ValueShape::List)) {
@@ -368,6 +426,12 @@ Value Resolver::parameter_value(const Parameter& parameter, const Node* at) cons
   if (value.parameter != nullptr) {
     value.reference = at;
     for (Value& item : value.items) item.reference = at;
+  }
+  // A supplied value is written outside the template: rules that point at a value point at the
+  // Ref that brought it in, and ParameterOrigin says where it was written.
+  if (supplied) {
+    value.node = at;
+    for (Value& item : value.items) item.node = at;
   }
   return value;
 }
@@ -380,6 +444,13 @@ Value Resolver::resolve_ref(const Node* arg, const Node* at, int /*depth*/) cons
   }
   if (template_.resource(name) != nullptr) return Value::resource_ref(name, "", at);
   if (name == "AWS::NoValue") return Value::absent(at);
+  if (name == "AWS::StackName" && linker_ != nullptr) {
+    if (std::optional<std::string> stack_name = linker_->stack_name()) {
+      Value value = Value::scalar(*stack_name, at);
+      value.hint = ValueShape::String;
+      return value;
+    }
+  }
   // The pseudo parameters: the stack's notification topics are a list, the others text.
   if (name == "AWS::NotificationARNs") return unknown_shaped(ValueShape::List, at);
   if (is_pseudo_parameter(name)) return unknown_shaped(ValueShape::String, at);
@@ -403,6 +474,11 @@ Value Resolver::resolve_getatt(const Node* arg, const Node* at, int depth) const
   }
   const Resource* resource = template_.resource(name);
   if (resource == nullptr) return Value::unknown(at);
+  if (linker_ != nullptr && attribute.starts_with("Outputs.") &&
+      (resource->type == "AWS::CloudFormation::Stack" ||
+       resource->type == "AWS::Serverless::Application")) {
+    return linked(linker_->nested_output(*resource, attribute.substr(8), at), at);
+  }
   // A VPC's CidrBlock attribute is its CidrBlock property: subnets are often carved from it.
   if (resource->type == "AWS::EC2::VPC" && attribute == "CidrBlock") {
     const Node* cidr = resource->property("CidrBlock");
@@ -529,6 +605,8 @@ Value Resolver::resolve_sub(const Node* arg, const Node* at, int depth) const {
       parts.push_back(resolve_at(local, depth + 1));
     } else if (const Parameter* parameter = template_.parameter(name)) {
       parts.push_back(parameter_value(*parameter, at));
+    } else if (name == "AWS::StackName" && linker_ != nullptr && linker_->stack_name()) {
+      parts.push_back(Value::scalar(*linker_->stack_name(), at));
     } else {
       parts.push_back(Value::unknown(at));
     }

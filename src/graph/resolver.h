@@ -13,15 +13,57 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "graph/parameters.h"
 #include "graph/template.h"
 #include "graph/value.h"
 
 namespace stacklint::graph {
+
+class Network;
+class Resolver;
+
+// What a template's values need from the other templates of a run (graph/stack_set.h links
+// them): the values passed for its parameters, its stack name, the outputs other stacks export
+// and its nested stacks' outputs. Every value returned from another stack carries that stack as
+// its `origin`. Answers Unknown (or nullopt) for whatever the run does not prove.
+class Linker {
+ public:
+  virtual ~Linker() = default;
+  // The stack this linker serves: values whose origin is it are the template's own.
+  virtual const Stack* self() const = 0;
+  // The value passed for a parameter (by the parent stack, or declared for the stack);
+  // nullopt: nothing is passed, the Default applies.
+  virtual std::optional<Value> parameter(const Parameter& parameter) const = 0;
+  // AWS::StackName when the run declares it.
+  virtual std::optional<std::string> stack_name() const = 0;
+  // Fn::ImportValue of `name`: the exporting output's value, Unknown when no stack of the run
+  // exports it.
+  virtual Value import_value(std::string_view name, const Node* at) const = 0;
+  // Fn::Split [delimiter, Fn::ImportValue name] when the export is an Fn::Join with the same
+  // delimiter (a list of subnets exported as one string): the joined items, else Unknown.
+  virtual Value import_list(std::string_view name, std::string_view delimiter,
+                            const Node* at) const = 0;
+  // Fn::GetAtt [Child, Outputs.Name] of a nested stack resource.
+  virtual Value nested_output(const Resource& stack, std::string_view output,
+                              const Node* at) const = 0;
+  // The stack `origin` as the place a foreign value lives: its template, resolver, network.
+  virtual const Resolver* resolver_of(const Stack* origin) const = 0;
+  virtual const Network* network_of(const Stack* origin) const = 0;
+};
+
+// A resource of this template or of a linked stack, with the resolver that reads it.
+struct LinkedResource {
+  const Resource* resource = nullptr;
+  const Resolver* resolver = nullptr;  // the resource's own template's resolver
+  const Stack* stack = nullptr;        // null: this template
+};
 
 class Resolver {
  public:
@@ -38,8 +80,11 @@ class Resolver {
   };
 
   // per_resolution is kBudgetBase plus kBudgetPerUnit for each node and byte of the tree.
-  explicit Resolver(const Template& tmpl);
-  Resolver(const Template& tmpl, Limits limits);
+  // `supplied`: the values given to the stack's parameters (a parameter file, the command line,
+  // a parent stack); each replaces its parameter's Default. Null: none, every parameter has its
+  // Default. It must outlive the resolver and the values it returns.
+  explicit Resolver(const Template& tmpl, const ParameterValues* supplied = nullptr);
+  Resolver(const Template& tmpl, Limits limits, const ParameterValues* supplied = nullptr);
   static constexpr size_t kBudgetBase = size_t{16} << 20;
   static constexpr size_t kBudgetPerUnit = 64;
   static constexpr size_t kGlobalFactor = 16;
@@ -55,8 +100,18 @@ class Resolver {
 
   // The resource a value refers to (Ref or GetAtt), when it is one resource of the template.
   const Resource* referenced_resource(const Value& value) const;
+  // The same, also when the resource is one of a linked stack (value.origin).
+  LinkedResource linked_resource(const Value& value) const;
+
+  // Links the template into a run of several stacks (nullptr: alone, as by default). The linker
+  // must outlive the resolver.
+  void link(const Linker* linker) { linker_ = linker; }
+  const Linker* linker() const { return linker_; }
+  const Stack* stack() const { return linker_ != nullptr ? linker_->self() : nullptr; }
 
   const Template& tmpl() const { return template_; }
+  // The values supplied for the stack's parameters; null when none were.
+  const ParameterValues* supplied() const { return supplied_; }
 
   // Steps taken so far by all resolutions, and the limits; for tests and --stats.
   size_t steps() const { return steps_; }
@@ -84,7 +139,8 @@ class Resolver {
   };
   const MappingShapes& mapping_shapes(const Node* mapping) const;
   Value parameter_value(const Parameter& parameter, const Node* at) const;
-  Value default_of(const Parameter& parameter) const;
+  // The parameter's value with no Ref applied: the supplied value, else the Default.
+  Value value_of(const Parameter& parameter) const;
   Value literal_tree(const Node* node) const;
   Value concatenate(const std::vector<Value>& parts, std::string_view separator,
                     const Node* at) const;
@@ -94,8 +150,13 @@ class Resolver {
   bool charge(size_t steps) const;
   void note_limited(const Node* at, bool string_length) const;
 
+  // A value from the linker, charged as a copy of it costs.
+  Value linked(Value value, const Node* at) const;
+
   const Template& template_;
   Limits limits_;
+  const Linker* linker_ = nullptr;
+  const ParameterValues* supplied_;
   mutable size_t steps_ = 0;
   // The current top-level resolution: its node, the steps it took, and nesting of entries.
   mutable const Node* current_ = nullptr;

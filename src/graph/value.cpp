@@ -162,11 +162,13 @@ bool has_dynamic_reference(std::string_view text) {
   return text.find("{{resolve:") != std::string_view::npos;
 }
 
-std::optional<DefaultOrigin> default_origin(const Value& value) {
-  if (value.parameter == nullptr || value.reference == nullptr || value.node == nullptr) {
-    return std::nullopt;
+std::optional<ParameterOrigin> parameter_origin(const Value& value) {
+  if (value.parameter == nullptr || value.reference == nullptr) return std::nullopt;
+  if (value.supplied != nullptr) {
+    return ParameterOrigin{value.parameter, value.reference, nullptr, value.supplied};
   }
-  return DefaultOrigin{value.parameter, value.reference, value.node};
+  if (value.node == nullptr) return std::nullopt;
+  return ParameterOrigin{value.parameter, value.reference, value.node, nullptr};
 }
 
 std::string_view describe(ValueShape shape) {
@@ -258,7 +260,7 @@ bool same_value(const Value& a, const Value& b) {
     case ValueKind::AvailabilityZone:
       return a.text == b.text && a.index == b.index;
     case ValueKind::ResourceRef:
-      return a.text == b.text && a.attribute == b.attribute;
+      return a.text == b.text && a.attribute == b.attribute && a.origin == b.origin;
     case ValueKind::List:
     case ValueKind::Choice:
       return a.items.size() == b.items.size() &&
@@ -312,6 +314,13 @@ Truth any_of(Truth a, Truth b) {
   if (a == Truth::True || b == Truth::True) return Truth::True;
   if (a == Truth::Unknown || b == Truth::Unknown) return Truth::Unknown;
   return Truth::False;
+}
+
+Value from_stack(Value value, const Stack* origin) {
+  if (value.origin == nullptr) value.origin = origin;
+  for (Value& item : value.items) item = from_stack(std::move(item), origin);
+  for (auto& field : value.fields) field.second = from_stack(std::move(field.second), origin);
+  return value;
 }
 
 }  // namespace stacklint::graph

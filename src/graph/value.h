@@ -13,6 +13,9 @@
 
 namespace stacklint::graph {
 
+class Stack;           // a template linked into a run (graph/stack_set.h)
+struct SuppliedValue;  // graph/parameters.h
+
 enum class ValueKind : uint8_t {
   Unknown,  // the template does not prove what it is (a parameter without default, ...)
   Absent,   // no value: the property is missing, or AWS::NoValue
@@ -59,11 +62,17 @@ class Value {
   std::vector<Value> items;  // List: the items; Choice: the alternatives
   std::vector<std::pair<std::string, Value>> fields;  // Map
   const load::Node* node = nullptr;                   // where it is written, when it is
-  // When the value is a parameter's Default (node is then that Default): the parameter's
-  // logical id as written in Parameters, and the Ref that read it. Null otherwise, and for
-  // values assembled from several sources (Fn::Join, Fn::Sub).
+  // When the value is a parameter's (node is then its Default, or for a supplied value the Ref
+  // that read it): the parameter's logical id as written in Parameters, the Ref that read it,
+  // and the supplied value when one replaced the Default. Null otherwise, and for values
+  // assembled from several sources (Fn::Join, Fn::Sub).
   const load::Node* parameter = nullptr;
   const load::Node* reference = nullptr;
+  // Null for a value of the template being resolved. Set on a value that crossed a stack
+  // boundary (Fn::ImportValue, a nested stack's output, a parameter its parent passes): `node`
+  // is in that stack's file, and a ResourceRef names a resource of that stack's template.
+  const Stack* origin = nullptr;
+  const SuppliedValue* supplied = nullptr;
 
   // Declared here, defaulted after the class: `fields` holds pairs with a Value, and clang with
   // libstdc++ cannot instantiate their destructor while Value is still incomplete.
@@ -161,17 +170,28 @@ std::optional<bool> yaml11_boolean(std::string_view text);
 // {{resolve:secretsmanager:...}}): CloudFormation replaces it at deploy time.
 bool has_dynamic_reference(std::string_view text);
 
-// The parameter default that decides a value: set when the value (not a choice) came from a
-// parameter's Default through a Ref. `parameter` is the logical id node, `reference` the Ref,
-// `value` the Default as written.
-struct DefaultOrigin {
+// The parameter value that decides a value: set when the value (not a choice) came through a
+// Ref from a parameter's Default or from a value supplied for it (a parameter file, the command
+// line). `parameter` is the logical id node, `reference` the Ref; `value` the Default as written
+// (null when supplied), `supplied` the supplied value (null when it is the Default).
+struct ParameterOrigin {
   const load::Node* parameter;
   const load::Node* reference;
   const load::Node* value;
+  const SuppliedValue* supplied;
 };
-std::optional<DefaultOrigin> default_origin(const Value& value);
+std::optional<ParameterOrigin> parameter_origin(const Value& value);
+// The former names, for callers written before supplied values.
+using DefaultOrigin = ParameterOrigin;
+inline std::optional<ParameterOrigin> default_origin(const Value& value) {
+  return parameter_origin(value);
+}
 
 bool same_value(const Value& a, const Value& b);
+
+// `value` with `origin` set wherever it is not yet (the value and everything inside it): what
+// a value of one stack becomes when another stack reads it.
+Value from_stack(Value value, const Stack* origin);
 
 // Three-valued logic: what a rule's condition says about a template.
 enum class Truth : uint8_t { False, True, Unknown };

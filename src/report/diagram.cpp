@@ -343,28 +343,40 @@ Diagram build_diagram(const graph::Template& tmpl, const graph::Network& network
   return Builder(tmpl, network).build(findings, options);
 }
 
-void write_dot(const Diagram& diagram, std::ostream& out) {
-  out << "digraph stacklint {\n"
-         "  graph [rankdir=LR, fontname=\"Helvetica\", compound=true, newrank=true];\n"
-         "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", "
-         "fontname=\"Helvetica\", fontsize=11];\n"
-         "  edge [fontname=\"Helvetica\", fontsize=9];\n";
+namespace {
+
+// The id a node is drawn with: unique across the stacks of one drawing.
+const std::string& key_of(const DiagramNode& node) {
+  return node.key.empty() ? node.id : node.key;
+}
+
+const char* const kDotHeader =
+    "digraph stacklint {\n"
+    "  graph [rankdir=LR, fontname=\"Helvetica\", compound=true, newrank=true];\n"
+    "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", "
+    "fontname=\"Helvetica\", fontsize=11];\n"
+    "  edge [fontname=\"Helvetica\", fontsize=9];\n";
+
+// The nodes of one diagram in their VPC and zone clusters, each line starting with `base`.
+void write_dot_nodes(const Diagram& diagram, std::ostream& out, const std::string& base,
+                     int& cluster) {
   Layout l = layout(diagram);
   auto write_node = [&](const DiagramNode& node, const std::string& indent) {
-    out << indent << dot_id(node.id) << " [label=\"" << node_label(node, "\n", dot_text) << "\"";
+    out << indent << dot_id(key_of(node)) << " [label=\"" << node_label(node, "\n", dot_text)
+        << "\"";
     if (node.severity) {
       out << ", color=" << dot_quote(severity_color(*node.severity))
           << ", fillcolor=" << dot_quote(severity_fill(*node.severity)) << ", penwidth=2.5";
     }
     out << "];\n";
   };
-  int cluster = 0;
   for (const std::string& vpc : l.vpcs) {
-    std::string indent = "  ";
+    std::string indent = base;
     if (!vpc.empty()) {
-      out << "  subgraph cluster_" << cluster++ << " {\n    label=" << dot_quote("VPC " + vpc)
+      out << base << "subgraph cluster_" << cluster++ << " {\n"
+          << base << "  label=" << dot_quote("VPC " + vpc)
           << "; style=\"rounded\"; color=\"#555555\";\n";
-      indent = "    ";
+      indent = base + "  ";
     }
     for (const std::string& zone : l.zones[vpc]) {
       std::string inner = indent;
@@ -377,8 +389,11 @@ void write_dot(const Diagram& diagram, std::ostream& out) {
       for (const DiagramNode* node : l.members[{vpc, zone}]) write_node(*node, inner);
       if (!zone.empty()) out << indent << "}\n";
     }
-    if (!vpc.empty()) out << "  }\n";
+    if (!vpc.empty()) out << base << "}\n";
   }
+}
+
+void write_dot_edges(const Diagram& diagram, std::ostream& out) {
   for (const DiagramEdge& edge : diagram.edges) {
     out << "  " << dot_id(edge.from) << " -> " << dot_id(edge.to);
     switch (edge.kind) {
@@ -393,6 +408,33 @@ void write_dot(const Diagram& diagram, std::ostream& out) {
         break;
     }
     out << ";\n";
+  }
+}
+
+}  // namespace
+
+void write_dot(const Diagram& diagram, std::ostream& out) {
+  out << kDotHeader;
+  int cluster = 0;
+  write_dot_nodes(diagram, out, "  ", cluster);
+  write_dot_edges(diagram, out);
+  out << "}\n";
+}
+
+void write_stacks_dot(const std::vector<StackFrame>& stacks, const std::vector<StackEdge>& links,
+                      std::ostream& out) {
+  out << kDotHeader;
+  int cluster = 0;
+  for (const StackFrame& stack : stacks) {
+    out << "  subgraph cluster_" << cluster++ << " {\n    label=" << dot_quote(stack.label)
+        << "; style=\"bold,rounded\"; color=\"#1f4e9c\";\n";
+    write_dot_nodes(stack.diagram, out, "    ", cluster);
+    out << "  }\n";
+  }
+  for (const StackFrame& stack : stacks) write_dot_edges(stack.diagram, out);
+  for (const StackEdge& link : links) {
+    out << "  " << dot_id(link.from) << " -> " << dot_id(link.to)
+        << " [color=\"#1f4e9c\", penwidth=2, style=bold, label=" << dot_quote(link.label) << "];\n";
   }
   out << "}\n";
 }
@@ -443,19 +485,20 @@ std::string mermaid_text(std::string_view text) {
 
 }  // namespace
 
-void write_mermaid(const Diagram& diagram, std::ostream& out) {
-  out << "flowchart LR\n";
+namespace {
+
+void write_mermaid_nodes(const Diagram& diagram, std::ostream& out, const std::string& base,
+                         int& cluster) {
   Layout l = layout(diagram);
-  int cluster = 0;
   auto write_node = [&](const DiagramNode& node, const std::string& indent) {
-    out << indent << mermaid_id(node.id) << "[\"" << node_label(node, "<br/>", mermaid_text)
+    out << indent << mermaid_id(key_of(node)) << "[\"" << node_label(node, "<br/>", mermaid_text)
         << "\"]\n";
   };
   for (const std::string& vpc : l.vpcs) {
-    std::string indent = "  ";
+    std::string indent = base;
     if (!vpc.empty()) {
-      out << "  subgraph c" << cluster++ << "[\"" << mermaid_text("VPC " + vpc) << "\"]\n";
-      indent = "    ";
+      out << base << "subgraph c" << cluster++ << "[\"" << mermaid_text("VPC " + vpc) << "\"]\n";
+      indent = base + "  ";
     }
     for (const std::string& zone : l.zones[vpc]) {
       std::string inner = indent;
@@ -466,8 +509,11 @@ void write_mermaid(const Diagram& diagram, std::ostream& out) {
       for (const DiagramNode* node : l.members[{vpc, zone}]) write_node(*node, inner);
       if (!zone.empty()) out << indent << "end\n";
     }
-    if (!vpc.empty()) out << "  end\n";
+    if (!vpc.empty()) out << base << "end\n";
   }
+}
+
+void write_mermaid_edges(const Diagram& diagram, std::ostream& out) {
   for (const DiagramEdge& edge : diagram.edges) {
     out << "  " << mermaid_id(edge.from);
     switch (edge.kind) {
@@ -483,17 +529,53 @@ void write_mermaid(const Diagram& diagram, std::ostream& out) {
     }
     out << mermaid_id(edge.to) << "\n";
   }
+}
+
+void write_mermaid_classes(const Diagram& diagram, std::ostream& out) {
+  for (const DiagramNode& node : diagram.nodes) {
+    if (node.severity) {
+      out << "  class " << mermaid_id(key_of(node)) << " " << rules::to_string(*node.severity)
+          << "\n";
+    }
+  }
+}
+
+void write_mermaid_class_definitions(std::ostream& out) {
   out << "  classDef error fill:" << severity_fill(rules::Severity::Error)
       << ",stroke:" << severity_color(rules::Severity::Error) << ",stroke-width:3px\n";
   out << "  classDef warning fill:" << severity_fill(rules::Severity::Warning)
       << ",stroke:" << severity_color(rules::Severity::Warning) << ",stroke-width:3px\n";
   out << "  classDef info fill:" << severity_fill(rules::Severity::Info)
       << ",stroke:" << severity_color(rules::Severity::Info) << ",stroke-width:3px\n";
-  for (const DiagramNode& node : diagram.nodes) {
-    if (node.severity) {
-      out << "  class " << mermaid_id(node.id) << " " << rules::to_string(*node.severity) << "\n";
-    }
+}
+
+}  // namespace
+
+void write_mermaid(const Diagram& diagram, std::ostream& out) {
+  out << "flowchart LR\n";
+  int cluster = 0;
+  write_mermaid_nodes(diagram, out, "  ", cluster);
+  write_mermaid_edges(diagram, out);
+  write_mermaid_class_definitions(out);
+  write_mermaid_classes(diagram, out);
+}
+
+void write_stacks_mermaid(const std::vector<StackFrame>& stacks,
+                          const std::vector<StackEdge>& links, std::ostream& out) {
+  out << "flowchart LR\n";
+  int cluster = 0;
+  for (const StackFrame& stack : stacks) {
+    out << "  subgraph c" << cluster++ << "[\"" << mermaid_text(stack.label) << "\"]\n";
+    write_mermaid_nodes(stack.diagram, out, "    ", cluster);
+    out << "  end\n";
   }
+  for (const StackFrame& stack : stacks) write_mermaid_edges(stack.diagram, out);
+  for (const StackEdge& link : links) {
+    out << "  " << mermaid_id(link.from) << " ==>|" << mermaid_text(link.label) << "| "
+        << mermaid_id(link.to) << "\n";
+  }
+  write_mermaid_class_definitions(out);
+  for (const StackFrame& stack : stacks) write_mermaid_classes(stack.diagram, out);
 }
 
 }  // namespace stacklint::report

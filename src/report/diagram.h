@@ -22,6 +22,8 @@ enum class DiagramEdgeKind : uint8_t {
 
 struct DiagramNode {
   std::string id;          // logical id
+  std::string key;         // the id it is drawn with when several stacks share a drawing
+                           // (empty: `id`); edges name nodes by it
   std::string short_type;  // "NatGateway" for AWS::EC2::NatGateway
   std::string type;
   std::string vpc;   // logical id of its VPC, or empty (regional)
@@ -51,5 +53,22 @@ Diagram build_diagram(const graph::Template& tmpl, const graph::Network& network
 
 void write_dot(const Diagram& diagram, std::ostream& out);
 void write_mermaid(const Diagram& diagram, std::ostream& out);
+
+// Several stacks in one drawing (`stacklint graph --env`): each stack's diagram in a frame
+// (a DOT cluster, a Mermaid subgraph) labelled with its name and file; the nodes' `key`s and
+// the edges are unique across stacks. `links` join nodes of different stacks: an import to the
+// exporting resource, a nested stack resource to its child's resources.
+struct StackFrame {
+  std::string label;
+  Diagram diagram;
+};
+struct StackEdge {
+  std::string from, to;  // node keys
+  std::string label;     // "import prod-vpc-SubnetAPublic", "nested stack"
+};
+void write_stacks_dot(const std::vector<StackFrame>& stacks, const std::vector<StackEdge>& links,
+                      std::ostream& out);
+void write_stacks_mermaid(const std::vector<StackFrame>& stacks,
+                          const std::vector<StackEdge>& links, std::ostream& out);
 
 }  // namespace stacklint::report

@@ -56,7 +56,7 @@ void write_json(const Run& run, std::ostream& out) {
       for (const rules::Related& related : finding.related) {
         w.StartObject();
         w.Key("file");
-        string(path);
+        string(related.file.empty() ? path : display_path(related.file));
         w.Key("line");
         w.Uint(related.range.begin.line);
         w.Key("column");

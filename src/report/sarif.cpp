@@ -337,7 +337,7 @@ class SarifWriter {
         w_.StartObject();
         key("id");
         w_.Uint64(i + 1);
-        physical_location(path, &finding.related[i].range);
+        physical_location(finding.related[i].file_or(path), &finding.related[i].range);
         key("message");
         text_message(finding.related[i].message);
         w_.EndObject();

@@ -137,8 +137,9 @@ void write_text(const Run& run, std::ostream& out) {
       write_snippet(*file.source, finding, style, out);
       for (const rules::Related& related : finding.related) {
         out << "  " << style(kDim) << "= note:" << style(kReset) << " "
-            << printable(related.message) << " (" << printable(display_path(file.source->path()))
-            << ":" << related.range.begin.line << ":" << related.range.begin.column << ")\n";
+            << printable(related.message) << " ("
+            << printable(display_path(related.file_or(file.source->path()))) << ":"
+            << related.range.begin.line << ":" << related.range.begin.column << ")\n";
       }
       if (!finding.rule->docs.fix.empty()) {
         out << "  " << style(kBold) << "= help:" << style(kReset) << " "

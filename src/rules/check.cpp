@@ -15,6 +15,7 @@ Finding& CheckContext::report(const graph::Resource& resource, const load::Node*
   finding.rule = &rule;
   finding.severity = rule.severity;
   finding.range = range_of(resource, at);
+  finding.node = at != nullptr ? at : resource.key;
   finding.resource = resource.id;
   finding.message = std::move(message);
   finding.path.append("Resources/").append(resource.id);
@@ -38,18 +39,32 @@ Finding& CheckContext::report_at(load::Range range, std::string message, std::st
 
 bool explain_parameter_default(Finding& finding, const graph::Value& value,
                                std::string_view property) {
-  std::optional<graph::DefaultOrigin> origin = graph::default_origin(value);
+  std::optional<graph::ParameterOrigin> origin = graph::parameter_origin(value);
   if (!origin) return false;
   const std::string& name = origin->parameter->text;
+  std::string whose;  // "the default of parameter X", "the value of parameter X in p.json"
   finding.range = origin->reference->range;
-  finding.related.push_back({origin->value->range, "the default of parameter " + name});
+  finding.node = origin->reference;
+  if (const graph::SuppliedValue* supplied = origin->supplied) {
+    whose = "the value of parameter " + name + " " + supplied->where();
+    if (supplied->from_command_line()) {
+      finding.related.push_back(
+          {origin->parameter->range,
+           "parameter " + name + ", whose value is given on the command line"});
+    } else {
+      finding.related.push_back({supplied->range, whose, supplied->source});
+    }
+  } else {
+    whose = "the default of parameter " + name;
+    finding.related.push_back({origin->value->range, whose, {}, origin->value});
+  }
   if (!finding.message.empty() && finding.message.back() != ' ') finding.message += ' ';
   finding.message.append(property);
   if (value.kind == graph::ValueKind::Scalar) {
     finding.message.append(" is ").append(value.text.empty() ? "empty" : value.text);
-    finding.message.append(" (the default of parameter ").append(name).append(").");
+    finding.message.append(" (").append(whose).append(").");
   } else {
-    finding.message.append(" is the default of parameter ").append(name).append(".");
+    finding.message.append(" is ").append(whose).append(".");
   }
   return true;
 }

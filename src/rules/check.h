@@ -90,9 +90,12 @@ struct CheckRegistration {
 load::Range range_of(const graph::Resource& resource, const load::Node* at);
 
 // When `value` (what decided the finding, read from `property`, e.g. "MultiAZ") is a
-// parameter's Default: points the finding at the Ref that reads it, adds the Default as a
-// related location and says so at the end of the message ("MultiAZ is false (the default of
-// parameter MultiAZParam)."). Returns whether it did; otherwise the finding is unchanged.
+// parameter's value: points the finding at the Ref that reads it, adds where the value is
+// written as a related location, and says so at the end of the message: "MultiAZ is false (the
+// default of parameter MultiAZParam)." for a Default; "(the value of parameter MultiAZParam in
+// params/prod.json)" with the related location in that file for a parameter file; "(the value
+// of parameter MultiAZParam given on the command line)" with the parameter's declaration as
+// related location for --parameter. Returns whether it did; otherwise the finding is unchanged.
 bool explain_parameter_default(Finding& finding, const graph::Value& value,
                                std::string_view property);
 

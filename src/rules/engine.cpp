@@ -44,6 +44,10 @@ bool mentions_cloudformation(const std::string& bytes) {
          (bytes.find('\0') != std::string::npos && mentions_resources_wide(bytes));
 }
 
+void run_rules(const load::Source& source, const load::Loaded& loaded, const graph::Template& tmpl,
+               const graph::Resolver& resolver, const Catalog& catalog, const LintOptions& options,
+               FileResult& result);
+
 }  // namespace
 
 bool Selection::enabled(const RuleInfo& rule) const {
@@ -130,15 +134,24 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
 
   Clock::time_point start = Clock::now();
   graph::Template tmpl(root);
-  graph::Resolver resolver(tmpl);
+  graph::Resolver resolver(tmpl, options.parameters.get());
   result.times.graph = seconds_since(start);
+  run_rules(*source, loaded, tmpl, resolver, catalog, options, result);
+  return result;
+}
 
-  start = Clock::now();
+namespace {
+
+// The rules over a built graph, then T007, T004, suppressions and the order of findings.
+void run_rules(const load::Source& source, const load::Loaded& loaded, const graph::Template& tmpl,
+               const graph::Resolver& resolver, const Catalog& catalog, const LintOptions& options,
+               FileResult& result) {
+  Clock::time_point start = Clock::now();
   CheckContext::SharedFacts facts;  // derived once per template, by the first rule that asks
   for (const RuleInfo* rule : catalog.rules()) {
     if (rule->implementation == "engine" || !options.selection.enabled(*rule)) continue;
     size_t first = result.findings.size();
-    CheckContext ctx(*source, tmpl, resolver, *rule, result.findings);
+    CheckContext ctx(source, tmpl, resolver, *rule, result.findings);
     ctx.shared_facts = &facts;
     if (rule->implementation == "declarative") {
       run_declarative_check(ctx);
@@ -200,7 +213,7 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
     result.findings.push_back(std::move(finding));
   }
   // Suppressions are read from the same tree, so this runs while the tree is still loaded.
-  apply_suppressions(*source, tmpl, catalog, options, result.findings);
+  apply_suppressions(source, tmpl, catalog, options, result.findings);
   result.times.rules = seconds_since(start);
   sort_findings(result.findings);
   // An alias puts the same text at several places of the tree, and a rule that walks the tree
@@ -213,7 +226,93 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
     result.findings.erase(std::unique(result.findings.begin(), result.findings.end(), same),
                           result.findings.end());
   }
-  return result;
+}
+
+}  // namespace
+
+bool is_template_tree(const load::Loaded& loaded) {
+  if (loaded.error || loaded.document.root == nullptr) return false;
+  const load::Node* root = loaded.document.root;
+  const load::Node* resources = root->is_mapping() ? root->get("Resources") : nullptr;
+  return resources != nullptr && resources->is_mapping();
+}
+
+namespace {
+
+Finding set_finding(const Catalog& catalog, const LintOptions& options, std::string_view id,
+                    const load::Node* at, std::string message) {
+  Finding finding;
+  finding.rule = catalog.find(id);
+  finding.severity = options.selection.severity_of(*finding.rule);
+  finding.range = at->range;
+  finding.node = at;
+  finding.message = std::move(message);
+  return finding;
+}
+
+bool selected(const Catalog& catalog, const LintOptions& options, std::string_view id) {
+  const RuleInfo* rule = catalog.find(id);
+  return rule != nullptr && options.selection.enabled(*rule);
+}
+
+}  // namespace
+
+StackResult lint_stack(std::shared_ptr<const load::Source> source, const load::Loaded& loaded,
+                       const graph::StackSet& set, const graph::Stack& stack,
+                       const Catalog& catalog, const LintOptions& options) {
+  StackResult out;
+  FileResult& result = out.own;
+  result.source = source;
+  run_rules(*source, loaded, stack.tmpl(), stack.resolver(), catalog, options, result);
+  std::string own = stack.file();
+  // Exports and imports across the set.
+  if (selected(catalog, options, "T060")) {
+    for (const auto& [again, first] : set.duplicate_exports()) {
+      if (again->stack != &stack) continue;
+      Finding finding = set_finding(
+          catalog, options, "T060", again->name_node,
+          "export name " + again->name + " is already exported by output " + first->output->id +
+              (first->stack == &stack ? "" : " of stack " + first->stack->file()) +
+              ": CloudFormation refuses to create a stack whose export name another export in "
+              "the region already uses. Give each export a unique name (prefix it with "
+              "${AWS::StackName}).");
+      finding.path = "Outputs/" + again->output->id + "/Export/Name";
+      finding.related.push_back(
+          {first->name_node->range, "first exported here", {}, first->name_node});
+      result.findings.push_back(std::move(finding));
+    }
+  }
+  if (selected(catalog, options, "T061")) {
+    for (const graph::MissingImport& missing : set.missing_imports(stack)) {
+      Finding finding = set_finding(
+          catalog, options, "T061", missing.at,
+          "Fn::ImportValue " + missing.name +
+              ": no stack of the configured set exports this name, so CloudFormation cannot "
+              "create or update this stack. Export it from the stack that owns the value, or "
+              "correct the name.");
+      result.findings.push_back(std::move(finding));
+    }
+  }
+  // Which file each finding and related location is in: a rule that follows a value into
+  // another stack may point there.
+  std::vector<Finding> kept;
+  for (Finding& finding : result.findings) {
+    std::string_view found = set.file_of(finding.node);
+    std::string file = found.empty() ? own : std::string(found);
+    for (Related& related : finding.related) {
+      std::string_view at = related.file.empty() ? set.file_of(related.node) : related.file;
+      std::string related_file = at.empty() ? own : std::string(at);
+      related.file = related_file == file ? "" : related_file;
+    }
+    if (file == own) {
+      kept.push_back(std::move(finding));
+    } else {
+      out.elsewhere.emplace_back(std::move(file), std::move(finding));
+    }
+  }
+  result.findings = std::move(kept);
+  sort_findings(result.findings);
+  return out;
 }
 
 }  // namespace stacklint::rules

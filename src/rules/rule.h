@@ -40,9 +40,22 @@ struct RuleInfo {
   bool builtin = false;               // compiled in; else from a configured rule directory
 };
 
+// Another place that explains a finding. `file` is the path of the file it is in (as given,
+// like FileResult's source path) when that is not the finding's own file (a parameter file, an
+// exporting template); empty: the finding's file.
 struct Related {
   load::Range range;
   std::string message;
+  // The path of the file `range` is in when it is not the finding's own (a parameter file, a
+  // stack linked into the run); empty: the finding's file.
+  std::string file = {};
+  // The node `range` was taken from, when known: a linked run tells its file by it.
+  const load::Node* node = nullptr;
+
+  // The path of the file `related` is in, for a finding in `finding_file`.
+  const std::string& file_or(const std::string& finding_file) const {
+    return file.empty() ? finding_file : file;
+  }
 };
 
 // A proposed edit that resolves a finding: replace the text at `range` (in the finding's file)
@@ -65,6 +78,9 @@ struct Finding {
   // Where in the template the finding is, by names rather than lines ("Resources/Db/MultiAZ"):
   // the identity that baselines and fingerprints keep across edits.
   std::string path;
+  // The node the finding points at, when known: a linked run tells its file by it (a rule that
+  // runs on one stack may point at a resource of another).
+  const load::Node* node = nullptr;
   bool suppressed = false;
   std::string suppression_kind;  // "inSource" or "external"
   std::string suppression_reason;

@@ -12,7 +12,7 @@ std::string join_names(const std::vector<std::string>& names) {
 }
 
 void note(Finding& finding, const load::Node* at, std::string message) {
-  if (at != nullptr) finding.related.push_back({at->range, std::move(message)});
+  if (at != nullptr) finding.related.push_back({at->range, std::move(message), {}, at});
 }
 
 void note_zone(Finding& finding, const graph::Zone& zone, const std::string& what,
@@ -23,9 +23,10 @@ void note_zone(Finding& finding, const graph::Zone& zone, const std::string& wha
 void note_placements(Finding& finding, const std::vector<graph::Placement>& placements) {
   for (const graph::Placement& placement : placements) {
     if (!placement.zone) continue;
-    std::string what = placement.subnet != nullptr ? "subnet " + placement.subnet->id : "zone";
-    note_zone(finding, *placement.zone, what,
-              placement.subnet != nullptr ? placement.subnet->key : placement.node);
+    const graph::Resource* subnet =
+        placement.subnet != nullptr ? placement.subnet : placement.linked.resource;
+    std::string what = subnet != nullptr ? "subnet " + subnet->id : "zone";
+    note_zone(finding, *placement.zone, what, subnet != nullptr ? subnet->key : placement.node);
   }
 }
 
