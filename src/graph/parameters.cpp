@@ -39,6 +39,23 @@ const SuppliedValue* ParameterValues::find(std::string_view name) const {
   return it == index_.end() ? nullptr : &values_[it->second];
 }
 
+std::vector<std::string> split_list_value(std::string_view text) {
+  auto trim = [](std::string_view item) {
+    size_t first = item.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return std::string();
+    return std::string(item.substr(first, item.find_last_not_of(" \t") - first + 1));
+  };
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    items.push_back(trim(text.substr(start, comma - start)));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
 Value supplied_text_value(std::string text) {
   if (has_dynamic_reference(text)) return Value::unknown();
   return Value::scalar(std::move(text));

@@ -52,6 +52,10 @@ class ParameterValues {
   std::unordered_map<std::string, size_t> index_;
 };
 
+// A list type's value as CloudFormation splits it ("a, b,c" is [a, b, c]): at commas, with the
+// spaces and tabs around each item dropped. "" is one empty item.
+std::vector<std::string> split_list_value(std::string_view text);
+
 // The Value for a supplied text: a Scalar, or Unknown when it holds a dynamic reference
 // ({{resolve:...}}), which CloudFormation replaces at deploy time.
 Value supplied_text_value(std::string text);

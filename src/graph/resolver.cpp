@@ -386,13 +386,8 @@ Value Resolver::value_of(const Parameter& parameter) const {
     list.kind = ValueKind::List;
     list.node = value.node;
     if (!value.text.empty()) {
-      size_t start = 0;
-      while (true) {
-        size_t comma = value.text.find(',', start);
-        list.items.push_back(Value::scalar(
-            trim(std::string_view(value.text).substr(start, comma - start)), value.node));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
+      for (std::string& item : split_list_value(value.text)) {
+        list.items.push_back(Value::scalar(std::move(item), value.node));
       }
     }
     if (!charge(list.items.size())) return Value::unknown(value.node);

@@ -18,29 +18,8 @@ struct Refusal {
   std::string why;
 };
 
-std::string trim(std::string_view text) {
-  size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return "";
-  size_t last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 bool is_list_type(std::string_view type) {
   return type == "CommaDelimitedList" || type.rfind("List<", 0) == 0;
-}
-
-// A list type's value as CloudFormation splits it: at commas, spaces around items dropped (as
-// the Resolver reads it).
-std::vector<std::string> items_of(const std::string& text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    items.push_back(trim(std::string_view(text).substr(start, comma - start)));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return items;
 }
 
 // A constraint's number (MinLength: 3 or "3"), or nullopt when it is not a literal number.
@@ -192,7 +171,7 @@ std::optional<Refusal> refusal(const graph::Parameter& parameter, const std::str
   if (parameter.type.rfind("AWS::SSM::", 0) == 0) return std::nullopt;  // a name in SSM
   if (!is_list_type(parameter.type)) return check_item(parameter, text, false);
   if (text.empty()) return std::nullopt;  // an empty list: CloudFormation's reading is unclear
-  for (const std::string& item : items_of(text)) {
+  for (const std::string& item : graph::split_list_value(text)) {
     if (auto r = check_item(parameter, item, true)) return r;
   }
   return std::nullopt;
