@@ -88,14 +88,22 @@ class TreeBuilder {
     }
     Node* node = make(begin, begin + 1);
     node->kind = kind;
-    stack_.push_back({node, nullptr});
+    stack_.push_back({node, nullptr, items_.size(), pairs_.size()});
     return true;
   }
 
   bool close() {
-    Node* node = stack_.back().node;
-    node->range.end = source_.position_at(here() + 1, line_hint_);
+    Frame frame = stack_.back();
     stack_.pop_back();
+    Node* node = frame.node;
+    node->range.end = source_.position_at(here() + 1, line_hint_);
+    // The children move from the stacks into the node, in one allocation of the right size.
+    node->items.assign(items_.begin() + static_cast<std::ptrdiff_t>(frame.first_item),
+                       items_.end());
+    items_.resize(frame.first_item);
+    node->pairs.assign(pairs_.begin() + static_cast<std::ptrdiff_t>(frame.first_pair),
+                       pairs_.end());
+    pairs_.resize(frame.first_pair);
     return attach(node);
   }
 
@@ -106,11 +114,11 @@ class TreeBuilder {
     }
     Frame& top = stack_.back();
     if (top.node->kind == NodeKind::Sequence) {
-      top.node->items.push_back(node);
+      items_.push_back(node);
     } else if (top.pending_key == nullptr) {
       top.pending_key = node;
     } else {
-      top.node->pairs.push_back({top.pending_key, node});
+      pairs_.push_back({top.pending_key, node});
       top.pending_key = nullptr;
     }
     return true;
@@ -119,6 +127,8 @@ class TreeBuilder {
   struct Frame {
     Node* node;
     const Node* pending_key;
+    size_t first_item;  // where its children start on items_ or pairs_
+    size_t first_pair;
   };
 
   const Source& source_;
@@ -128,6 +138,9 @@ class TreeBuilder {
   const char* base_;
   size_t line_hint_ = 0;  // positions arrive mostly in file order
   std::vector<Frame> stack_;
+  // The children of the collections still open, innermost last.
+  std::vector<const Node*> items_;
+  std::vector<Pair> pairs_;
   const Node* root_ = nullptr;
 };
 

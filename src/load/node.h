@@ -1,7 +1,6 @@
 // The template tree: YAML and JSON both load into these nodes, each with its source range.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,16 +49,26 @@ struct Node {
 // Owns the nodes of one loaded file. Node addresses stay valid for the document's lifetime.
 class Document {
  public:
-  Node* make() { return &nodes_.emplace_back(); }
+  // Nodes come from blocks that double in size (an arena): one allocation per block rather
+  // than per node or per few nodes, and neighbours in the text are neighbours in memory.
+  Node* make() {
+    if (used_ == capacity_) grow();
+    ++count_;
+    return &blocks_.back()[used_++];
+  }
   const Node* root = nullptr;
-  size_t node_count() const { return nodes_.size(); }
+  size_t node_count() const { return count_; }
   // Where the YAML text uses an alias (`*name`, also as `<<: *name`), in file order. The
   // CloudFormation service rejects such a template; `aws cloudformation package` and SAM expand
   // the aliases first (rule T004).
   std::vector<Range> yaml_aliases;
 
  private:
-  std::deque<Node> nodes_;
+  void grow();
+  std::vector<std::unique_ptr<Node[]>> blocks_;
+  size_t used_ = 0;      // nodes handed out from the last block
+  size_t capacity_ = 0;  // the last block's size
+  size_t count_ = 0;
 };
 
 }  // namespace stacklint::load

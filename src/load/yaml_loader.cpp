@@ -326,6 +326,10 @@ struct Frame {
   size_t height = 1;
   YAML::anchor_t anchor = YAML::NullAnchor;
   std::string short_form = {};  // the tag, when this collection is a CloudFormation short form
+  // Where this collection's children start on the builder's stacks of children: they move into
+  // the node when it closes, in one allocation of the right size.
+  size_t first_item = 0;
+  size_t first_pair = 0;
 };
 
 bool is_merge_key(const Node* key) {
@@ -511,7 +515,7 @@ class TreeBuilder : public YAML::EventHandler {
     key_node->range.end = source_.position_at(tag_end, line_hint_);
     if (name == "GetAtt" && value->kind == NodeKind::Scalar) value = split_getatt(value);
     Node* wrapper = doc_.make();
-    short_forms_.insert(wrapper);
+    short_forms_.push_back(wrapper);
     wrapper->kind = NodeKind::Mapping;
     wrapper->range = {key_node->range.begin, value->range.end};
     wrapper->pairs.push_back({key_node, value});
@@ -561,6 +565,8 @@ class TreeBuilder : public YAML::EventHandler {
     node->kind = kind;
     Frame frame{node, offset(mark), style == YAML::EmitterStyle::Flow};
     frame.anchor = anchor;
+    frame.first_item = items_.size();
+    frame.first_pair = pairs_.size();
     if (is_short_form(tag)) frame.short_form = tag;
     stack_.push_back(std::move(frame));
   }
@@ -573,6 +579,8 @@ class TreeBuilder : public YAML::EventHandler {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
     Node* node = frame.node;
+    take_children(node->items, items_, frame.first_item);
+    take_children(node->pairs, pairs_, frame.first_pair);
     if (frame.has_merge_key) merge(*node);
     End end{frame.begin_offset, node->range.begin};
     if (frame.last_child_end) end = *frame.last_child_end;
@@ -602,6 +610,10 @@ class TreeBuilder : public YAML::EventHandler {
   // the nodes (and so the positions) of the text they come from; keys written twice here stay
   // twice, for T002.
   void merge(Node& node) {
+    // Indexed only here: merge keys are rare, short forms common.
+    for (; short_forms_indexed_ < short_forms_.size(); ++short_forms_indexed_) {
+      short_form_set_.insert(short_forms_[short_forms_indexed_]);
+    }
     std::vector<Pair> written;
     std::vector<const Node*> sources;  // in the order of precedence, highest first
     size_t insert_at = std::string::npos;
@@ -613,14 +625,14 @@ class TreeBuilder : public YAML::EventHandler {
       if (insert_at == std::string::npos) insert_at = written.size();
       // PyYAML (the AWS CLI, SAM) merges a tagged mapping by its content, and nothing else.
       auto mapping_of = [&](const Node* value) -> const Node* {
-        if (short_forms_.count(value) > 0) value = value->pairs[0].value;
+        if (short_form_set_.count(value) > 0) value = value->pairs[0].value;
         return value->is_mapping() ? value : nullptr;
       };
       std::vector<const Node*> these;
       const Node* bad = nullptr;
       if (const Node* mapping = mapping_of(pair.value)) {
         these.push_back(mapping);
-      } else if (pair.value->is_sequence() && short_forms_.count(pair.value) == 0) {
+      } else if (pair.value->is_sequence() && short_form_set_.count(pair.value) == 0) {
         for (const Node* item : pair.value->items) {
           const Node* mapping = mapping_of(item);
           if (mapping == nullptr && bad == nullptr) bad = item;
@@ -630,8 +642,8 @@ class TreeBuilder : public YAML::EventHandler {
         bad = pair.value;
       }
       if (bad != nullptr) {
-        std::string what = short_forms_.count(bad) > 0 ? bad->pairs[0].key->text + " function"
-                                                       : std::string(kind_name(bad->kind));
+        std::string what = short_form_set_.count(bad) > 0 ? bad->pairs[0].key->text + " function"
+                                                          : std::string(kind_name(bad->kind));
         throw LimitExceeded{"a merge key (<<) takes a mapping or a list of mappings, not a " +
                                 what +
                                 ": `aws cloudformation package` and SAM cannot read this template",
@@ -680,7 +692,7 @@ class TreeBuilder : public YAML::EventHandler {
     top.height = std::max(top.height, height + 1);
     top.last_child_end = end;
     if (top.node->kind == NodeKind::Sequence) {
-      top.node->items.push_back(node);
+      items_.push_back(node);
       return;
     }
     if (top.pending_key == nullptr) {
@@ -697,8 +709,15 @@ class TreeBuilder : public YAML::EventHandler {
       if (is_merge_key(node)) top.has_merge_key = true;
       return;
     }
-    top.node->pairs.push_back({top.pending_key, node});
+    pairs_.push_back({top.pending_key, node});
     top.pending_key = nullptr;
+  }
+
+  // Moves the children from `first` on to the top of `stack` into `into`.
+  template <typename T>
+  static void take_children(std::vector<T>& into, std::vector<T>& stack, size_t first) {
+    into.assign(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
+    stack.resize(first);
   }
 
   const Source& source_;
@@ -708,8 +727,13 @@ class TreeBuilder : public YAML::EventHandler {
   const MovedTags& moved_tags_;
   size_t line_hint_ = 0;  // positions arrive mostly in file order
   std::vector<Frame> stack_;
+  // The children of the collections still open, innermost last (see Frame::first_item).
+  std::vector<const Node*> items_;
+  std::vector<Pair> pairs_;
   std::unordered_map<YAML::anchor_t, Anchor> anchors_;
-  std::unordered_set<const Node*> short_forms_;  // the mappings that short-form tags became
+  std::vector<const Node*> short_forms_;            // the mappings that short-form tags became
+  std::unordered_set<const Node*> short_form_set_;  // the first short_forms_indexed_ of them
+  size_t short_forms_indexed_ = 0;
   const Node* root_ = nullptr;
   size_t expanded_ = 0;
   size_t documents_ = 0;

@@ -1,14 +1,20 @@
 // The JSON contract: tools and CI scripts parse it, so its shape only ever grows.
-#include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
 
 #include "report/report.h"
 
 namespace stacklint::report {
 
 void write_json(const Run& run, std::ostream& out) {
-  rapidjson::OStreamWrapper stream(out);
-  rapidjson::PrettyWriter<rapidjson::OStreamWrapper> w(stream);
+  // Written into a buffer that goes out once per file: a stream wrapper would put each
+  // character through the ostream on its own.
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+  auto flush = [&] {
+    out.write(buffer.GetString(), static_cast<std::streamsize>(buffer.GetSize()));
+    buffer.Clear();
+  };
   w.SetIndent(' ', 2);
   auto string = [&](std::string_view text) {
     w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
@@ -85,6 +91,7 @@ void write_json(const Run& run, std::ostream& out) {
       }
       w.EndObject();
     }
+    flush();
   }
   w.EndArray();
   w.Key("errors");
@@ -115,6 +122,7 @@ void write_json(const Run& run, std::ostream& out) {
   w.Uint64(counts.suppressed);
   w.EndObject();
   w.EndObject();
+  flush();
   out << "\n";
 }
 

@@ -119,6 +119,7 @@ std::string without_line_numbers(std::string_view message) {
   out.reserve(message.size());
   for (size_t i = 0; i < message.size();) {
     out += message[i++];
+    if (out.back() != ' ') continue;  // each word ends in a space
     for (std::string_view word : {"line ", "lines ", "column "}) {
       size_t start = out.size() - std::min(out.size(), word.size());
       bool word_start = start == 0 || !std::isalpha(static_cast<unsigned char>(out[start - 1]));
@@ -190,6 +191,7 @@ std::string file_uri(std::string_view absolute_path) {
 }
 
 std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& file) {
+  if (file.findings.empty()) return {};  // most files: no need to find the path
   std::string path = artifact_path(run, file.source->path()).path;
   std::vector<std::string> out;
   out.reserve(file.findings.size());

@@ -76,13 +76,12 @@ CheckRegistry& CheckRegistry::instance() {
 
 void CheckRegistry::add(std::string_view rule_id, CheckFunction check) {
   checks_.emplace_back(std::string(rule_id), check);
+  by_id_.emplace(std::string(rule_id), check);
 }
 
 CheckFunction CheckRegistry::find(std::string_view rule_id) const {
-  for (const auto& [id, check] : checks_) {
-    if (id == rule_id) return check;
-  }
-  return nullptr;
+  auto it = by_id_.find(rule_id);
+  return it == by_id_.end() ? nullptr : it->second;
 }
 
 std::vector<std::string> CheckRegistry::ids() const {

@@ -71,6 +71,13 @@ class CheckRegistry {
 
  private:
   std::vector<std::pair<std::string, CheckFunction>> checks_;
+  // The same by id (the first registration of an id wins): the engine asks once per rule and
+  // template.
+  struct IdHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_map<std::string, CheckFunction, IdHash, std::equal_to<>> by_id_;
 };
 
 struct CheckRegistration {

@@ -274,6 +274,8 @@ void apply_suppressions(const load::Source& source, const graph::Template& tmpl,
     collector.from_metadata(resource.metadata, resource.id, options.foreign_suppressions);
   }
   collector.from_metadata(tmpl.root()->get("Metadata"), "", options.foreign_suppressions);
+  // Most templates have none: then there is nothing to index, match or report as unused.
+  if (suppressions.empty() && malformed.empty()) return;
 
   // Suppressions indexed by what they cover and the rule they name, so each finding looks up
   // three lists (its file, resource and line) instead of comparing with every suppression.

@@ -32,25 +32,31 @@ bool written_null(const load::Source& source, const load::Node* node) {
 // Reports each null under `node`; `path` names `node` below the resource ("Properties/Tags/0"),
 // and `key` is the key that holds it. A key's empty value is reported at the key (the value has
 // no text of its own), a list's item at its `null` or `~`; an item left empty (`-` alone) has no
-// position of its own, so at the key that holds the list.
+// position of its own, so at the key that holds the list. `path` is one buffer for the whole
+// walk, extended and cut back at each step (most nodes hold no null, so no string per node).
 void report_nulls(CheckContext& ctx, const graph::Resource& resource, const load::Node* node,
-                  const std::string& path, const load::Node* key) {
+                  std::string& path, const load::Node* key) {
+  size_t length = path.size();
   for (const load::Pair& pair : node->pairs) {
-    std::string where = path.empty() ? pair.key->text : path + "/" + pair.key->text;
     // At the top, an empty Type or Properties is T005's.
-    if (path.empty() && (pair.key->text == "Type" || pair.key->text == "Properties") &&
+    if (length == 0 && (pair.key->text == "Type" || pair.key->text == "Properties") &&
         pair.value->is_null()) {
       continue;
     }
-    if (pair.value->is_null()) report_null(ctx, resource, pair.key, where);
-    report_nulls(ctx, resource, pair.value, where, pair.key);
+    if (length != 0) path += '/';
+    path += pair.key->text;
+    if (pair.value->is_null()) report_null(ctx, resource, pair.key, path);
+    report_nulls(ctx, resource, pair.value, path, pair.key);
+    path.resize(length);
   }
   for (size_t i = 0; i < node->items.size(); ++i) {
-    std::string where = path + "/" + std::to_string(i);
+    path += '/';
+    path += std::to_string(i);
     const load::Node* item = node->items[i];
     if (item->is_null())
-      report_null(ctx, resource, written_null(ctx.source, item) ? item : key, where);
-    report_nulls(ctx, resource, item, where, key);
+      report_null(ctx, resource, written_null(ctx.source, item) ? item : key, path);
+    report_nulls(ctx, resource, item, path, key);
+    path.resize(length);
   }
 }
 
@@ -61,7 +67,8 @@ STACKLINT_CHECK(T006) {
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
     // The SAM transform rewrites its own resources; what it makes of a null is not shown here.
     if (resource.type.starts_with("AWS::Serverless::")) continue;
-    report_nulls(ctx, resource, resource.node, "", resource.key);
+    std::string path;
+    report_nulls(ctx, resource, resource.node, path, resource.key);
   }
 }
 
