@@ -374,7 +374,8 @@ std::string rule_suggestion(const rules::Catalog& catalog, std::string_view sele
     names.insert(rule->tags.begin(), rule->tags.end());
   }
   std::string_view near =
-      rules::validity::closest(selector, std::vector<std::string_view>(names.begin(), names.end()));
+      rules::validity::closest(selector, std::vector<std::string_view>(names.begin(), names.end()),
+                               rules::validity::kCommandLineSuggestionWork);
   return near.empty() ? std::string() : "; did you mean " + std::string(near) + "?";
 }
 

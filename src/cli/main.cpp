@@ -75,7 +75,8 @@ void suggest_options(const CLI::App& app, int argc, char** argv) {
     if (arg.rfind("--", 0) != 0) continue;
     arg = arg.substr(0, arg.find('='));
     if (names.count(arg)) continue;
-    std::string_view near = rules::validity::closest(arg, candidates);
+    std::string_view near =
+        rules::validity::closest(arg, candidates, rules::validity::kCommandLineSuggestionWork);
     if (!near.empty()) {
       cli::complain("unknown option " + arg + "; did you mean " + std::string(near) + "?");
     }
@@ -325,7 +326,8 @@ int run(int argc, char** argv) {
         return kExitClean;
       }
     }
-    std::string_view near = rules::validity::closest(help_topic, commands);
+    std::string_view near =
+        rules::validity::closest(help_topic, commands, rules::validity::kCommandLineSuggestionWork);
     cli::complain("no command " + help_topic +
                   (near.empty() ? "" : "; did you mean " + std::string(near) + "?") +
                   " (commands: rules, explain, graph, lsp, help)");
@@ -337,7 +339,8 @@ int run(int argc, char** argv) {
     if (path.find_first_of("./") != std::string::npos || std::filesystem::exists(path, error)) {
       continue;
     }
-    std::string_view near = rules::validity::closest(path, commands);
+    std::string_view near =
+        rules::validity::closest(path, commands, rules::validity::kCommandLineSuggestionWork);
     if (!near.empty()) {
       cli::complain("no file, folder or command " + path + "; did you mean `stacklint " +
                     std::string(near) + "`?");
@@ -413,7 +416,8 @@ int run(int argc, char** argv) {
       if (each.name.value == environment) declared = &each;
     }
     if (declared == nullptr) {
-      std::string_view near = rules::validity::closest(environment, names);
+      std::string_view near =
+          rules::validity::closest(environment, names, rules::validity::kCommandLineSuggestionWork);
       cli::complain("no environment " + environment +
                     (config.file.empty() ? " (no .stacklint.yaml found)" : " in " + config.file) +
                     (near.empty() ? "" : "; did you mean " + std::string(near) + "?") +

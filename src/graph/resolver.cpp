@@ -198,6 +198,41 @@ LinkedResource Resolver::linked_resource(const Value& value) const {
   return {other->tmpl().resource(value.text), other, value.origin};
 }
 
+// A value a parent stack passes to a nested stack's parameter, as the child reads it: nested
+// stack Parameters are strings, so a List parameter receives comma-joined text and splits it,
+// and anything but text is not proven to reach the child as written.
+Value Resolver::passed_parameter(std::string_view type, Value passed, const Node* at) const {
+  if (passed.kind == ValueKind::Choice) {
+    for (Value& alternative : passed.items) {
+      alternative = passed_parameter(type, std::move(alternative), at);
+    }
+    return passed;
+  }
+  ValueShape shape = parameter_shape(type);
+  if (shape == ValueShape::List) {
+    if (passed.kind == ValueKind::List || passed.kind == ValueKind::AvailabilityZones) {
+      return passed;
+    }
+    if (passed.kind != ValueKind::Scalar) return unknown_shaped(ValueShape::List, at);
+    Value list;
+    list.kind = ValueKind::List;
+    list.node = passed.node;
+    if (!passed.text.empty()) {
+      for (std::string& item : split_list_value(passed.text)) {
+        list.items.push_back(Value::scalar(std::move(item), passed.node));
+      }
+    }
+    if (!charge(list.items.size())) return unknown_shaped(ValueShape::List, at);
+    return list;
+  }
+  if (passed.kind == ValueKind::List || passed.kind == ValueKind::Map ||
+      passed.kind == ValueKind::AvailabilityZones || passed.kind == ValueKind::Absent) {
+    return unknown_shaped(shape, at);
+  }
+  if (passed.kind == ValueKind::Scalar || passed.kind == ValueKind::Unknown) passed.hint = shape;
+  return passed;
+}
+
 Value Resolver::linked(Value value, const Node* at) const {
   if (!charge(weight(value))) return Value::unknown(at);
   return value;
@@ -407,7 +442,9 @@ Value Resolver::value_of(const Parameter& parameter) const {
 Value Resolver::parameter_value(const Parameter& parameter, const Node* at) const {
   ValueShape shape = parameter_shape(parameter.type);
   if (linker_ != nullptr) {
-    if (std::optional<Value> passed = linker_->parameter(parameter)) return linked(*passed, at);
+    if (std::optional<Value> passed = linker_->parameter(parameter)) {
+      return linked(passed_parameter(parameter.type, std::move(*passed), at), at);
+    }
   }
   bool supplied = supplied_ != nullptr && supplied_->find(parameter.id) != nullptr;
   if (parameter.default_value == nullptr && !supplied) return unknown_shaped(shape, at);

@@ -84,7 +84,11 @@ class Builder {
     }
     if (options.all) {
       for (const graph::Parameter& parameter : tmpl_.parameters()) {
-        diagram.nodes.push_back({parameter.id, "Parameter", "Parameter", "", "", {}, {}});
+        DiagramNode node;
+        node.id = parameter.id;
+        node.short_type = "Parameter";
+        node.type = "Parameter";
+        diagram.nodes.push_back(std::move(node));
         shown.insert(parameter.id);
       }
     }

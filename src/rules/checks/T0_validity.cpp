@@ -68,8 +68,8 @@ uint64_t letter_mask(std::string_view name) {
 
 }  // namespace
 
-Suggestions::Suggestions(std::vector<std::string_view> candidates)
-    : candidates_(std::move(candidates)) {}
+Suggestions::Suggestions(std::vector<std::string_view> candidates, size_t work)
+    : candidates_(std::move(candidates)), work_(work) {}
 
 std::string_view Suggestions::closest(std::string_view name) const {
   // A third of the name may be wrong: "Resource" -> "Resources", "VPCID" -> "VpcId".
@@ -83,7 +83,7 @@ std::string_view Suggestions::closest(std::string_view name) const {
   size_t work = 0;
   for (size_t i = 0; i < candidates_.size(); ++i) {
     std::string_view candidate = candidates_[i];
-    if (++work > kSuggestionWork) break;
+    if (++work > work_) break;
     // Letter masks are computed on first use and kept for the next name (within the bound).
     if (i == masks_.size()) {
       work += candidate.size();
@@ -94,15 +94,16 @@ std::string_view Suggestions::closest(std::string_view name) const {
     if (length_gap >= best_distance || candidate == name) continue;
     if ((static_cast<size_t>(std::popcount(mask ^ masks_[i])) + 1) / 2 >= best_distance) continue;
     work += name.size() * candidate.size();
-    if (work > kSuggestionWork) break;
+    if (work > work_) break;
     size_t d = edit_distance_within(name, candidate, best_distance - 1);
     if (d < best_distance) best = candidate, best_distance = d;
   }
   return best;
 }
 
-std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates) {
-  return Suggestions(candidates).closest(name);
+std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates,
+                         size_t work) {
+  return Suggestions(candidates, work).closest(name);
 }
 
 std::string did_you_mean(std::string_view name, const Suggestions& candidates) {

@@ -21,22 +21,29 @@ size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit
 
 // The characters closest() may look at for one name: its bound on work per suggestion.
 constexpr size_t kSuggestionWork = size_t{1} << 14;
+// The same bound for names typed on a command line or in a configuration: few names, against a
+// catalogue of a few hundred rule ids, names, tags and prefixes.
+constexpr size_t kCommandLineSuggestionWork = size_t{1} << 20;
 
 // Candidate names indexed once (each one's letters), for many "did you mean" questions.
 class Suggestions {
  public:
-  explicit Suggestions(std::vector<std::string_view> candidates);
+  // `work`: the bound on characters looked at per name (kSuggestionWork for names from a
+  // template; kCommandLineSuggestionWork for the few names a person types).
+  explicit Suggestions(std::vector<std::string_view> candidates, size_t work = kSuggestionWork);
   // The candidate closest to `name` when it is close enough to be a likely typo, else empty.
   // Bounded: it looks at candidates (in their order) until kSuggestionWork is spent.
   std::string_view closest(std::string_view name) const;
 
  private:
   std::vector<std::string_view> candidates_;
+  size_t work_;
   mutable std::vector<uint64_t> masks_;  // of the first candidates, filled as they are looked at
 };
 
 // Suggestions(candidates).closest(name), for a one-off question.
-std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates);
+std::string_view closest(std::string_view name, const std::vector<std::string_view>& candidates,
+                         size_t work = kSuggestionWork);
 
 // " Did you mean X?" or an empty string.
 std::string did_you_mean(std::string_view name, const std::vector<std::string_view>& candidates);
