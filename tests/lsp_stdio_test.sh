@@ -6,6 +6,7 @@
 # Usage: tests/lsp_stdio_test.sh path/to/stacklint
 set -euo pipefail
 stacklint=$(realpath "$1")
+lib=$(cd "$(dirname "$0")/lib" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -13,17 +14,10 @@ mkdir project
 printf 'ignore: [S201]\n' > project/.stacklint.yaml
 printf 'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties: {Engine: postgres, MultiAZ: false}\n' > project/t.yaml
 
-python3 - "$stacklint" "$work" <<'PY'
+PYTHONPATH="$lib" python3 - "$stacklint" "$work" <<'PY'
 import json, os, shutil, subprocess, sys, time
+from checks import check, finish
 stacklint, work = sys.argv[1], sys.argv[2]
-failures = passes = 0
-def check(what, ok):
-    global failures, passes
-    if ok:
-        passes += 1
-    else:
-        failures += 1
-        print("FAIL:", what)
 
 def frame(message):
     body = json.dumps(message).encode()
@@ -98,6 +92,5 @@ else:
 
 code, messages, log = run([initialize, exit_])
 check(f"exit without shutdown exits 1 (got {code})", code == 1)
-print(f"{passes} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+finish()
 PY

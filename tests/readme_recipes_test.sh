@@ -7,21 +7,13 @@
 # `--branch` tags are v<project(VERSION)>, and CHANGELOG.md has that version's section.
 # Usage: tests/readme_recipes_test.sh [ignored]   (run from the source folder)
 set -u
-exec python3 - "${RECIPES_ROOT:-.}" <<'PY'
+PYTHONPATH="$(cd "$(dirname "$0")/lib" && pwd)" exec python3 - "${RECIPES_ROOT:-.}" <<'PY'
 import os, re, shutil, subprocess, sys
+from checks import check, finish
 
 root = sys.argv[1]
 read = lambda name: open(os.path.join(root, name), encoding="utf-8").read()
 readme, cmakelists, changelog = read("README.md"), read("CMakeLists.txt"), read("CHANGELOG.md")
-failures = passes = 0
-
-def check(what, ok):
-    global failures, passes
-    if ok:
-        passes += 1
-    else:
-        failures += 1
-        print("FAIL:", what)
 
 # CMake package (find_package) or pkg-config module -> the Debian package that provides it, and a
 # file of that package that proves it (checked with dpkg -L where the package is installed).
@@ -127,6 +119,5 @@ hooks = read(".pre-commit-hooks.yaml")
 for hook in re.findall(r"^\s*- id: (\S+)", readme, flags=re.M):
     check(f"the README's hook {hook} is defined in .pre-commit-hooks.yaml", re.search(rf"^- id: {re.escape(hook)}$", hooks, flags=re.M))
 
-print(f"{passes} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+finish()
 PY
