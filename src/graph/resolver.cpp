@@ -198,6 +198,21 @@ LinkedResource Resolver::linked_resource(const Value& value) const {
   return {other->tmpl().resource(value.text), other, value.origin};
 }
 
+// A list parameter's text as the list CloudFormation makes of it (split at commas; "" is the
+// empty list), its items placed where the text is; nullopt when the step allowance runs out.
+std::optional<Value> Resolver::list_of_text(const Value& text) const {
+  Value list;
+  list.kind = ValueKind::List;
+  list.node = text.node;
+  if (!text.text.empty()) {
+    for (std::string& item : split_list_value(text.text)) {
+      list.items.push_back(Value::scalar(std::move(item), text.node));
+    }
+  }
+  if (!charge(list.items.size())) return std::nullopt;
+  return list;
+}
+
 // A value a parent stack passes to a nested stack's parameter, as the child reads it: nested
 // stack Parameters are strings, so a List parameter receives comma-joined text and splits it,
 // and anything but text is not proven to reach the child as written.
@@ -214,16 +229,8 @@ Value Resolver::passed_parameter(std::string_view type, Value passed, const Node
       return passed;
     }
     if (passed.kind != ValueKind::Scalar) return unknown_shaped(ValueShape::List, at);
-    Value list;
-    list.kind = ValueKind::List;
-    list.node = passed.node;
-    if (!passed.text.empty()) {
-      for (std::string& item : split_list_value(passed.text)) {
-        list.items.push_back(Value::scalar(std::move(item), passed.node));
-      }
-    }
-    if (!charge(list.items.size())) return unknown_shaped(ValueShape::List, at);
-    return list;
+    std::optional<Value> list = list_of_text(passed);
+    return list ? std::move(*list) : unknown_shaped(ValueShape::List, at);
   }
   if (passed.kind == ValueKind::List || passed.kind == ValueKind::Map ||
       passed.kind == ValueKind::AvailabilityZones || passed.kind == ValueKind::Absent) {
@@ -417,16 +424,9 @@ Value Resolver::value_of(const Parameter& parameter) const {
     return Value::unknown();
   }
   if (is_list_parameter_type(parameter.type) && value.kind == ValueKind::Scalar) {
-    Value list;
-    list.kind = ValueKind::List;
-    list.node = value.node;
-    if (!value.text.empty()) {
-      for (std::string& item : split_list_value(value.text)) {
-        list.items.push_back(Value::scalar(std::move(item), value.node));
-      }
-    }
-    if (!charge(list.items.size())) return Value::unknown(value.node);
-    value = std::move(list);
+    std::optional<Value> list = list_of_text(value);
+    if (!list) return Value::unknown(value.node);
+    value = std::move(*list);
   }
   if (value.is_unknown()) return value;
   // Where the value came from, for findings that it decides (see ParameterOrigin).

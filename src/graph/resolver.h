@@ -151,6 +151,7 @@ class Resolver {
   void note_limited(const Node* at, bool string_length) const;
 
   // A value from the linker, charged as a copy of it costs.
+  std::optional<Value> list_of_text(const Value& text) const;
   Value passed_parameter(std::string_view type, Value passed, const Node* at) const;
   Value linked(Value value, const Node* at) const;
 
