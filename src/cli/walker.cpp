@@ -172,8 +172,10 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
     for (; !error && it != fs::directory_iterator(); it.increment(error)) {
       const fs::directory_entry& entry = *it;
       std::error_code status_error;
-      fs::file_status own = entry.symlink_status(status_error);
-      if (fs::is_directory(own)) {
+      // The entry's own type as the folder listing gave it (d_type), asked of the file system
+      // only when the listing did not say; a link is not followed here.
+      bool link = entry.is_symlink(status_error);
+      if (!link && entry.is_directory(status_error)) {
         if (!excluded(entry.path(), excludes)) pending.push_back(entry.path());
         continue;
       }
@@ -184,12 +186,14 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
         problems.emplace_back(printable_path(path), "skipped: the file name is not valid UTF-8");
         continue;
       }
-      fs::file_status target = entry.status(status_error);
+      // What a link leads to is asked (followed); another entry's type is the listing's.
+      status_error.clear();
+      bool regular = entry.is_regular_file(status_error);
       if (status_error) {  // a dangling link, a link loop, ...
         problems.emplace_back(path, "skipped: " + status_error.message());
         continue;
       }
-      if (fs::is_regular_file(target)) found.push_back(std::move(path));
+      if (regular) found.push_back(std::move(path));
     }
     if (error) {
       problems.emplace_back(printable_path(folder.string()),
