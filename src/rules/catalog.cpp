@@ -256,12 +256,14 @@ void Catalog::add_file(const std::string& name, std::string text, bool builtin) 
 }
 
 const Catalog& Catalog::builtin() {
-  static const Catalog catalog = [] {
-    Catalog c;
-    c.add_builtin();
+  // Never destroyed: freeing its strings and nodes at exit costs a short run about 2% of its
+  // instructions, for memory the process returns anyway (still reachable: no leak is reported).
+  static const Catalog* catalog = [] {
+    auto* c = new Catalog;
+    c->add_builtin();
     return c;
   }();
-  return catalog;
+  return *catalog;
 }
 
 void Catalog::add_builtin() {
