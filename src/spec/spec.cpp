@@ -124,8 +124,7 @@ std::string_view text_of(const rapidjson::Value& value) {
 // One resource type, parsed: the ResourceType and everything its pointers reach.
 struct Loaded {
   ResourceType type;
-  std::unique_ptr<char[]> text;  // the block, parsed in place: every string_view points here
-  rapidjson::Document document;
+  std::unique_ptr<char[]> text;   // the block, parsed in place: every string_view points here
   std::deque<Shape> shapes;       // element shapes of lists and maps
   std::deque<PropertySet> types;  // the block's property types, by number
 };
@@ -243,7 +242,9 @@ std::unique_ptr<Loaded> parse_block(std::string_view name, std::string_view bloc
   loaded->text = std::make_unique<char[]>(block.size() + 1);
   std::copy(block.begin(), block.end(), loaded->text.get());
   loaded->text[block.size()] = '\0';
-  rapidjson::Document& doc = loaded->document;
+  // The document lives only while parsing: what is kept points into `text` (its pool allocator
+  // takes 64 KiB chunks, which kept for each type loaded doubled the peak memory).
+  rapidjson::Document doc;
   doc.ParseInsitu(loaded->text.get());
   ResourceType& type = loaded->type;
   type.name = name;
