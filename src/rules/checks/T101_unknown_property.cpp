@@ -60,7 +60,7 @@ STACKLINT_CHECK(T101) {
                                  : " Did you mean " + std::string(meant) + "?";
         Finding& finding =
             ctx.report(resource, key.key != nullptr ? key.key : object.mapping, std::move(message),
-                       object.path + "/" + std::string(key.name));
+                       std::string(object.path) + "/" + std::string(key.name));
         if (!meant.empty() && key.key != nullptr) {
           if (auto fix =
                   specrules::replace_scalar(key.key, meant, "Replace with " + std::string(meant)))

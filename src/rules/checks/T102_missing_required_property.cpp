@@ -110,7 +110,7 @@ STACKLINT_CHECK(T102) {
                  where + " requires " + names + ", and the template does not write " +
                      (missing.size() == 1 ? "it" : "them") +
                      ": CloudFormation rejects the template.",
-                 object.path);
+                 std::string(object.path));
     });
   }
 }

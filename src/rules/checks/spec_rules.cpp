@@ -1,6 +1,7 @@
 #include "rules/checks/spec_rules.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "rules/checks/T0_validity.h"
 
@@ -24,69 +25,85 @@ class Walker {
   Walker(const graph::Resolver& resolver, const std::function<void(const Object&)>& visit)
       : resolver_(resolver), visit_(visit) {}
 
-  void node(const load::Node* at, const spec::Shape& shape, const std::string& path,
-            const std::string& dotted) {
-    if (at == nullptr) return;
+  // path_ and dotted_ hold the path of `at`: each level appends its segment and takes it off
+  // again (PathSegment), so no string is built per node.
+  void node(const load::Node* at, const spec::Shape& shape) {
+    if (at == nullptr || at->is_scalar()) return;  // a scalar holds no object
     if (at->is_mapping() && is_function(at)) {
       if (!may_hold_objects(shape)) return;
       graph::Value resolved = resolver_.resolve(at);
-      value(resolved, shape, path, dotted);
+      value(resolved, shape);
       return;
     }
     const spec::Shape* use = pick(shape, at->is_mapping(), at->is_sequence());
     if (use == nullptr) return;
     if (use->kind == spec::Kind::Object && at->is_mapping()) {
-      Object object{use->object, at, nullptr, path, dotted, true};
+      Object object{use->object, at, nullptr, path_, dotted_, true};
       visit_(object);
       for (const load::Pair& pair : at->pairs) {
         const spec::Property* property = use->object->find(pair.key->text);
-        if (property == nullptr) continue;
-        node(pair.value, property->shape, path + "/" + pair.key->text,
-             join(dotted, pair.key->text));
+        if (property == nullptr || pair.value == nullptr || pair.value->is_scalar()) continue;
+        PathSegment path(path_, "/", pair.key->text);
+        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", pair.key->text);
+        node(pair.value, property->shape);
       }
     } else if (use->kind == spec::Kind::List && at->is_sequence()) {
-      for (size_t i = 0; i < at->items.size(); ++i)
-        node(at->items[i], *use->element, path + "/" + std::to_string(i), join(dotted, "*"));
+      PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
+      for (size_t i = 0; i < at->items.size(); ++i) {
+        if (at->items[i] == nullptr || at->items[i]->is_scalar()) continue;
+        PathSegment path(path_, "/", i);
+        node(at->items[i], *use->element);
+      }
     } else if (use->kind == spec::Kind::Map && at->is_mapping()) {
-      for (const load::Pair& pair : at->pairs)
-        node(pair.value, *use->element, path + "/" + pair.key->text, join(dotted, "*"));
+      PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
+      for (const load::Pair& pair : at->pairs) {
+        if (pair.value == nullptr || pair.value->is_scalar()) continue;
+        PathSegment path(path_, "/", pair.key->text);
+        node(pair.value, *use->element);
+      }
     }
   }
 
-  void value(const graph::Value& resolved, const spec::Shape& shape, const std::string& path,
-             const std::string& dotted) {
+  void value(const graph::Value& resolved, const spec::Shape& shape) {
     for (const graph::Value& alternative : resolved.alternatives()) {
       bool is_map = alternative.kind == graph::ValueKind::Map;
       bool is_list = alternative.kind == graph::ValueKind::List;
+      if (!is_map && !is_list) continue;  // nothing below holds an object
       const spec::Shape* use = pick(shape, is_map, is_list);
       if (use == nullptr) continue;
       if (use->kind == spec::Kind::Object && is_map) {
         const load::Node* mapping = alternative.node != nullptr && alternative.node->is_mapping()
                                         ? alternative.node
                                         : nullptr;
-        Object object{use->object, mapping, &alternative, path, dotted, false};
+        Object object{use->object, mapping, &alternative, path_, dotted_, false};
         visit_(object);
         for (const auto& [name, field] : alternative.fields) {
           const spec::Property* property = use->object->find(name);
           if (property == nullptr) continue;
-          value(field, property->shape, path + "/" + name, join(dotted, name));
+          PathSegment path(path_, "/", name);
+          PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", name);
+          value(field, property->shape);
         }
       } else if (use->kind == spec::Kind::List && is_list) {
-        for (size_t i = 0; i < alternative.items.size(); ++i)
-          value(alternative.items[i], *use->element, path + "/" + std::to_string(i),
-                join(dotted, "*"));
+        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
+        for (size_t i = 0; i < alternative.items.size(); ++i) {
+          PathSegment path(path_, "/", i);
+          value(alternative.items[i], *use->element);
+        }
       } else if (use->kind == spec::Kind::Map && is_map) {
-        for (const auto& [name, field] : alternative.fields)
-          value(field, *use->element, path + "/" + name, join(dotted, "*"));
+        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
+        for (const auto& [name, field] : alternative.fields) {
+          PathSegment path(path_, "/", name);
+          value(field, *use->element);
+        }
       }
     }
   }
 
- private:
-  static std::string join(const std::string& dotted, std::string_view name) {
-    return dotted.empty() ? std::string(name) : dotted + "." + std::string(name);
-  }
+  std::string path_ = "Properties";
+  std::string dotted_;
 
+ private:
   static bool may_hold_objects(const spec::Shape& shape) {
     switch (shape.kind) {
       case spec::Kind::Object:
@@ -234,6 +251,18 @@ const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource&
   return spec::find_resource_type(resource.type);
 }
 
+PathSegment::PathSegment(std::string& path, std::string_view separator, std::string_view segment)
+    : path_(path), size_(path.size()) {
+  path.append(separator).append(segment);
+}
+
+PathSegment::PathSegment(std::string& path, std::string_view separator, size_t index)
+    : path_(path), size_(path.size()) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  path.append(separator).append(digits, static_cast<size_t>(end - digits));
+}
+
 void for_each_object(const graph::Resolver& resolver, const graph::Resource& resource,
                      const spec::ResourceType& type,
                      const std::function<void(const Object&)>& visit) {
@@ -241,7 +270,7 @@ void for_each_object(const graph::Resolver& resolver, const graph::Resource& res
   spec::Shape top;
   top.kind = spec::Kind::Object;
   top.object = &type.properties;
-  Walker(resolver, visit).node(resource.properties, top, "Properties", "");
+  Walker(resolver, visit).node(resource.properties, top);
 }
 
 std::string describe(const Object& object, std::string_view resource_type) {
@@ -349,7 +378,7 @@ NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resol
     if (resource.node->is_mapping()) {
       for (const load::Pair& pair : resource.node->pairs) {
         std::string_view meant = resource_key_near_miss(resource, pair.key->text);
-        if (!meant.empty()) meant_[resource.id].push_back("@" + std::string(meant));
+        if (!meant.empty()) meant_[resource.id].push_back(std::string("@").append(meant));
       }
     }
     if (resource.properties == nullptr || outside_the_data(resource.type)) continue;
@@ -360,8 +389,9 @@ NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resol
         if (!is_unknown_key(object, *type, key.name)) continue;
         std::string_view meant = object.set->closest(key.name);
         if (meant.empty()) continue;
-        std::string path =
-            object.dotted.empty() ? std::string(meant) : object.dotted + "." + std::string(meant);
+        std::string path = object.dotted.empty()
+                               ? std::string(meant)
+                               : std::string(object.dotted) + "." + std::string(meant);
         meant_[resource.id].push_back(std::move(path));
       }
     });
@@ -395,7 +425,7 @@ void drop_near_miss_findings(CheckContext& ctx, std::vector<Finding>& findings, 
         // "DeletionPolicy": a resource attribute, not a property.
         std::string_view first_segment = path.substr(0, path.find('/'));
         if (path[0] != '@' && is_resource_attribute(first_segment) && first_segment != "Properties")
-          return misses->covers(finding.resource, "@" + std::string(first_segment));
+          return misses->covers(finding.resource, std::string("@").append(first_segment));
         return misses->covers(finding.resource, path);
       });
   findings.erase(kept, findings.end());

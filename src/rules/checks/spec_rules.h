@@ -52,9 +52,25 @@ struct Object {
   const spec::PropertySet* set;
   const load::Node* mapping = nullptr;
   const graph::Value* value = nullptr;
-  std::string path;      // under the resource: "Properties/VersioningConfiguration"
-  std::string dotted;    // the same as a property path: "VersioningConfiguration", "A.*.B"
-  bool literal = false;  // written as a mapping here, not reached through an intrinsic function
+  // Valid during the visit only (the walk reuses its buffers).
+  std::string_view path;    // under the resource: "Properties/VersioningConfiguration"
+  std::string_view dotted;  // the same as a property path: "VersioningConfiguration", "A.*.B"
+  bool literal = false;     // written as a mapping here, not reached through an intrinsic function
+};
+
+// Appends `separator` and `segment` (a name or a list index) to a path buffer, and takes them
+// off again when it goes out of scope: the walks keep one buffer instead of a string per node.
+class PathSegment {
+ public:
+  PathSegment(std::string& path, std::string_view separator, std::string_view segment);
+  PathSegment(std::string& path, std::string_view separator, size_t index);
+  ~PathSegment() { path_.resize(size_); }
+  PathSegment(const PathSegment&) = delete;
+  PathSegment& operator=(const PathSegment&) = delete;
+
+ private:
+  std::string& path_;
+  size_t size_;
 };
 
 // Calls visit(const Object&) for each object in the resource's Properties (itself first, then
