@@ -29,7 +29,7 @@ void collect(const spec::PropertySet& set, std::set<std::string_view>& patterns,
 
 void collect(const spec::Shape& shape, std::set<std::string_view>& patterns,
              std::unordered_set<const spec::PropertySet*>& seen) {
-  if (!shape.constraints.pattern.empty()) patterns.insert(shape.constraints.pattern);
+  if (!shape.constraints().pattern.empty()) patterns.insert(shape.constraints().pattern);
   if (shape.element != nullptr) collect(*shape.element, patterns, seen);
   if (shape.object != nullptr) collect(*shape.object, patterns, seen);
   for (const spec::Shape& alternative : shape.alternatives) collect(alternative, patterns, seen);

@@ -124,9 +124,10 @@ std::string_view text_of(const rapidjson::Value& value) {
 // One resource type, parsed: the ResourceType and everything its pointers reach.
 struct Loaded {
   ResourceType type;
-  std::unique_ptr<char[]> text;   // the block, parsed in place: every string_view points here
-  std::deque<Shape> shapes;       // element shapes of lists and maps
-  std::deque<PropertySet> types;  // the block's property types, by number
+  std::unique_ptr<char[]> text;         // the block, parsed in place: every string_view points here
+  std::deque<Shape> shapes;             // element shapes of lists and maps
+  std::deque<Constraints> constraints;  // the shapes' that have any
+  std::deque<PropertySet> types;        // the block's property types, by number
 };
 
 class Parser {
@@ -178,7 +179,11 @@ class Parser {
       default:
         break;
     }
-    if (type.IsObject()) constraints(type, out.constraints);
+    if (type.IsObject()) {
+      Constraints found;
+      constraints(type, found);
+      if (!found.empty()) out.constrained = &loaded_.constraints.emplace_back(std::move(found));
+    }
     return out;
   }
 
@@ -356,6 +361,11 @@ std::string_view to_string(Kind kind) {
       "String", "Integer", "Number", "Boolean", "Json", "Timestamp",
       "List",   "Map",     "Object", "Union",   "Any"};
   return kNames[static_cast<size_t>(kind)];
+}
+
+const Constraints& Shape::constraints() const {
+  static const Constraints kNone;
+  return constrained != nullptr ? *constrained : kNone;
 }
 
 const Property* PropertySet::find(std::string_view property) const {

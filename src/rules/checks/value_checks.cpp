@@ -510,7 +510,7 @@ class Walk {
       type_issue(at, path, *use, shown(v), v);
       return;
     }
-    const spec::Constraints& c = use->constraints;
+    const spec::Constraints& c = use->constraints();
     if (has_tool_placeholder(v.text)) return;
     switch (use->kind) {
       case Kind::String:
@@ -651,7 +651,7 @@ class Walk {
 
   void length_of_items(size_t least, size_t most, const spec::Shape& shape, const std::string& path,
                        const load::Node* at, const Value& v) {
-    const spec::Constraints& c = shape.constraints;
+    const spec::Constraints& c = shape.constraints();
     std::string bound;
     size_t n = 0;
     if (c.min_items && most < *c.min_items) {
