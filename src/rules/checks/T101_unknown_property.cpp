@@ -48,7 +48,7 @@ STACKLINT_CHECK(T101) {
       check_resource_keys(ctx, resource, sam);
     const spec::ResourceType* type = specrules::checked_type(ctx, resource);
     if (type == nullptr) continue;
-    specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
+    for (const specrules::Object& object : specrules::objects(ctx).of(resource)) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
         if (!specrules::is_unknown_key(object, *type, key.name)) continue;
         if (key.key != nullptr && !reported.insert(key.key).second) continue;
@@ -67,7 +67,7 @@ STACKLINT_CHECK(T101) {
             finding.fixes.push_back(std::move(*fix));
         }
       }
-    });
+    }
   }
 }
 

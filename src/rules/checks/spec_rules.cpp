@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 
 #include "rules/checks/T0_validity.h"
 
@@ -22,8 +23,10 @@ bool is_function(const load::Node* node) {
 
 class Walker {
  public:
-  Walker(const graph::Resolver& resolver, const std::function<void(const Object&)>& visit)
-      : resolver_(resolver), visit_(visit) {}
+  // Values the resolver gives are kept in `keep`, for the objects that point into them.
+  Walker(const graph::Resolver& resolver, const std::function<void(const Object&)>& visit,
+         std::deque<graph::Value>& keep)
+      : resolver_(resolver), visit_(visit), keep_(keep) {}
 
   // path_ and dotted_ hold the path of `at`: each level appends its segment and takes it off
   // again (PathSegment), so no string is built per node.
@@ -31,8 +34,7 @@ class Walker {
     if (at == nullptr || at->is_scalar()) return;  // a scalar holds no object
     if (at->is_mapping() && is_function(at)) {
       if (!may_hold_objects(shape)) return;
-      graph::Value resolved = resolver_.resolve(at);
-      value(resolved, shape);
+      value(keep_.emplace_back(resolver_.resolve(at)), shape);
       return;
     }
     const spec::Shape* use = pick(shape, at->is_mapping(), at->is_sequence());
@@ -140,6 +142,7 @@ class Walker {
 
   const graph::Resolver& resolver_;
   const std::function<void(const Object&)>& visit_;
+  std::deque<graph::Value>& keep_;
 };
 
 // SAM's resource types as of aws-sam-translator 1.110 (sorted: binary search).
@@ -270,7 +273,52 @@ void for_each_object(const graph::Resolver& resolver, const graph::Resource& res
   spec::Shape top;
   top.kind = spec::Kind::Object;
   top.object = &type.properties;
-  Walker(resolver, visit).node(resource.properties, top);
+  std::deque<graph::Value> keep;
+  Walker(resolver, visit, keep).node(resource.properties, top);
+}
+
+Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
+    : resources_(tmpl.resources().data()), ranges_(tmpl.resources().size()) {
+  // Paths go into one text while it grows; the views are made once it is complete.
+  struct Texts {
+    size_t path, path_size, dotted, dotted_size;
+  };
+  std::vector<Texts> texts;
+  spec::Shape top;
+  top.kind = spec::Kind::Object;
+  auto record = [&](const Object& object) {
+    texts.push_back({paths_.size(), object.path.size(), paths_.size() + object.path.size(),
+                     object.dotted.size()});
+    paths_.append(object.path).append(object.dotted);
+    objects_.push_back(object);
+  };
+  const std::function<void(const Object&)> visit = record;
+  for (size_t i = 0; i < ranges_.size(); ++i) {
+    const graph::Resource& resource = tmpl.resources()[i];
+    ranges_[i].first = ranges_[i].second = objects_.size();
+    if (resource.properties == nullptr || resource.type.empty() || outside_the_data(resource.type))
+      continue;
+    const spec::ResourceType* type = spec::find_resource_type(resource.type);
+    if (type == nullptr) continue;
+    top.object = &type->properties;
+    Walker(resolver, visit, resolved_).node(resource.properties, top);
+    ranges_[i].second = objects_.size();
+  }
+  for (size_t i = 0; i < objects_.size(); ++i) {
+    std::string_view all = paths_;
+    objects_[i].path = all.substr(texts[i].path, texts[i].path_size);
+    objects_[i].dotted = all.substr(texts[i].dotted, texts[i].dotted_size);
+  }
+}
+
+std::span<const Object> Objects::of(const graph::Resource& resource) const {
+  if (&resource < resources_ || &resource >= resources_ + ranges_.size()) return {};
+  const auto& [first, last] = ranges_[static_cast<size_t>(&resource - resources_)];
+  return std::span<const Object>(objects_).subspan(first, last - first);
+}
+
+const Objects& objects(CheckContext& ctx) {
+  return ctx.shared<Objects>(ctx.tmpl, ctx.resolver);
 }
 
 std::string describe(const Object& object, std::string_view resource_type) {
@@ -372,7 +420,7 @@ std::string_view resource_key_near_miss(const graph::Resource& resource, std::st
   return validity::closest(key, resource_attributes());
 }
 
-NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver, bool opaque) {
+NearMisses::NearMisses(const graph::Template& tmpl, const Objects& objects, bool opaque) {
   if (opaque) return;  // T101 reports nothing: nothing is left to it
   for (const graph::Resource& resource : tmpl.resources()) {
     if (resource.node->is_mapping()) {
@@ -381,10 +429,10 @@ NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resol
         if (!meant.empty()) meant_[resource.id].push_back(std::string("@").append(meant));
       }
     }
-    if (resource.properties == nullptr || outside_the_data(resource.type)) continue;
+    std::span<const Object> walked = objects.of(resource);
+    if (walked.empty()) continue;
     const spec::ResourceType* type = spec::find_resource_type(resource.type);
-    if (type == nullptr) continue;
-    for_each_object(resolver, resource, *type, [&](const Object& object) {
+    for (const Object& object : walked) {
       for (const Key& key : keys_of(object)) {
         if (!is_unknown_key(object, *type, key.name)) continue;
         std::string_view meant = object.set->closest(key.name);
@@ -394,13 +442,13 @@ NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resol
                                : std::string(object.dotted) + "." + std::string(meant);
         meant_[resource.id].push_back(std::move(path));
       }
-    });
+    }
   }
 }
 
 const NearMisses& near_misses(CheckContext& ctx) {
   bool opaque = ctx.shared<Rewrites>(ctx.tmpl).all();
-  return ctx.shared<NearMisses>(ctx.tmpl, ctx.resolver, opaque);
+  return ctx.shared<NearMisses>(ctx.tmpl, objects(ctx), opaque);
 }
 
 bool NearMisses::covers(std::string_view resource, std::string_view path) const {

@@ -240,11 +240,11 @@ class Walk {
   Walk(const graph::Template& tmpl, const graph::Resolver& resolver, std::vector<Issue>& out)
       : tmpl_(tmpl), resolver_(resolver), out_(out) {}
 
-  void resource(const graph::Resource& resource, const spec::ResourceType& type) {
+  void resource(const graph::Resource& resource, std::span<const specrules::Object> objects) {
     resource_ = &resource;
     // A resource with a Condition may exist only when the parameters are not their defaults.
     conditional_ = resource.condition != nullptr;
-    specrules::for_each_object(resolver_, resource, type, [&](const specrules::Object& object) {
+    for (const specrules::Object& object : objects) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
         const spec::Property* property = object.set->find(key.name);
         if (property == nullptr) continue;
@@ -263,7 +263,7 @@ class Walk {
           from_parameters_ = before;
         }
       }
-    });
+    }
   }
 
   // An AWS::Serverless::Function's properties that SAM hands unchanged to the
@@ -719,7 +719,8 @@ class Walk {
 
 }  // namespace
 
-Issues::Issues(const graph::Template& tmpl, const graph::Resolver& resolver) {
+Issues::Issues(const graph::Template& tmpl, const graph::Resolver& resolver,
+               const specrules::Objects& objects) {
   Walk walk(tmpl, resolver, issues_);
   const spec::ResourceType* lambda = nullptr;
   const load::Node* globals = tmpl.root()->get("Globals");
@@ -731,15 +732,13 @@ Issues::Issues(const graph::Template& tmpl, const graph::Resolver& resolver) {
       if (lambda != nullptr) walk.sam_function(resource, *lambda, globals);
       continue;
     }
-    if (resource.type.empty() || specrules::outside_the_data(resource.type)) continue;
-    const spec::ResourceType* type = spec::find_resource_type(resource.type);
-    if (type != nullptr) walk.resource(resource, *type);
+    walk.resource(resource, objects.of(resource));
   }
 }
 
 void report(CheckContext& ctx, Problem problem) {
   if (ctx.shared<validity::Generated>(ctx.tmpl).opaque()) return;
-  const Issues& issues = ctx.shared<Issues>(ctx.tmpl, ctx.resolver);
+  const Issues& issues = ctx.shared<Issues>(ctx.tmpl, ctx.resolver, specrules::objects(ctx));
   for (const Issue& issue : issues.all()) {
     if (issue.problem != problem) continue;
     bool from_default = graph::default_origin(issue.value).has_value();
