@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 namespace stacklint::spec {
 
@@ -302,9 +303,9 @@ class Index {
   std::vector<std::string_view> names;
 
   const ResourceType* find(std::string_view name) {
-    auto it = std::lower_bound(names.begin(), names.end(), name);
-    if (it == names.end() || *it != name) return nullptr;
-    size_t i = static_cast<size_t>(it - names.begin());
+    auto it = positions_.find(name);
+    if (it == positions_.end()) return nullptr;
+    size_t i = it->second;
     if (const ResourceType* done = loaded_[i].load(std::memory_order_acquire)) return done;
     std::lock_guard<std::mutex> lock(mutex_);
     if (const ResourceType* done = loaded_[i].load(std::memory_order_relaxed)) return done;
@@ -346,9 +347,14 @@ class Index {
       blocks_.push_back(blocks.substr(offset, length));
     }
     loaded_ = std::make_unique<std::atomic<const ResourceType*>[]>(names.size());
+    positions_.reserve(names.size());
+    for (size_t i = 0; i < names.size(); ++i) positions_.emplace(names[i], i);
   }
 
   std::vector<std::string_view> blocks_;
+  // Where each name is in `names`: a lookup runs for every resource, several times, and the
+  // names share long prefixes ("AWS::EC2::") that a binary search compares again and again.
+  std::unordered_map<std::string_view, size_t> positions_;
   std::unique_ptr<std::atomic<const ResourceType*>[]> loaded_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Loaded>> owned_;

@@ -196,24 +196,28 @@ bool outside_the_data(std::string_view type) {
   // each part alphanumeric; AWS and Alexa are AWS's own namespaces, in any case.
   // A module (...::MODULE) is the registry's to resolve, whatever its prefix looks like.
   if (type.size() >= 8 && type.substr(type.size() - 8) == "::MODULE") return true;
+  // Three alphanumeric parts, split by "::"; no vector or string built (this runs for every
+  // resource, several times).
+  auto alphanumeric = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
   std::string_view rest = type;
-  std::vector<std::string_view> parts;
-  while (true) {
+  std::string_view first;
+  for (int part = 0; part < 3; ++part) {
     size_t sep = rest.find("::");
-    parts.push_back(rest.substr(0, sep));
-    if (sep == std::string_view::npos) break;
-    rest.remove_prefix(sep + 2);
+    if ((part == 2) != (sep == std::string_view::npos)) return false;
+    std::string_view name = rest.substr(0, sep);
+    if (name.empty() || !std::all_of(name.begin(), name.end(), alphanumeric)) return false;
+    if (part == 0) first = name;
+    rest.remove_prefix(sep == std::string_view::npos ? rest.size() : sep + 2);
   }
-  if (parts.size() != 3) return false;
-  for (std::string_view part : parts) {
-    if (part.empty() || !std::all_of(part.begin(), part.end(), [](char c) {
-          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        }))
-      return false;
-  }
-  std::string first;
-  for (char c : parts[0]) first += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return first != "aws" && first != "alexa";
+  auto is = [&](std::string_view word) {
+    return first.size() == word.size() &&
+           std::equal(first.begin(), first.end(), word.begin(), [](char a, char b) {
+             return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+           });
+  };
+  return !is("aws") && !is("alexa");
 }
 
 bool is_rain(std::string_view key) {
