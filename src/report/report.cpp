@@ -160,7 +160,8 @@ ArtifactPath artifact_path(const Run& run, std::string_view path) {
     // where both lead.
     std::error_code file_error, root_error;
     fs::path real_file = fs::weakly_canonical(absolute, file_error);
-    fs::path real_root = fs::weakly_canonical(root, root_error);
+    fs::path real_root =
+        run.real_root.empty() ? fs::weakly_canonical(root, root_error) : fs::path(run.real_root);
     if (!file_error && !root_error) relative = inside(real_file, real_root);
   }
   if (relative) return {relative->generic_string(), true};

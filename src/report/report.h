@@ -27,6 +27,9 @@ struct Run {
   // The folder that CI reports' paths are relative to (absolute, lexically normal): the
   // repository root or --root. Empty: paths as typed.
   std::string root;
+  // The same folder with its symbolic links resolved (std::filesystem::weakly_canonical), when
+  // the caller knows it: saves resolving it again for every file. Empty: resolved when needed.
+  std::string real_root;
   // False: suppressed findings are left out of every report (--no-suppressed), not only marked.
   bool include_suppressed = true;
 };
