@@ -145,6 +145,25 @@ std::optional<std::filesystem::path> inside(const std::filesystem::path& file,
   return relative;
 }
 
+// weakly_canonical(file), resolving the file's folder once per run: the file itself is resolved
+// only when it is a symbolic link.
+std::filesystem::path real_path(const Run& run, const std::filesystem::path& file,
+                                std::error_code& error) {
+  namespace fs = std::filesystem;
+  std::error_code link_error;
+  fs::file_status status = fs::symlink_status(file, link_error);
+  if (!file.has_parent_path() || !file.has_filename() || link_error || fs::is_symlink(status))
+    return fs::weakly_canonical(file, error);
+  std::string folder = file.parent_path().string();
+  auto found = run.real_folders.find(folder);
+  if (found == run.real_folders.end()) {
+    fs::path real = fs::weakly_canonical(file.parent_path(), error);
+    if (error) return {};
+    found = run.real_folders.emplace(std::move(folder), real.string()).first;
+  }
+  return fs::path(found->second) / file.filename();
+}
+
 }  // namespace
 
 ArtifactPath artifact_path(const Run& run, std::string_view path) {
@@ -159,7 +178,7 @@ ArtifactPath artifact_path(const Run& run, std::string_view path) {
     // Another spelling of the same place (a symbolic link in the path or the root): compare
     // where both lead.
     std::error_code file_error, root_error;
-    fs::path real_file = fs::weakly_canonical(absolute, file_error);
+    fs::path real_file = real_path(run, absolute, file_error);
     fs::path real_root =
         run.real_root.empty() ? fs::weakly_canonical(root, root_error) : fs::path(run.real_root);
     if (!file_error && !root_error) relative = inside(real_file, real_root);

@@ -4,6 +4,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "rules/catalog.h"
@@ -30,6 +31,9 @@ struct Run {
   // The same folder with its symbolic links resolved (std::filesystem::weakly_canonical), when
   // the caller knows it: saves resolving it again for every file. Empty: resolved when needed.
   std::string real_root;
+  // Folders of reported files with their symbolic links resolved, filled as reports need them
+  // (a folder holds many files: each is resolved once). Reports are written by one thread.
+  mutable std::unordered_map<std::string, std::string> real_folders;
   // False: suppressed findings are left out of every report (--no-suppressed), not only marked.
   bool include_suppressed = true;
 };
