@@ -1026,3 +1026,75 @@ TEST_CASE("lsp an edit inside one resource loads like the whole text, over every
   CHECK(spliced > 1000);
   CHECK(refused > 100);
 }
+
+TEST_CASE("lsp hostile message text: deep nesting and lone surrogates are refused, not parsed") {
+  // Each message the server writes, raw: every one must be UTF-8 whatever the client sent.
+  std::vector<std::string> written;
+  std::mutex written_mutex;
+  lsp::Server server([&](const std::string& body) {
+    std::lock_guard lock(written_mutex);
+    written.push_back(body);
+  });
+  auto errors_now = [&] {
+    server.wait_idle();
+    std::lock_guard lock(written_mutex);
+    std::vector<Json> parsed;
+    for (const std::string& body : std::exchange(written, {})) {
+      auto json = std::make_shared<rapidjson::Document>();
+      json->Parse<rapidjson::kParseValidateEncodingFlag>(body.c_str());
+      REQUIRE_FALSE(json->HasParseError());  // valid JSON, and valid UTF-8
+      parsed.push_back(json);
+    }
+    return parsed;
+  };
+  server.handle(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}})");
+  errors_now();
+  // A million levels used to overflow the parser's stack (a crash); objects, arrays, mixed.
+  for (const std::string& open :
+       {std::string("["), std::string("{\"a\":"), std::string("[{\"b\":")}) {
+    std::string deep = R"({"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":)";
+    std::string close = open == "[" ? "]" : open == "[{\"b\":" ? "}]" : "}";
+    for (int i = 0; i < 300000; ++i) deep += open;
+    deep += "1";
+    for (int i = 0; i < 300000; ++i) deep += close;
+    deep += "}";
+    server.handle(deep);
+    std::vector<Json> messages = errors_now();
+    REQUIRE(messages.size() == 1);
+    CHECK((*messages[0])["error"]["code"].GetInt() == lsp::kInvalidRequest);
+    CHECK(std::string((*messages[0])["error"]["message"].GetString()).find("levels deep") !=
+          std::string::npos);
+  }
+  // Brackets inside strings do not count, and a message within the bound is served.
+  std::string brackets(100000, '[');
+  server.handle(
+      R"({"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{"textDocument":{"uri":")" +
+      brackets + R"("},"position":{"line":0,"character":0}}})");
+  std::vector<Json> messages = errors_now();
+  REQUIRE(find_response(messages, 3) != nullptr);
+  CHECK((*find_response(messages, 3))["result"].IsNull());
+  CHECK(lsp::message_text_error(std::string(256, '[') + std::string(256, ']'), 256).empty());
+  CHECK_FALSE(lsp::message_text_error(std::string(257, '[') + std::string(257, ']'), 256).empty());
+
+  // A lone low surrogate escape decoded to bytes that are not UTF-8, which the server then
+  // wrote back in publishDiagnostics (the uri) and in messages.
+  const std::string text = "Resources:\\n  B\\udc00:\\n    Type: AWS::S3::Bucket\\n";
+  for (const std::string& uri : {std::string("file:///nonexistent/x\\udc00.yaml"),
+                                 std::string("file:///nonexistent/y.yaml")}) {
+    server.handle(
+        R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":")" +
+        uri + R"(","languageId":"yaml","version":1,"text":")" + text + R"("}}})");
+    messages = errors_now();
+    REQUIRE(messages.size() == 1);
+    CHECK((*messages[0])["error"]["code"].GetInt() == lsp::kInvalidRequest);
+  }
+  CHECK_FALSE(lsp::message_text_error(R"(["\uDFFF"])", 8).empty());
+  CHECK_FALSE(lsp::message_text_error(R"(["\ud800x\udc00"])", 8).empty());
+  // A pair is text (an emoji), and an escaped backslash before "udc00" is no escape.
+  CHECK(lsp::message_text_error(R"(["\ud83d\ude00", "\\udc00"])", 8).empty());
+  server.handle(
+      R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///nonexistent/z.yaml","languageId":"yaml","version":1,"text":"Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: \"\ud83d\ude00\"}\n"}}})");
+  messages = errors_now();
+  CHECK_FALSE(messages.empty());
+  for (const Json& m : messages) CHECK_FALSE(m->HasMember("error"));
+}

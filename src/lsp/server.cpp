@@ -62,6 +62,8 @@ namespace {
 // LSP's MessageType and DiagnosticSeverity / DiagnosticTag numbers.
 constexpr int kMessageError = 1, kMessageWarning = 2, kMessageInfo = 3;
 constexpr int kTagUnnecessary = 1;
+// LSP's own messages nest about a dozen levels; the loader allows templates 256.
+constexpr size_t kMaxMessageDepth = 256;
 
 const Value* member(const Value* value, const char* name) {
   if (value == nullptr || !value->IsObject()) return nullptr;
@@ -564,7 +566,13 @@ void Server::handle_all(const std::vector<std::string>& bodies) {
   for (const std::string& body : bodies) {
     auto message = std::make_unique<Message>();
     rapidjson::Document& json = message->json;
-    json.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+    if (std::string error = message_text_error(body, kMaxMessageDepth); !error.empty()) {
+      send(error_response(nullptr, kInvalidRequest, "stacklint: " + error));
+      continue;
+    }
+    // Iterative: the parser's own stack never grows with the message.
+    json.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(),
+                                                                                       body.size());
     if (json.HasParseError()) {
       send(error_response(nullptr, kParseError, "stacklint: the message is not JSON"));
       continue;
