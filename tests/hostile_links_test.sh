@@ -21,4 +21,45 @@ for f in deep.json deep2.json; do
   check "... saying it is not a baseline" has "not a stacklint baseline" "$out"
 done
 
+# Parameter files: a YAML alias shares its anchor's text in the tree, but each value was copied
+# out once per alias: 2,000 aliases of a 4 MB scalar took 8 GB. Scalars, lists of aliases, and
+# aliased names are bounded by the file size limit, with file:line:column.
+printf 'Parameters:\n  A: {Type: String, Default: x}\nResources:\n  B:\n    Type: AWS::SNS::Topic\n    Properties: {TopicName: !Ref A}\n' >p.yaml
+python3 - <<'PY'
+big = "x" * (4 * 1024 * 1024)
+open("bomb-scalar.yaml", "w").write("a: &x " + big + "\n" + "".join(f"k{i}: *x\n" for i in range(2000)))
+open("bomb-list.yaml", "w").write("a: &x " + big + "\nl: [" + ", ".join(["*x"] * 2000) + "]\n")
+open("bomb-cli.yaml", "w").write("- {ParameterKey: A, ParameterValue: &x " + big + "}\n" + "".join(f"- {{ParameterKey: K{i}, ParameterValue: *x}}\n" for i in range(2000)))
+PY
+for f in bomb-scalar.yaml bomb-list.yaml bomb-cli.yaml; do
+  out=$(timeout 20 "$bin" --parameter-file "$f" p.yaml 2>&1)
+  code=$?
+  check "a parameter file of aliases ($f) is exit 2 in bounded time" test "$code" = 2
+  check "... naming the alias bomb at file:line:column" has "^stacklint: $f:[0-9]*:[0-9]*: .*alias" "$out"
+done
+check "the bomb is reported where the copy would exceed, not at the anchor" \
+  has "bomb-scalar.yaml:[0-9]*:1: the names and values of this file add up to more than" \
+  "$(timeout 20 "$bin" --parameter-file bomb-scalar.yaml p.yaml 2>&1)"
+
+# A message quoted a resolved value whole: one 1 MB Default read by 400 Refs made a 400 MB
+# report. Values in messages are cut, at a code point (a cut inside a UTF-8 sequence made the
+# JSON report invalid UTF-8).
+python3 - <<'PY'
+v = "," * 1000000
+open("amp.yaml", "w").write("Parameters:\n  A: {Type: String, Default: '" + v + "'}\nResources:\n" + "".join(f"  B{i}:\n    Type: AWS::SNS::Topic\n    Properties: {{TopicName: !Ref A}}\n" for i in range(400)))
+open("cut.yaml", "w").write("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: '" + "a" * 79 + "\u00e9" * 10 + "'}\n")
+open("cut-param.yaml", "w").write("Parameters:\n  A: {Type: String, Default: '" + "a" * 79 + "\U0001F600" * 10 + "'}\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: !Ref A}\n")
+PY
+for format in text json sarif; do
+  size=$("$bin" -f $format amp.yaml 2>/dev/null | wc -c)
+  check "400 Refs of a 1 MB value make a short $format report ($size bytes)" test "$size" -lt 2000000
+done
+for f in cut.yaml cut-param.yaml; do
+  for format in json sarif text; do
+    check "a value cut in a message stays UTF-8 ($f, $format)" \
+      python3 -c "import sys; sys.stdin.buffer.read().decode('utf-8')" < <("$bin" -f $format "$f" 2>&1)
+  done
+  check "... and the message shows where it was cut ($f)" has '\.\.\.' "$("$bin" -f concise "$f" 2>&1)"
+done
+
 finish
