@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 
 #include "cli/files.h"
@@ -75,14 +76,12 @@ bool is_remote(std::string_view location) {
          location.starts_with("s3://");
 }
 
-// Findings of several instances of one file: each once.
-void add_unique(std::vector<rules::Finding>& findings, rules::Finding finding) {
-  for (const rules::Finding& other : findings) {
-    if (other.rule == finding.rule && other.range == finding.range &&
-        other.message == finding.message) {
-      return;
-    }
-  }
+// Findings of several instances of one file: each once. Looked up, not scanned: scanning made
+// a linked template with 80,000 findings take 9 s (quadratic).
+using FindingKey = std::tuple<const rules::RuleInfo*, load::Range, std::string>;
+void add_unique(std::vector<rules::Finding>& findings, std::set<FindingKey>& seen,
+                rules::Finding finding) {
+  if (!seen.emplace(finding.rule, finding.range, finding.message).second) return;
   findings.push_back(std::move(finding));
 }
 
@@ -213,6 +212,7 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
   auto& cut = linked.cut;
 
   std::map<const LoadedFile*, rules::FileResult> by_file;
+  std::map<const LoadedFile*, std::set<FindingKey>> seen;
   std::map<std::string, const LoadedFile*> by_path;
   for (LoadedFile& file : files.all()) by_path[file.path] = &file;
   for (auto& [stack, file] : stacks) {
@@ -222,13 +222,14 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
     own.source = file->source;
     own.times.graph += linted.own.times.graph;
     own.times.rules += linted.own.times.rules;
-    for (rules::Finding& finding : linted.own.findings) add_unique(own.findings, finding);
+    for (rules::Finding& finding : linted.own.findings)
+      add_unique(own.findings, seen[file], finding);
     for (auto& [path, finding] : linted.elsewhere) {
       auto it = by_path.find(path);
       if (it == by_path.end()) continue;
       rules::FileResult& other = by_file[it->second];
       other.source = it->second->source;
-      add_unique(other.findings, std::move(finding));
+      add_unique(other.findings, seen[it->second], std::move(finding));
     }
   }
   // A nested stack past the bounds is not linked: its outputs are unknown (T007).
@@ -247,7 +248,7 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
         "that depend on them may be missing";
     rules::FileResult& own = by_file[file];
     own.source = file->source;
-    add_unique(own.findings, std::move(finding));
+    add_unique(own.findings, seen[file], std::move(finding));
   }
   // Files that are no template get today's answer (T001), once.
   for (LoadedFile& file : files.all()) {
