@@ -251,12 +251,14 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
     add_unique(own.findings, seen[file], std::move(finding));
   }
   // Files that are no template get today's answer (T001), once.
+  // (The roots' paths normalized once: per file, that was quadratic in the stacks.)
+  std::set<std::string> root_paths;
+  for (const RootStack& r : roots) {
+    root_paths.insert(printable_path(fs::path(r.path).lexically_normal().string()));
+  }
   for (LoadedFile& file : files.all()) {
     if (!file.read) continue;
-    bool root = std::any_of(roots.begin(), roots.end(), [&](const RootStack& r) {
-      return printable_path(fs::path(r.path).lexically_normal().string()) == file.path;
-    });
-    if (file.tmpl == nullptr && root) {
+    if (file.tmpl == nullptr && root_paths.count(file.path) > 0) {
       by_file[&file] = rules::lint_loaded(file.source, file.loaded, catalog, options.lint);
     }
   }
