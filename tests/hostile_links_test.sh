@@ -128,4 +128,14 @@ check "... and JUnit stays well-formed XML" \
   python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())" \
   < <(cd env && "$bin" --env dup -f junit)
 
+# --parameter with bytes that are not UTF-8 reached the JSON, SARIF and GitLab reports raw
+# (invalid UTF-8); in the value or in the name, refused with exit 2 as a bad argument.
+for arg in $'A=\xff' $'\xff=1' $'A=\xc3' $'A=\xed\xa0\x80'; do
+  check "--parameter $(printf %q "$arg") is exit 2" test "$(status_of "$bin" --parameter "$arg" -f json p.yaml)" = 2
+done
+check "... and says which byte" has "byte 3 is not UTF-8" "$("$bin" --parameter $'A=\xff' p.yaml 2>&1)"
+check "a UTF-8 value (accents, emoji) is taken" \
+  python3 -c "import sys, json; json.loads(sys.stdin.buffer.read().decode('utf-8'))" \
+  < <("$bin" --parameter 'A=é😀' -f json p.yaml)
+
 finish
