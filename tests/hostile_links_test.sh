@@ -138,4 +138,12 @@ check "a UTF-8 value (accents, emoji) is taken" \
   python3 -c "import sys, json; json.loads(sys.stdin.buffer.read().decode('utf-8'))" \
   < <("$bin" --parameter 'A=é😀' -f json p.yaml)
 
+# The same for --stdin-filename: the name is reported, with its bytes that are not UTF-8
+# replaced, in every format.
+for format in json sarif gitlab junit; do
+  check "--stdin-filename with a byte that is not UTF-8: the $format report stays UTF-8" \
+    python3 -c "import sys; sys.stdin.buffer.read().decode('utf-8')" \
+    < <("$bin" - --stdin-filename $'x\xff.yaml' -f $format <t.yaml)
+done
+
 finish
