@@ -146,4 +146,27 @@ for format in json sarif gitlab junit; do
     < <("$bin" - --stdin-filename $'x\xff.yaml' -f $format <t.yaml)
 done
 
+# The bound of 4,096 stacks in a linked run was silent: declared stacks past it were not linted
+# and the run exited 0; nested stacks past it were read as unknown without T007.
+mkdir -p cap
+python3 - <<'PY'
+import json
+stacks = []
+for i in range(4100):
+    open(f"cap/s{i}.yaml", "w").write("Resources:\n  T:\n    Type: AWS::SNS::Topic\n")
+    stacks.append({"name": f"n{i}", "template": f"s{i}.yaml"})
+json.dump({"environments": {"prod": {"stacks": stacks}}}, open("cap/.stacklint.yaml", "w"))
+with open("cap/fan.yaml", "w") as f:
+    f.write("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n")
+    for i in range(4100):
+        f.write(f"  C{i}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: s0.yaml\n")
+PY
+out=$(cd cap && "$bin" --env prod -q 2>&1)
+code=$?
+check "4,100 declared stacks: exit 2, the run could not lint them all" test "$code" = 2
+check "... naming each stack past the bound" test "$(grep -c 'not linted: a linked run holds at most 4096 stacks' <<<"$out")" = 4
+out=$("$bin" -f concise cap/fan.yaml 2>&1)
+check "4,100 nested stacks: T007 at each TemplateURL past the bound" \
+  test "$(grep -c '^cap/fan.yaml:.*\[T007\]' <<<"$out")" = 5
+
 finish

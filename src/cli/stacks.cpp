@@ -170,7 +170,14 @@ void build(Linked& linked, const std::vector<RootStack>& roots, DriverResult& re
     LoadedFile& file = linked.files.get(root.path, result, true);
     if (file.tmpl == nullptr) continue;
     graph::Stack* stack = linked.set.add(file.path, *file.tmpl, root.name);
-    if (stack == nullptr) break;
+    if (stack == nullptr) {
+      // Past the bound, a declared stack is not linted at all: say so, and exit 2.
+      result.notices.push_back({file.path, "not linted: a linked run holds at most " +
+                                               std::to_string(graph::kMaxStacks) + " stacks"});
+      ++result.unreadable;
+      result.named_unreadable = true;
+      continue;
+    }
     stack->supply(root.parameters);
     linked.stacks.emplace_back(stack, &file);
   }
@@ -193,7 +200,13 @@ void build(Linked& linked, const std::vector<RootStack>& roots, DriverResult& re
       if (child_file.tmpl == nullptr) continue;  // missing or not a template: unknown
       graph::Stack* child =
           linked.set.add_nested(*stack, resource, child_file.path, *child_file.tmpl);
-      if (child != nullptr) linked.stacks.emplace_back(child, &child_file);
+      if (child != nullptr) {
+        linked.stacks.emplace_back(child, &child_file);
+      } else {  // the run holds kMaxStacks already: not linked, and T007 says so
+        linked.cut.emplace_back(
+            file, resource.property(resource.type == "AWS::CloudFormation::Stack" ? "TemplateURL"
+                                                                                  : "Location"));
+      }
     }
   }
   linked.set.link();
@@ -242,9 +255,10 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
     finding.range = at->range;
     finding.message =
         "this nested stack is not linked: it nests a template it is itself nested "
-        "in, or is deeper than " +
-        std::to_string(graph::kMaxNestingDepth) +
-        " levels of nested stacks. Its outputs are read as unknown, and findings "
+        "in, is deeper than " +
+        std::to_string(graph::kMaxNestingDepth) + " levels of nested stacks, or the run holds " +
+        std::to_string(graph::kMaxStacks) +
+        " stacks already. Its outputs are read as unknown, and findings "
         "that depend on them may be missing";
     rules::FileResult& own = by_file[file];
     own.source = file->source;
