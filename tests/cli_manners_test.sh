@@ -196,6 +196,46 @@ if command -v git >/dev/null; then
     timeout 20 bash -c "cd repo && GIT_PAGER=false PAGER=false '$bin' --fail-level none . </dev/null >/dev/null"
   check "without git on PATH, no .gitignore handling and no error" \
     test "$(cd repo && bin_no_git=1 files_of .)" = "a.yaml gen/b.yaml kept/c.yaml kept/e.skip.yaml tracked/d.yaml"
+  # git is run once per work tree, and not at all for a folder in none (a logging git in front).
+  mkdir -p logging-git
+  printf '#!/bin/sh\necho "$*" >>"%s/git-calls"\nexec "%s" "$@"\n' "$PWD" "$(command -v git)" >logging-git/git
+  chmod +x logging-git/git
+  git_calls() {
+    rm -f "$tmp/git-calls"
+    (cd "$1" && shift && PATH="$tmp/logging-git:$PATH" "$bin" --fail-level none -q "$@" >/dev/null)
+    if [ -f "$tmp/git-calls" ]; then wc -l <"$tmp/git-calls"; else echo 0; fi
+  }
+  check "a folder in no git work tree: git is not run" test "$(git_calls outside .)" = 0
+  check "three folders of one work tree: git is run once" test "$(git_calls repo kept gen tracked)" = 1
+  check "... and leaves out what it ignores in each" \
+    test "$(cd repo && files_of kept gen tracked .)" = "a.yaml kept/c.yaml tracked/d.yaml"
+  check "folders in one work tree and in none: git is run once" test "$(git_calls . repo/kept outside repo)" = 1
+  mkdir -p other/gen && cp db.yaml other/a.yaml && cp db.yaml other/gen/b.yaml
+  printf 'gen/\n' >other/.gitignore && git -C other init -q
+  check "folders of two work trees: git is run once for each" test "$(git_calls . repo/kept other)" = 2
+  check "... each asked about its own files" test "$(files_of repo/kept other outside)" = \
+    "other/a.yaml outside/a.yaml outside/gen/b.yaml repo/kept/c.yaml"
+  # A worktree's `.git` is a file: still a work tree.
+  git -C other add -A && git -C other -c user.name=t -c user.email=t@t commit -qm init &&
+    git -C other worktree add -q ../other-linked 2>/dev/null
+  if [ -f other-linked/.git ]; then
+    mkdir -p other-linked/gen && cp db.yaml other-linked/gen/b.yaml
+    check "a linked worktree (.git is a file) is a work tree" test "$(files_of other-linked)" = "other-linked/a.yaml"
+    check "... git asked once" test "$(git_calls other-linked/gen ..)" = 1
+  fi
+  ln -s repo/kept kept-link
+  check "a folder reached through a link into a work tree is asked about as git sees it" \
+    test "$(files_of kept-link)" = "kept-link/c.yaml"
+fi
+
+# --- what a folder walk asks of the file system: the listing's types, one stat and one fstat
+# a file (its identity, and the check before and after opening it), no more ---
+if command -v strace >/dev/null; then
+  mkdir -p many && for i in $(seq 1 40); do cp db.yaml "many/t$i.yaml"; done
+  strace -f -qq -e trace=stat,lstat,fstat,newfstatat,statx -o stats.log \
+    "$bin" -j1 -q --fail-level none many >/dev/null 2>&1
+  # About 20 at start-up (libraries, configuration lookup) and 3 a file; 0.2.0 made about 7.
+  check "a walk of 40 files: at most 3 stat calls a file" test "$(wc -l <stats.log)" -le $((3 * 40 + 40))
 fi
 
 # --- a missing path: reported once, no "No problems found" after it ---

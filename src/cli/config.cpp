@@ -410,6 +410,8 @@ struct Excludes::Compiled {
 
 Excludes::Excludes(const std::vector<std::string>& patterns, fs::path base)
     : base_(std::move(base)) {
+  std::error_code error;
+  here_ = fs::current_path(error);
   for (std::string pattern : patterns) {
     bool folder = !pattern.empty() && pattern.back() == '/';
     if (folder) pattern.pop_back();
@@ -426,7 +428,10 @@ Excludes::~Excludes() = default;
 bool Excludes::excluded(const std::string& path) const {
   if (patterns_.empty()) return false;
   std::error_code error;
-  fs::path absolute = fs::absolute(path, error).lexically_normal();
+  fs::path written(path);
+  fs::path absolute =
+      (written.is_absolute() || here_.empty() ? fs::absolute(written, error) : here_ / written)
+          .lexically_normal();
   std::string relative = absolute.lexically_relative(base_).generic_string();
   if (relative.empty() || relative.rfind("..", 0) == 0) {
     relative = fs::path(path).lexically_normal().generic_string();

@@ -100,6 +100,7 @@ class Excludes {
   struct Compiled;
   std::vector<std::unique_ptr<Compiled>> patterns_;
   std::filesystem::path base_;
+  std::filesystem::path here_;  // the working folder, asked once (empty: ask each time)
 };
 
 // Folders never linted unless named: generated or vendored CloudFormation.

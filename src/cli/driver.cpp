@@ -12,6 +12,7 @@
 #include <system_error>
 #include <thread>
 
+#include "cli/documents.h"
 #include "cli/files.h"
 #include "cli/stacks.h"
 
@@ -63,25 +64,41 @@ struct Slot {
 };
 
 void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOptions& options,
-              ReadResult* stdin_read, Slot& slot) {
-  std::string path = input.path == "-" ? options.stdin_filename : printable_path(input.path);
-  ReadResult read = input.path == "-"
-                        ? std::move(*stdin_read)
-                        : read_file(input.path, options.lint.limits.max_bytes, input.from_walk);
-  slot.id = input.path == "-" ? std::nullopt : read.id ? read.id : identity_of(input.path);
-  if (!read.error.empty()) {
-    slot.notice = report::Notice{path, read.error};
-    return;
+              ReadResult* stdin_read, DocumentCache& cache, Slot& slot) {
+  bool from_stdin = input.path == "-";
+  std::string path = from_stdin ? options.stdin_filename : printable_path(input.path);
+  // Shared with linked runs only under the name it is linted as.
+  std::string key = from_stdin ? std::string() : DocumentCache::key_of(input.path);
+  std::shared_ptr<const LoadedDocument> document;
+  std::shared_ptr<LoadedDocument> fresh;  // read here, loaded below
+  if (!key.empty()) document = cache.start_input(key);
+  if (document != nullptr) {
+    slot.id = document->id ? document->id : identity_of(input.path);
+  } else {
+    ReadResult read = from_stdin
+                          ? std::move(*stdin_read)
+                          : read_file(input.path, options.lint.limits.max_bytes, input.from_walk);
+    slot.id = from_stdin ? std::nullopt : read.id ? read.id : identity_of(input.path);
+    if (!read.error.empty()) {
+      slot.notice = report::Notice{path, read.error};
+      return;
+    }
+    fresh = std::make_shared<LoadedDocument>();
+    fresh->source =
+        std::make_shared<const load::Source>(path, std::move(read.bytes), read.full_size);
+    fresh->id = read.id;
   }
   rules::LintOptions lint_options = options.lint;
   lint_options.skip_non_templates = options.lint.skip_non_templates || input.from_walk;
-  auto source = std::make_shared<const load::Source>(path, std::move(read.bytes), read.full_size);
+  std::shared_ptr<const load::Source> source = fresh != nullptr ? fresh->source : document->source;
   // One template must never abort the run, whatever goes wrong inside a rule.
   try {
-    auto started = std::chrono::steady_clock::now();
-    load::Loaded loaded = load::load(*source, lint_options.limits);
-    double load_time =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (fresh != nullptr) {
+      load_document(*fresh, lint_options.limits);
+      document = std::move(fresh);
+    }
+    const load::Loaded& loaded = document->loaded;
+    double load_time = document->load_seconds;
     if (input.path != "-" && rules::is_template_tree(loaded) &&
         has_local_nested_stack(loaded.document.root)) {
       // Linked with its nested stacks: the children get the parameters it passes, and its
@@ -90,9 +107,10 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
       one.lint = lint_options;
       std::vector<RootStack> roots(1);
       roots[0].path = input.path;
+      roots[0].loaded = document;
       // The values given with --parameter / --parameter-file are the parent's.
       if (lint_options.parameters) roots[0].parameters = *lint_options.parameters;
-      DriverResult linked = lint_linked(roots, false, catalog, one);
+      DriverResult linked = lint_linked(roots, false, catalog, one, &cache);
       if (!linked.files.empty()) {
         slot.result = std::move(linked.files[0]);
         slot.result->source = source;
@@ -108,6 +126,7 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
       slot.result->skipped = true;
       slot.result->findings.clear();
     }
+    if (!key.empty()) cache.linted(key, document);
   } catch (const std::exception& e) {
     slot.notice = report::Notice{path, std::string("internal error, file skipped: ") + e.what()};
   }
@@ -136,9 +155,10 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
       options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(inputs.size(), 1)));
   std::atomic<size_t> next{0};
+  DocumentCache cache(inputs);
   auto work = [&] {
     for (size_t i = next++; i < inputs.size(); i = next++) {
-      lint_one(inputs[i], catalog, options, &stdin_read, slots[i]);
+      lint_one(inputs[i], catalog, options, &stdin_read, cache, slots[i]);
     }
   };
   // This thread works too; the others are helpers. When the system refuses a thread (a process

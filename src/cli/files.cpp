@@ -180,14 +180,17 @@ std::optional<TargetKey> write_target_key(const std::string& path) {
   return std::nullopt;
 }
 
-ReadResult read_bounded(int fd, size_t limit) {
+namespace {
+
+// read_bounded, given what fstat says of `fd` (null: it failed).
+ReadResult read_known(int fd, size_t limit, const struct stat* info) {
   ReadResult result;
   size_t want = limit + 1;
-  struct stat info {};
-  if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
-      static_cast<uint64_t>(info.st_size) > limit) {
-    result.full_size = static_cast<size_t>(info.st_size);
+  if (info != nullptr && S_ISREG(info->st_mode) && static_cast<uint64_t>(info->st_size) > limit) {
+    result.full_size = static_cast<size_t>(info->st_size);
     want = 256;
+  } else if (info != nullptr && S_ISREG(info->st_mode)) {
+    result.bytes.reserve(static_cast<size_t>(info->st_size));  // it may still grow
   }
   char buffer[1 << 16];
   while (result.bytes.size() < want) {
@@ -206,6 +209,13 @@ ReadResult read_bounded(int fd, size_t limit) {
     b.resize(std::min({b.find('\n'), b.find('\0'), load::find_invalid_utf8(b), b.size()}));
   }
   return result;
+}
+
+}  // namespace
+
+ReadResult read_bounded(int fd, size_t limit) {
+  struct stat info {};
+  return read_known(fd, limit, fstat(fd, &info) == 0 ? &info : nullptr);
 }
 
 ReadResult read_file(const std::string& path, size_t limit, bool seen) {
@@ -236,7 +246,8 @@ ReadResult read_file(const std::string& path, size_t limit, bool seen) {
     result.error = std::string("not a regular file (") + kind_of(info.st_mode) + ")";
     return result;
   }
-  result = read_bounded(in.fd, limit);
+  // One fstat: the type check above, the size and the identity.
+  result = read_known(in.fd, limit, &info);
   result.id = id_of(info);
   return result;
 }

@@ -23,38 +23,48 @@ namespace {
 struct LoadedFile {
   std::string path;  // as reported
   std::shared_ptr<const load::Source> source;
-  load::Loaded loaded;
-  std::unique_ptr<graph::Template> tmpl;  // null when the file is no template
-  bool read = false;                      // the file could be read
+  std::shared_ptr<const LoadedDocument> document;  // set when the file could be read
+  std::unique_ptr<graph::Template> tmpl;           // null when the file is no template
+  bool read = false;                               // the file could be read
+  const load::Loaded& loaded() const { return document->loaded; }
 };
 
 class Files {
  public:
-  explicit Files(const DriverOptions& options) : options_(options) {}
+  Files(const DriverOptions& options, DocumentCache* cache) : options_(options), cache_(cache) {}
 
-  // The file at `path` (lexically normal), loaded on first use.
-  LoadedFile& get(const std::string& path, DriverResult& result, bool report_unreadable) {
+  // The file at `path` (lexically normal), loaded on first use: `preloaded` when given (shown
+  // under the same path), else the run's document of it, else read now.
+  LoadedFile& get(const std::string& path, DriverResult& result, bool report_unreadable,
+                  std::shared_ptr<const LoadedDocument> preloaded = nullptr) {
     std::string key = fs::path(path).lexically_normal().string();
     if (auto it = index_.find(key); it != index_.end()) return files_[it->second];
     index_.emplace(key, files_.size());
     LoadedFile& file = files_.emplace_back();
     file.path = printable_path(key);
-    ReadResult read = read_file(key, options_.lint.limits.max_bytes, !report_unreadable);
-    if (!read.error.empty()) {
-      if (report_unreadable) {
-        result.notices.push_back({file.path, read.error});
-        ++result.unreadable;
-        result.named_unreadable = true;
+    std::shared_ptr<const LoadedDocument> document = std::move(preloaded);
+    if (document != nullptr && document->source->path() != file.path) document = nullptr;
+    std::string shared = cache_ != nullptr ? DocumentCache::key_of(key) : std::string();
+    if (document == nullptr && !shared.empty()) document = cache_->find(shared);
+    if (document == nullptr) {
+      ReadResult read;
+      document = read_document(key, file.path, options_.lint.limits, !report_unreadable, read);
+      if (document == nullptr) {
+        if (report_unreadable) {
+          result.notices.push_back({file.path, read.error});
+          ++result.unreadable;
+          result.named_unreadable = true;
+        }
+        return file;
       }
-      return file;
+      if (!shared.empty()) cache_->loaded_for_link(shared, document);
     }
-    if (read.id) result.inputs.insert(*read.id);
+    if (document->id) result.inputs.insert(*document->id);
     file.read = true;
-    file.source =
-        std::make_shared<const load::Source>(file.path, std::move(read.bytes), read.full_size);
-    file.loaded = load::load(*file.source, options_.lint.limits);
-    if (rules::is_template_tree(file.loaded)) {
-      file.tmpl = std::make_unique<graph::Template>(file.loaded.document.root);
+    file.source = document->source;
+    file.document = std::move(document);
+    if (rules::is_template_tree(file.loaded())) {
+      file.tmpl = std::make_unique<graph::Template>(file.loaded().document.root);
     }
     return file;
   }
@@ -63,6 +73,7 @@ class Files {
 
  private:
   const DriverOptions& options_;
+  DocumentCache* cache_;
   std::deque<LoadedFile> files_;
   std::map<std::string, size_t> index_;
 };
@@ -157,7 +168,8 @@ namespace {
 
 // The stacks of a linked run, built from its roots and their nested stacks.
 struct Linked {
-  explicit Linked(const DriverOptions& options, bool complete) : files(options), set(complete) {}
+  Linked(const DriverOptions& options, bool complete, DocumentCache* cache = nullptr)
+      : files(options, cache), set(complete) {}
   Files files;
   graph::StackSet set;
   // The stacks with the file they deploy, and the nested stacks the bounds cut.
@@ -167,7 +179,7 @@ struct Linked {
 
 void build(Linked& linked, const std::vector<RootStack>& roots, DriverResult& result) {
   for (const RootStack& root : roots) {
-    LoadedFile& file = linked.files.get(root.path, result, true);
+    LoadedFile& file = linked.files.get(root.path, result, true, root.loaded);
     if (file.tmpl == nullptr) continue;
     graph::Stack* stack = linked.set.add(file.path, *file.tmpl, root.name);
     if (stack == nullptr) {
@@ -215,9 +227,10 @@ void build(Linked& linked, const std::vector<RootStack>& roots, DriverResult& re
 }  // namespace
 
 DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
-                         const rules::Catalog& catalog, const DriverOptions& options) {
+                         const rules::Catalog& catalog, const DriverOptions& options,
+                         DocumentCache* cache) {
   DriverResult result;
-  Linked linked(options, complete);
+  Linked linked(options, complete, cache);
   build(linked, roots, result);
   Files& files = linked.files;
   graph::StackSet& set = linked.set;
@@ -230,7 +243,7 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
   for (LoadedFile& file : files.all()) by_path[file.path] = &file;
   for (auto& [stack, file] : stacks) {
     rules::StackResult linted =
-        rules::lint_stack(file->source, file->loaded, set, *stack, catalog, options.lint);
+        rules::lint_stack(file->source, file->loaded(), set, *stack, catalog, options.lint);
     rules::FileResult& own = by_file[file];
     own.source = file->source;
     own.times.graph += linted.own.times.graph;
@@ -273,7 +286,7 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
   for (LoadedFile& file : files.all()) {
     if (!file.read) continue;
     if (file.tmpl == nullptr && root_paths.count(file.path) > 0) {
-      by_file[&file] = rules::lint_loaded(file.source, file.loaded, catalog, options.lint);
+      by_file[&file] = rules::lint_loaded(file.source, file.loaded(), catalog, options.lint);
     }
   }
   for (LoadedFile& file : files.all()) {
@@ -315,7 +328,7 @@ void draw_linked(const std::vector<RootStack>& roots, const rules::Catalog& cata
     size_t i = index.size();
     index[stack] = i;
     rules::StackResult linted =
-        rules::lint_stack(file->source, file->loaded, linked.set, *stack, catalog, driver.lint);
+        rules::lint_stack(file->source, file->loaded(), linked.set, *stack, catalog, driver.lint);
     report::Diagram diagram =
         report::build_diagram(stack->tmpl(), stack->network(), linted.own.findings, options);
     std::string prefix = "s" + std::to_string(i) + "/";

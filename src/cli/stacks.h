@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/config.h"
+#include "cli/documents.h"
 #include "cli/driver.h"
 #include "graph/parameters.h"
 #include "report/diagram.h"
@@ -22,6 +23,8 @@ struct RootStack {
   std::string path;
   std::string name;
   graph::ParameterValues parameters;  // each with where it is written
+  // The template already read and loaded under `path` (optional): not read again.
+  std::shared_ptr<const LoadedDocument> loaded;
 };
 
 // Lints the roots and every nested stack they reach through a local TemplateURL / Location
@@ -29,9 +32,11 @@ struct RootStack {
 // the roots are every stack of the deployment (T061). One FileResult per template file, in the
 // order the files are first met; a file nested several times, or with several parameter sets,
 // gets the findings of every instance, each once. Files that cannot be read are notices; a
-// missing nested template is unknown and silent. Runs on one thread.
+// missing nested template is unknown and silent. Runs on one thread. With `cache`, templates
+// are taken from and offered to the run's documents (see DocumentCache).
 DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
-                         const rules::Catalog& catalog, const DriverOptions& options);
+                         const rules::Catalog& catalog, const DriverOptions& options,
+                         DocumentCache* cache = nullptr);
 
 // The stacks of a linked run drawn together: a frame per stack (its name and file), with its
 // findings highlighted, and edges for imports (exporting resource → importing resource) and

@@ -7,9 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -156,7 +159,7 @@ bool excluded(const fs::path& path, const std::vector<std::string>& excludes) {
 // Walks with an explicit stack: no recursion to overflow on deep trees, and every folder that
 // cannot be read is reported instead of silently skipped. Links to folders are not followed,
 // so a link loop cannot trap the walk.
-void walk_folder(const std::string& root, const std::vector<std::string>& excludes, bool gitignore,
+void walk_folder(const std::string& root, const std::vector<std::string>& excludes,
                  WalkResult& result) {
   std::vector<std::string> found;
   std::vector<std::pair<std::string, std::string>> problems;
@@ -169,8 +172,10 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
     for (; !error && it != fs::directory_iterator(); it.increment(error)) {
       const fs::directory_entry& entry = *it;
       std::error_code status_error;
-      fs::file_status own = entry.symlink_status(status_error);
-      if (fs::is_directory(own)) {
+      // The entry's own type as the folder listing gave it (d_type), asked of the file system
+      // only when the listing did not say; a link is not followed here.
+      bool link = entry.is_symlink(status_error);
+      if (!link && entry.is_directory(status_error)) {
         if (!excluded(entry.path(), excludes)) pending.push_back(entry.path());
         continue;
       }
@@ -181,12 +186,14 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
         problems.emplace_back(printable_path(path), "skipped: the file name is not valid UTF-8");
         continue;
       }
-      fs::file_status target = entry.status(status_error);
+      // What a link leads to is asked (followed); another entry's type is the listing's.
+      status_error.clear();
+      bool regular = entry.is_regular_file(status_error);
       if (status_error) {  // a dangling link, a link loop, ...
         problems.emplace_back(path, "skipped: " + status_error.message());
         continue;
       }
-      if (fs::is_regular_file(target)) found.push_back(std::move(path));
+      if (regular) found.push_back(std::move(path));
     }
     if (error) {
       problems.emplace_back(printable_path(folder.string()),
@@ -199,11 +206,80 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
   std::sort(problems.begin(), problems.end());
   for (auto& problem : problems) result.problems.push_back(std::move(problem));
   std::sort(found.begin(), found.end());
-  if (gitignore) {
-    std::set<std::string> ignored = git_ignored(root, found);
-    std::erase_if(found, [&](const std::string& path) { return ignored.count(path) > 0; });
-  }
   for (std::string& path : found) result.inputs.push_back({std::move(path), true});
+}
+
+// Where git would look for the work tree of a folder: the nearest folder holding a `.git` (a
+// folder, or a file as worktrees and submodules have), from the folder's physical path up, as
+// git's own discovery goes.
+struct WorkTree {
+  enum class Kind { None, Found, Unknown } kind = Kind::Unknown;
+  fs::path root;    // Found: the work tree's root (physical)
+  fs::path folder;  // Found: the folder's physical path
+};
+
+WorkTree work_tree_of(const std::string& folder) {
+  WorkTree tree;
+  // Told where the repository is, git may find one without a `.git` above: asked as it is.
+  if (std::getenv("GIT_DIR") != nullptr || std::getenv("GIT_WORK_TREE") != nullptr) return tree;
+  std::error_code error;
+  fs::path physical = fs::canonical(folder, error);
+  if (error) return tree;
+  for (fs::path at = physical;; at = at.parent_path()) {
+    struct stat info {};
+    if (::stat((at / ".git").c_str(), &info) == 0) {
+      tree.kind = WorkTree::Kind::Found;
+      tree.root = at;
+      tree.folder = physical;
+      return tree;
+    }
+    // Anything but "nothing there" (a folder that cannot be searched): git decides.
+    if (errno != ENOENT && errno != ENOTDIR) return tree;
+    if (at == at.parent_path()) break;
+  }
+  tree.kind = WorkTree::Kind::None;
+  return tree;
+}
+
+// Leaves out of the walked folders' files those git ignores: git is asked once per work tree
+// (however many folders of it were named), and never for a folder in no work tree.
+void drop_ignored(const std::vector<std::pair<std::string, std::vector<Input>*>>& walked) {
+  std::map<fs::path, std::vector<size_t>> by_tree;  // work tree root → walked folders in it
+  std::vector<WorkTree> trees;
+  for (size_t i = 0; i < walked.size(); ++i) {
+    trees.push_back(work_tree_of(walked[i].first));
+    if (trees[i].kind == WorkTree::Kind::Found) by_tree[trees[i].root].push_back(i);
+  }
+  auto drop = [](std::vector<Input>& inputs, const std::vector<std::string>& asked,
+                 const std::set<std::string>& ignored) {
+    std::vector<Input> kept;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (ignored.count(asked[i]) == 0) kept.push_back(std::move(inputs[i]));
+    }
+    inputs = std::move(kept);
+  };
+  for (size_t i = 0; i < walked.size(); ++i) {
+    if (trees[i].kind != WorkTree::Kind::Unknown) continue;
+    std::vector<std::string> files;
+    for (const Input& input : *walked[i].second) files.push_back(input.path);
+    drop(*walked[i].second, files, git_ignored(walked[i].first, files));
+  }
+  for (const auto& [root, folders] : by_tree) {
+    // Each file by its physical folder's path and its path below the folder, as git -C FOLDER
+    // would have read it.
+    std::vector<std::vector<std::string>> asked(folders.size());
+    std::vector<std::string> all;
+    for (size_t k = 0; k < folders.size(); ++k) {
+      size_t i = folders[k];
+      for (const Input& input : *walked[i].second) {
+        std::string below = fs::path(input.path).lexically_relative(walked[i].first).string();
+        asked[k].push_back((trees[i].folder / below).lexically_normal().string());
+        all.push_back(asked[k].back());
+      }
+    }
+    std::set<std::string> ignored = git_ignored(root.string(), all);
+    for (size_t k = 0; k < folders.size(); ++k) drop(*walked[folders[k]].second, asked[k], ignored);
+  }
 }
 
 }  // namespace
@@ -211,9 +287,13 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
 WalkResult find_inputs(const std::vector<std::string>& paths,
                        const std::vector<std::string>& excludes, bool gitignore) {
   WalkResult result;
-  for (const std::string& path : paths) {
+  // Each path's inputs, in order; the folders' files are filtered by git once all are walked.
+  std::vector<std::vector<Input>> parts(paths.size());
+  std::vector<std::pair<std::string, std::vector<Input>*>> walked;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
     if (path == "-") {
-      result.inputs.push_back({path, false});
+      parts[i].push_back({path, false});
       continue;
     }
     std::error_code error;
@@ -227,10 +307,17 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
       continue;
     }
     if (fs::is_directory(status)) {
-      walk_folder(path, excludes, gitignore, result);
+      std::swap(result.inputs, parts[i]);
+      walk_folder(path, excludes, result);
+      std::swap(result.inputs, parts[i]);
+      if (!parts[i].empty()) walked.emplace_back(path, &parts[i]);
     } else {
-      result.inputs.push_back({path, false});
+      parts[i].push_back({path, false});
     }
+  }
+  if (gitignore) drop_ignored(walked);
+  for (std::vector<Input>& part : parts) {
+    for (Input& input : part) result.inputs.push_back(std::move(input));
   }
   // The same file under several names (./a.yaml, a.yaml, a hard link, a link) is linted once,
   // under the first name it was given.
