@@ -118,7 +118,15 @@ fi
 mkfifo fifo.out
 cat fifo.out >from-fifo.txt &
 reader=$!
-timeout $hang "$bin" -f concise -o fifo.out t.yaml >/dev/null 2>&1
+# The reader may not have opened the FIFO yet: stacklint then says nobody reads it (exit 2, the
+# case below), and the reader would wait for a writer forever. Try again until it is there.
+written=no
+for _ in $(seq 100); do
+  timeout $hang "$bin" -f concise -o fifo.out t.yaml >/dev/null 2>&1
+  if [ $? != 2 ]; then written=yes; break; fi
+  sleep 0.1
+done
+[ $written = no ] && timeout 5 sh -c ': >fifo.out'  # never leave the reader blocked
 wait $reader
 check "--output to a FIFO with a reader writes into it" grep -q "t.yaml:1:13: warning" from-fifo.txt
 check "... and the FIFO stays a FIFO" test -p fifo.out

@@ -48,7 +48,8 @@ TEST_SUITE("spec rules") {
     Properties:
       Zebra: 1
 )");
-    NearMisses misses(*t.tmpl, *t.resolver, false);
+    Objects objects(*t.tmpl, *t.resolver);
+    NearMisses misses(*t.tmpl, objects, false);
     CHECK(misses.covers("Bucket", "VersioningConfiguration"));
     CHECK(misses.covers("Bucket", "VersioningConfiguration.Status"));
     CHECK(misses.covers("Bucket", "Properties/VersioningConfiguration/Status"));

@@ -2,7 +2,7 @@
 // other tool, so that these tests do not depend on which rules map to which tool today.
 #include <doctest/doctest.h>
 
-#include "rules/embedded.h"
+#include "rules/catalog.h"
 #include "rules/suppressions.h"
 #include "test_support.h"
 
@@ -13,9 +13,7 @@ namespace {
 const rules::Catalog& test_catalog() {
   static const rules::Catalog catalog = [] {
     rules::Catalog c;
-    for (size_t i = 0; i < rules::kEmbeddedRuleFileCount; ++i) {
-      c.add_file(rules::kEmbeddedRuleFiles[i].name, rules::kEmbeddedRuleFiles[i].text);
-    }
+    c.add_builtin();
     c.add_file("rules/X900.yaml", R"(id: X900
 name: topic-without-name
 severity: warning

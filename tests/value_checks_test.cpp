@@ -1,11 +1,13 @@
 // The value checks' pieces that fixtures cannot show: the registry patterns translated for re2
 // (and how many of the whole data are skipped), and the walk staying linear.
 #include <doctest/doctest.h>
+#include <re2/re2.h>
 
 #include <set>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "rules/checks/ecma_pattern.h"
 #include "spec/spec.h"
@@ -27,7 +29,7 @@ void collect(const spec::PropertySet& set, std::set<std::string_view>& patterns,
 
 void collect(const spec::Shape& shape, std::set<std::string_view>& patterns,
              std::unordered_set<const spec::PropertySet*>& seen) {
-  if (!shape.constraints.pattern.empty()) patterns.insert(shape.constraints.pattern);
+  if (!shape.constraints().pattern.empty()) patterns.insert(shape.constraints().pattern);
   if (shape.element != nullptr) collect(*shape.element, patterns, seen);
   if (shape.object != nullptr) collect(*shape.object, patterns, seen);
   for (const spec::Shape& alternative : shape.alternatives) collect(alternative, patterns, seen);
@@ -102,6 +104,50 @@ TEST_CASE("the patterns of the whole specification: how many re2 runs, how many 
   // re2's memory bound). Before lookarounds were dropped, 85 more. Many more means the
   // translation broke.
   CHECK(skipped * 100 < patterns.size());
+}
+
+TEST_CASE("ASCII text: the Latin-1 programs decide as the UTF-8 ones, for every pattern") {
+  std::set<std::string_view> patterns;
+  std::unordered_set<const spec::PropertySet*> seen;
+  for (std::string_view name : spec::resource_type_names())
+    collect(spec::find_resource_type(name)->properties, patterns, seen);
+  const std::string long_text(130, 'a');
+  const std::vector<std::string_view> texts = {"",
+                                               "x",
+                                               "K",
+                                               "k",
+                                               "1234",
+                                               "-1.5",
+                                               "true",
+                                               " ",
+                                               "a\nb",
+                                               "A-b_c.1",
+                                               "us-east-1",
+                                               "resource-groups:Name",
+                                               "arn:aws:iam::123456789012:role/x",
+                                               "s3://bucket/key",
+                                               "https://example.com/x?y=1",
+                                               "{year}",
+                                               "Name=Value/@:+",
+                                               "sg-0123456789abcdef0",
+                                               long_text};
+  size_t compared = 0;
+  for (std::string_view pattern : patterns) {
+    std::optional<std::string> translated = rules::patterns::to_re2(pattern, false);
+    if (!translated) continue;
+    re2::RE2::Options options;  // as ecma_pattern.cpp compiles the UTF-8 form
+    options.set_log_errors(false);
+    options.set_max_mem(8 << 20);
+    re2::RE2 utf8(*translated, options);
+    for (std::string_view text : texts) {
+      std::optional<bool> expected;
+      if (utf8.ok()) expected = re2::RE2::PartialMatch(text, utf8);
+      INFO(pattern << " on \"" << text << "\"");
+      CHECK(rules::patterns::match(pattern, text) == expected);
+      ++compared;
+    }
+  }
+  CHECK(compared > 1000 * texts.size());
 }
 
 TEST_CASE("the value checks stay linear in a long list of values") {

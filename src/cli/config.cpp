@@ -7,7 +7,6 @@
 
 #include "load/loader.h"
 #include "rules/checks/T0_validity.h"
-#include "rules/embedded.h"
 
 namespace stacklint::cli {
 
@@ -282,9 +281,7 @@ bool read_config(const std::string& path, Config& config, std::string& error,
 std::unique_ptr<rules::Catalog> load_catalog(const Config& config, std::string& error,
                                              std::set<FileId>* inputs) {
   auto catalog = std::make_unique<rules::Catalog>();
-  for (size_t i = 0; i < rules::kEmbeddedRuleFileCount; ++i) {
-    catalog->add_file(rules::kEmbeddedRuleFiles[i].name, rules::kEmbeddedRuleFiles[i].text, true);
-  }
+  catalog->add_builtin();
   for (const Located& dir : config.rule_directories) {
     fs::path folder = config.directory / dir.value;
     std::error_code code;

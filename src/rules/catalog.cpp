@@ -1,6 +1,7 @@
 #include "rules/catalog.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "rules/checks/T0_validity.h"
 #include "rules/declarative.h"
@@ -20,6 +21,116 @@ bool is_kebab_case(std::string_view name) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
   });
 }
+
+// compile()'s encoding. A number is an unsigned LEB128 varint; a string, its length and bytes;
+// a list of strings, its count and each string. A node is one byte (kind | style << 2 |
+// shared << 3), its range (four numbers), its text, then a count and its items, or a count and
+// each pair's key and value nodes. Compact and read in one pass with no parsing to speak of.
+constexpr std::string_view kCompiledMagic = "stacklint-catalog-1";
+
+class Encoder {
+ public:
+  void number(uint64_t n) {
+    for (; n >= 0x80; n >>= 7) out.push_back(static_cast<char>((n & 0x7f) | 0x80));
+    out.push_back(static_cast<char>(n));
+  }
+  void text(std::string_view s) {
+    number(s.size());
+    out.append(s);
+  }
+  void texts(const std::vector<std::string>& list) {
+    number(list.size());
+    for (const std::string& s : list) text(s);
+  }
+  void node(const load::Node& n) {
+    out.push_back(static_cast<char>(static_cast<unsigned>(n.kind) |
+                                    static_cast<unsigned>(n.style) << 2 | (n.shared ? 8u : 0u)));
+    for (uint32_t part :
+         {n.range.begin.line, n.range.begin.column, n.range.end.line, n.range.end.column}) {
+      number(part);
+    }
+    text(n.text);
+    if (n.is_sequence()) {
+      number(n.items.size());
+      for (const load::Node* item : n.items) node(*item);
+    } else if (n.is_mapping()) {
+      number(n.pairs.size());
+      for (const load::Pair& pair : n.pairs) {
+        node(*pair.key);
+        node(*pair.value);
+      }
+    }
+  }
+  std::string out;
+};
+
+// Reads what Encoder wrote. Past the end of the input, or on a count larger than the bytes left,
+// it stops and failed() says so: a corrupt input never reads out of bounds nor allocates a lot.
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  bool failed() const { return failed_; }
+  bool at_end() const { return pos_ == in_.size(); }
+  uint64_t number() {
+    uint64_t n = 0;
+    for (unsigned shift = 0; shift < 64 && pos_ < in_.size(); shift += 7) {
+      auto byte = static_cast<unsigned char>(in_[pos_++]);
+      n |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return n;
+    }
+    failed_ = true;
+    return 0;
+  }
+  // A count of things that each take at least one more byte.
+  size_t count() {
+    uint64_t n = number();
+    if (n > in_.size() - pos_) failed_ = true;
+    return failed_ ? 0 : static_cast<size_t>(n);
+  }
+  std::string text() {
+    size_t n = count();
+    std::string s(in_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  std::vector<std::string> texts() {
+    std::vector<std::string> list(count());
+    for (std::string& s : list) s = text();
+    return list;
+  }
+  load::Node* node(load::Document& document) {
+    load::Node* n = document.make();
+    if (pos_ >= in_.size()) {
+      failed_ = true;
+      return n;
+    }
+    auto head = static_cast<unsigned char>(in_[pos_++]);
+    n->kind = static_cast<load::NodeKind>(head & 3);
+    n->style = static_cast<load::ScalarStyle>((head >> 2) & 1);
+    n->shared = (head & 8) != 0;
+    for (uint32_t* part :
+         {&n->range.begin.line, &n->range.begin.column, &n->range.end.line, &n->range.end.column}) {
+      *part = static_cast<uint32_t>(number());
+    }
+    n->text = text();
+    if (n->is_sequence()) {
+      n->items.resize(count());
+      for (const load::Node*& item : n->items) item = node(document);
+    } else if (n->is_mapping()) {
+      n->pairs.resize(count());
+      for (load::Pair& pair : n->pairs) {
+        pair.key = node(document);
+        pair.value = node(document);
+      }
+    }
+    return n;
+  }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+};
 
 }  // namespace
 
@@ -145,14 +256,83 @@ void Catalog::add_file(const std::string& name, std::string text, bool builtin) 
 }
 
 const Catalog& Catalog::builtin() {
-  static const Catalog catalog = [] {
-    Catalog c;
-    for (size_t i = 0; i < kEmbeddedRuleFileCount; ++i) {
-      c.add_file(kEmbeddedRuleFiles[i].name, kEmbeddedRuleFiles[i].text, true);
-    }
+  // Never destroyed: freeing its strings and nodes at exit costs a short run about 2% of its
+  // instructions, for memory the process returns anyway (still reachable: no leak is reported).
+  static const Catalog* catalog = [] {
+    auto* c = new Catalog;
+    c->add_builtin();
     return c;
   }();
-  return catalog;
+  return *catalog;
+}
+
+void Catalog::add_builtin() {
+  add_compiled(std::string_view(kCompiledCatalog, kCompiledCatalogSize), true);
+}
+
+std::string Catalog::compile() const {
+  Encoder out;
+  out.text(kCompiledMagic);
+  out.number(ordered_.size());
+  for (const RuleInfo* rule : ordered_) {
+    out.text(rule->file);
+    out.text(rule->id);
+    out.text(rule->name);
+    out.number(static_cast<uint64_t>(rule->severity));
+    out.text(rule->title);
+    out.text(rule->source);
+    out.texts(rule->tags);
+    for (const std::string* doc :
+         {&rule->docs.what, &rule->docs.why, &rule->docs.example, &rule->docs.fix}) {
+      out.text(*doc);
+    }
+    out.number(rule->equivalents.size());
+    for (const auto& [tool, ids] : rule->equivalents) {
+      out.text(tool);
+      out.texts(ids);
+    }
+    out.text(rule->implementation);
+    out.number(rule->check != nullptr ? 1 : 0);
+    if (rule->check != nullptr) out.node(*rule->check);
+  }
+  return std::move(out.out);
+}
+
+void Catalog::add_compiled(std::string_view bytes, bool builtin) {
+  Decoder in(bytes);
+  auto document = std::make_unique<load::Document>();
+  bool valid = in.text() == kCompiledMagic;
+  size_t count = valid ? in.count() : 0;
+  for (size_t i = 0; i < count && !in.failed(); ++i) {
+    auto rule = std::make_unique<RuleInfo>();
+    rule->builtin = builtin;
+    rule->file = in.text();
+    rule->id = in.text();
+    rule->name = in.text();
+    rule->severity = static_cast<Severity>(in.number());
+    rule->title = in.text();
+    rule->source = in.text();
+    rule->tags = in.texts();
+    for (std::string* doc :
+         {&rule->docs.what, &rule->docs.why, &rule->docs.example, &rule->docs.fix}) {
+      *doc = in.text();
+    }
+    for (size_t tools = in.count(); tools > 0 && !in.failed(); --tools) {
+      std::string tool = in.text();
+      rule->equivalents[std::move(tool)] = in.texts();
+    }
+    rule->implementation = in.text();
+    if (in.number() == 1) rule->check = in.node(*document);
+    if (in.failed()) break;
+    ordered_.push_back(rule.get());
+    rules_.push_back(std::move(rule));
+  }
+  if (!valid || in.failed() || !in.at_end()) {
+    errors_.push_back("the compiled rule catalogue is corrupt or from another version");
+  }
+  std::sort(ordered_.begin(), ordered_.end(),
+            [](const RuleInfo* a, const RuleInfo* b) { return a->id < b->id; });
+  compiled_.push_back(std::move(document));
 }
 
 const RuleInfo* Catalog::find(std::string_view id_or_name) const {

@@ -1,4 +1,5 @@
-// The rule catalogue: every rules/*.yaml, embedded in the binary at build time.
+// The rule catalogue: every rules/*.yaml, validated and compiled into the binary at build time
+// (tools/compile_rules.cpp), so that a run starts without parsing YAML.
 #pragma once
 
 #include <memory>
@@ -17,8 +18,18 @@ class Catalog {
   // problem is left out. `builtin`: one of the rules compiled into the binary.
   void add_file(const std::string& name, std::string text, bool builtin = false);
 
-  // The catalogue built into the binary (parsed on first use).
+  // The catalogue built into the binary (decoded on first use).
   static const Catalog& builtin();
+  // Adds the rules compiled into the binary, as builtin() has them: the start of a catalogue
+  // that rule files from a configured directory extend.
+  void add_builtin();
+
+  // The rules in a compact binary form that add_compiled() reads back with neither YAML nor
+  // validation: how the build compiles rules/*.yaml into the binary. Every field of each rule
+  // is kept, and its `check` as the same tree (kinds, scalar styles, text, positions).
+  std::string compile() const;
+  // Adds the rules of compile()'s output. A truncated input is an error in errors().
+  void add_compiled(std::string_view bytes, bool builtin);
 
   const std::vector<const RuleInfo*>& rules() const { return ordered_; }
   const RuleInfo* find(std::string_view id_or_name) const;
@@ -32,6 +43,8 @@ class Catalog {
     std::unique_ptr<load::Loaded> loaded;
   };
   std::vector<File> files_;
+  // The `check` trees of rules added by add_compiled().
+  std::vector<std::unique_ptr<load::Document>> compiled_;
   std::vector<std::unique_ptr<RuleInfo>> rules_;
   std::vector<const RuleInfo*> ordered_;
   std::vector<std::string> errors_;

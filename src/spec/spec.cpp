@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 namespace stacklint::spec {
 
@@ -124,10 +125,10 @@ std::string_view text_of(const rapidjson::Value& value) {
 // One resource type, parsed: the ResourceType and everything its pointers reach.
 struct Loaded {
   ResourceType type;
-  std::unique_ptr<char[]> text;  // the block, parsed in place: every string_view points here
-  rapidjson::Document document;
-  std::deque<Shape> shapes;       // element shapes of lists and maps
-  std::deque<PropertySet> types;  // the block's property types, by number
+  std::unique_ptr<char[]> text;         // the block, parsed in place: every string_view points here
+  std::deque<Shape> shapes;             // element shapes of lists and maps
+  std::deque<Constraints> constraints;  // the shapes' that have any
+  std::deque<PropertySet> types;        // the block's property types, by number
 };
 
 class Parser {
@@ -179,7 +180,11 @@ class Parser {
       default:
         break;
     }
-    if (type.IsObject()) constraints(type, out.constraints);
+    if (type.IsObject()) {
+      Constraints found;
+      constraints(type, found);
+      if (!found.empty()) out.constrained = &loaded_.constraints.emplace_back(std::move(found));
+    }
     return out;
   }
 
@@ -243,7 +248,9 @@ std::unique_ptr<Loaded> parse_block(std::string_view name, std::string_view bloc
   loaded->text = std::make_unique<char[]>(block.size() + 1);
   std::copy(block.begin(), block.end(), loaded->text.get());
   loaded->text[block.size()] = '\0';
-  rapidjson::Document& doc = loaded->document;
+  // The document lives only while parsing: what is kept points into `text` (its pool allocator
+  // takes 64 KiB chunks, which kept for each type loaded doubled the peak memory).
+  rapidjson::Document doc;
   doc.ParseInsitu(loaded->text.get());
   ResourceType& type = loaded->type;
   type.name = name;
@@ -296,9 +303,9 @@ class Index {
   std::vector<std::string_view> names;
 
   const ResourceType* find(std::string_view name) {
-    auto it = std::lower_bound(names.begin(), names.end(), name);
-    if (it == names.end() || *it != name) return nullptr;
-    size_t i = static_cast<size_t>(it - names.begin());
+    auto it = positions_.find(name);
+    if (it == positions_.end()) return nullptr;
+    size_t i = it->second;
     if (const ResourceType* done = loaded_[i].load(std::memory_order_acquire)) return done;
     std::lock_guard<std::mutex> lock(mutex_);
     if (const ResourceType* done = loaded_[i].load(std::memory_order_relaxed)) return done;
@@ -340,9 +347,14 @@ class Index {
       blocks_.push_back(blocks.substr(offset, length));
     }
     loaded_ = std::make_unique<std::atomic<const ResourceType*>[]>(names.size());
+    positions_.reserve(names.size());
+    for (size_t i = 0; i < names.size(); ++i) positions_.emplace(names[i], i);
   }
 
   std::vector<std::string_view> blocks_;
+  // Where each name is in `names`: a lookup runs for every resource, several times, and the
+  // names share long prefixes ("AWS::EC2::") that a binary search compares again and again.
+  std::unordered_map<std::string_view, size_t> positions_;
   std::unique_ptr<std::atomic<const ResourceType*>[]> loaded_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Loaded>> owned_;
@@ -355,6 +367,11 @@ std::string_view to_string(Kind kind) {
       "String", "Integer", "Number", "Boolean", "Json", "Timestamp",
       "List",   "Map",     "Object", "Union",   "Any"};
   return kNames[static_cast<size_t>(kind)];
+}
+
+const Constraints& Shape::constraints() const {
+  static const Constraints kNone;
+  return constrained != nullptr ? *constrained : kNone;
 }
 
 const Property* PropertySet::find(std::string_view property) const {

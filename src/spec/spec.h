@@ -56,13 +56,15 @@ class PropertySet;
 // The shape of a value. element: for List and Map, the items' / values' shape (never null
 // there). object: for Object, its properties (a nested property type, or Tag's Key/Value).
 // alternatives: for Union, each accepted shape (also used when the type of a property changed
-// and both the current and earlier types are accepted).
+// and both the current and earlier types are accepted). constraints(): the registry's, empty
+// when it states none (most shapes: kept apart so that a shape stays small).
 struct Shape {
   Kind kind = Kind::Any;
   const Shape* element = nullptr;
   const PropertySet* object = nullptr;
   std::vector<Shape> alternatives;
-  Constraints constraints;
+  const Constraints* constrained = nullptr;  // null: none
+  const Constraints& constraints() const;
 };
 
 struct Property {
@@ -70,7 +72,7 @@ struct Property {
   Shape shape;
   bool required = false;
   std::string_view documentation;  // Markdown, from the CloudFormation user guide
-  const Constraints& constraints() const { return shape.constraints; }
+  const Constraints& constraints() const { return shape.constraints(); }
 };
 
 // The properties of a resource type or of a nested property type, sorted by name.

@@ -48,7 +48,7 @@ STACKLINT_CHECK(T101) {
       check_resource_keys(ctx, resource, sam);
     const spec::ResourceType* type = specrules::checked_type(ctx, resource);
     if (type == nullptr) continue;
-    specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
+    for (const specrules::Object& object : specrules::objects(ctx).of(resource)) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
         if (!specrules::is_unknown_key(object, *type, key.name)) continue;
         if (key.key != nullptr && !reported.insert(key.key).second) continue;
@@ -60,14 +60,14 @@ STACKLINT_CHECK(T101) {
                                  : " Did you mean " + std::string(meant) + "?";
         Finding& finding =
             ctx.report(resource, key.key != nullptr ? key.key : object.mapping, std::move(message),
-                       object.path + "/" + std::string(key.name));
+                       std::string(object.path) + "/" + std::string(key.name));
         if (!meant.empty() && key.key != nullptr) {
           if (auto fix =
                   specrules::replace_scalar(key.key, meant, "Replace with " + std::string(meant)))
             finding.fixes.push_back(std::move(*fix));
         }
       }
-    });
+    }
   }
 }
 

@@ -52,7 +52,7 @@ STACKLINT_CHECK(T102) {
                  "Properties");
       continue;
     }
-    specrules::for_each_object(ctx.resolver, resource, *type, [&](const specrules::Object& object) {
+    auto check_object = [&](const specrules::Object& object) {
       // Only objects written as a mapping (in place, or as an Fn::If alternative), and only keys
       // the mapping lacks in every branch: a key that Fn::If removes in one branch alone is
       // missing only when the template does not prove which branch CloudFormation takes.
@@ -110,8 +110,10 @@ STACKLINT_CHECK(T102) {
                  where + " requires " + names + ", and the template does not write " +
                      (missing.size() == 1 ? "it" : "them") +
                      ": CloudFormation rejects the template.",
-                 object.path);
-    });
+                 std::string(object.path));
+    };
+    for (const specrules::Object& object : specrules::objects(ctx).of(resource))
+      check_object(object);
   }
 }
 

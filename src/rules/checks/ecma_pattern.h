@@ -21,7 +21,9 @@ std::optional<std::string> to_re2(std::string_view ecma, bool unicode = true);
 
 // Whether `text` matches `pattern` anywhere (a JSON Schema pattern is not anchored); nullopt
 // when the pattern is skipped (see to_re2, or re2 refuses it). Each pattern is compiled once
-// for the process's life, its Unicode form only when a non-ASCII text needs it; thread-safe.
+// for the process's life (ASCII text runs a Latin-1 program of the ASCII-class form, which on
+// ASCII text decides as the UTF-8 one does, at a fraction of the compile cost), its UTF-8 and
+// Unicode forms only when a non-ASCII text needs them; thread-safe.
 // `pattern` must outlive the process (the specification's text does).
 std::optional<bool> match(std::string_view pattern, std::string_view text);
 

@@ -1,6 +1,8 @@
 #include "rules/checks/spec_rules.h"
 
 #include <algorithm>
+#include <charconv>
+#include <deque>
 
 #include "rules/checks/T0_validity.h"
 
@@ -21,72 +23,89 @@ bool is_function(const load::Node* node) {
 
 class Walker {
  public:
-  Walker(const graph::Resolver& resolver, const std::function<void(const Object&)>& visit)
-      : resolver_(resolver), visit_(visit) {}
+  // Values the resolver gives are kept in `keep`, for the objects that point into them.
+  Walker(const graph::Resolver& resolver, const std::function<void(const Object&)>& visit,
+         std::deque<graph::Value>& keep)
+      : resolver_(resolver), visit_(visit), keep_(keep) {}
 
-  void node(const load::Node* at, const spec::Shape& shape, const std::string& path,
-            const std::string& dotted) {
-    if (at == nullptr) return;
+  // path_ and dotted_ hold the path of `at`: each level appends its segment and takes it off
+  // again (PathSegment), so no string is built per node.
+  void node(const load::Node* at, const spec::Shape& shape) {
+    if (at == nullptr || at->is_scalar()) return;  // a scalar holds no object
     if (at->is_mapping() && is_function(at)) {
       if (!may_hold_objects(shape)) return;
-      graph::Value resolved = resolver_.resolve(at);
-      value(resolved, shape, path, dotted);
+      value(keep_.emplace_back(resolver_.resolve(at)), shape);
       return;
     }
     const spec::Shape* use = pick(shape, at->is_mapping(), at->is_sequence());
     if (use == nullptr) return;
     if (use->kind == spec::Kind::Object && at->is_mapping()) {
-      Object object{use->object, at, nullptr, path, dotted, true};
+      Object object{use->object, at, nullptr, path_, dotted_, true};
       visit_(object);
       for (const load::Pair& pair : at->pairs) {
         const spec::Property* property = use->object->find(pair.key->text);
-        if (property == nullptr) continue;
-        node(pair.value, property->shape, path + "/" + pair.key->text,
-             join(dotted, pair.key->text));
+        if (property == nullptr || pair.value == nullptr || pair.value->is_scalar()) continue;
+        PathSegment path(path_, "/", pair.key->text);
+        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", pair.key->text);
+        node(pair.value, property->shape);
       }
     } else if (use->kind == spec::Kind::List && at->is_sequence()) {
-      for (size_t i = 0; i < at->items.size(); ++i)
-        node(at->items[i], *use->element, path + "/" + std::to_string(i), join(dotted, "*"));
+      PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
+      for (size_t i = 0; i < at->items.size(); ++i) {
+        if (at->items[i] == nullptr || at->items[i]->is_scalar()) continue;
+        PathSegment path(path_, "/", i);
+        node(at->items[i], *use->element);
+      }
     } else if (use->kind == spec::Kind::Map && at->is_mapping()) {
-      for (const load::Pair& pair : at->pairs)
-        node(pair.value, *use->element, path + "/" + pair.key->text, join(dotted, "*"));
+      PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
+      for (const load::Pair& pair : at->pairs) {
+        if (pair.value == nullptr || pair.value->is_scalar()) continue;
+        PathSegment path(path_, "/", pair.key->text);
+        node(pair.value, *use->element);
+      }
     }
   }
 
-  void value(const graph::Value& resolved, const spec::Shape& shape, const std::string& path,
-             const std::string& dotted) {
+  void value(const graph::Value& resolved, const spec::Shape& shape) {
     for (const graph::Value& alternative : resolved.alternatives()) {
       bool is_map = alternative.kind == graph::ValueKind::Map;
       bool is_list = alternative.kind == graph::ValueKind::List;
+      if (!is_map && !is_list) continue;  // nothing below holds an object
       const spec::Shape* use = pick(shape, is_map, is_list);
       if (use == nullptr) continue;
       if (use->kind == spec::Kind::Object && is_map) {
         const load::Node* mapping = alternative.node != nullptr && alternative.node->is_mapping()
                                         ? alternative.node
                                         : nullptr;
-        Object object{use->object, mapping, &alternative, path, dotted, false};
+        Object object{use->object, mapping, &alternative, path_, dotted_, false};
         visit_(object);
         for (const auto& [name, field] : alternative.fields) {
           const spec::Property* property = use->object->find(name);
           if (property == nullptr) continue;
-          value(field, property->shape, path + "/" + name, join(dotted, name));
+          PathSegment path(path_, "/", name);
+          PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", name);
+          value(field, property->shape);
         }
       } else if (use->kind == spec::Kind::List && is_list) {
-        for (size_t i = 0; i < alternative.items.size(); ++i)
-          value(alternative.items[i], *use->element, path + "/" + std::to_string(i),
-                join(dotted, "*"));
+        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
+        for (size_t i = 0; i < alternative.items.size(); ++i) {
+          PathSegment path(path_, "/", i);
+          value(alternative.items[i], *use->element);
+        }
       } else if (use->kind == spec::Kind::Map && is_map) {
-        for (const auto& [name, field] : alternative.fields)
-          value(field, *use->element, path + "/" + name, join(dotted, "*"));
+        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
+        for (const auto& [name, field] : alternative.fields) {
+          PathSegment path(path_, "/", name);
+          value(field, *use->element);
+        }
       }
     }
   }
 
- private:
-  static std::string join(const std::string& dotted, std::string_view name) {
-    return dotted.empty() ? std::string(name) : dotted + "." + std::string(name);
-  }
+  std::string path_ = "Properties";
+  std::string dotted_;
 
+ private:
   static bool may_hold_objects(const spec::Shape& shape) {
     switch (shape.kind) {
       case spec::Kind::Object:
@@ -123,6 +142,7 @@ class Walker {
 
   const graph::Resolver& resolver_;
   const std::function<void(const Object&)>& visit_;
+  std::deque<graph::Value>& keep_;
 };
 
 // SAM's resource types as of aws-sam-translator 1.110 (sorted: binary search).
@@ -176,24 +196,28 @@ bool outside_the_data(std::string_view type) {
   // each part alphanumeric; AWS and Alexa are AWS's own namespaces, in any case.
   // A module (...::MODULE) is the registry's to resolve, whatever its prefix looks like.
   if (type.size() >= 8 && type.substr(type.size() - 8) == "::MODULE") return true;
+  // Three alphanumeric parts, split by "::"; no vector or string built (this runs for every
+  // resource, several times).
+  auto alphanumeric = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
   std::string_view rest = type;
-  std::vector<std::string_view> parts;
-  while (true) {
+  std::string_view first;
+  for (int part = 0; part < 3; ++part) {
     size_t sep = rest.find("::");
-    parts.push_back(rest.substr(0, sep));
-    if (sep == std::string_view::npos) break;
-    rest.remove_prefix(sep + 2);
+    if ((part == 2) != (sep == std::string_view::npos)) return false;
+    std::string_view name = rest.substr(0, sep);
+    if (name.empty() || !std::all_of(name.begin(), name.end(), alphanumeric)) return false;
+    if (part == 0) first = name;
+    rest.remove_prefix(sep == std::string_view::npos ? rest.size() : sep + 2);
   }
-  if (parts.size() != 3) return false;
-  for (std::string_view part : parts) {
-    if (part.empty() || !std::all_of(part.begin(), part.end(), [](char c) {
-          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        }))
-      return false;
-  }
-  std::string first;
-  for (char c : parts[0]) first += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return first != "aws" && first != "alexa";
+  auto is = [&](std::string_view word) {
+    return first.size() == word.size() &&
+           std::equal(first.begin(), first.end(), word.begin(), [](char a, char b) {
+             return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+           });
+  };
+  return !is("aws") && !is("alexa");
 }
 
 bool is_rain(std::string_view key) {
@@ -234,6 +258,18 @@ const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource&
   return spec::find_resource_type(resource.type);
 }
 
+PathSegment::PathSegment(std::string& path, std::string_view separator, std::string_view segment)
+    : path_(path), size_(path.size()) {
+  path.append(separator).append(segment);
+}
+
+PathSegment::PathSegment(std::string& path, std::string_view separator, size_t index)
+    : path_(path), size_(path.size()) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  path.append(separator).append(digits, static_cast<size_t>(end - digits));
+}
+
 void for_each_object(const graph::Resolver& resolver, const graph::Resource& resource,
                      const spec::ResourceType& type,
                      const std::function<void(const Object&)>& visit) {
@@ -241,7 +277,52 @@ void for_each_object(const graph::Resolver& resolver, const graph::Resource& res
   spec::Shape top;
   top.kind = spec::Kind::Object;
   top.object = &type.properties;
-  Walker(resolver, visit).node(resource.properties, top, "Properties", "");
+  std::deque<graph::Value> keep;
+  Walker(resolver, visit, keep).node(resource.properties, top);
+}
+
+Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
+    : resources_(tmpl.resources().data()), ranges_(tmpl.resources().size()) {
+  // Paths go into one text while it grows; the views are made once it is complete.
+  struct Texts {
+    size_t path, path_size, dotted, dotted_size;
+  };
+  std::vector<Texts> texts;
+  spec::Shape top;
+  top.kind = spec::Kind::Object;
+  auto record = [&](const Object& object) {
+    texts.push_back({paths_.size(), object.path.size(), paths_.size() + object.path.size(),
+                     object.dotted.size()});
+    paths_.append(object.path).append(object.dotted);
+    objects_.push_back(object);
+  };
+  const std::function<void(const Object&)> visit = record;
+  for (size_t i = 0; i < ranges_.size(); ++i) {
+    const graph::Resource& resource = tmpl.resources()[i];
+    ranges_[i].first = ranges_[i].second = objects_.size();
+    if (resource.properties == nullptr || resource.type.empty() || outside_the_data(resource.type))
+      continue;
+    const spec::ResourceType* type = spec::find_resource_type(resource.type);
+    if (type == nullptr) continue;
+    top.object = &type->properties;
+    Walker(resolver, visit, resolved_).node(resource.properties, top);
+    ranges_[i].second = objects_.size();
+  }
+  for (size_t i = 0; i < objects_.size(); ++i) {
+    std::string_view all = paths_;
+    objects_[i].path = all.substr(texts[i].path, texts[i].path_size);
+    objects_[i].dotted = all.substr(texts[i].dotted, texts[i].dotted_size);
+  }
+}
+
+std::span<const Object> Objects::of(const graph::Resource& resource) const {
+  if (&resource < resources_ || &resource >= resources_ + ranges_.size()) return {};
+  const auto& [first, last] = ranges_[static_cast<size_t>(&resource - resources_)];
+  return std::span<const Object>(objects_).subspan(first, last - first);
+}
+
+const Objects& objects(CheckContext& ctx) {
+  return ctx.shared<Objects>(ctx.tmpl, ctx.resolver);
 }
 
 std::string describe(const Object& object, std::string_view resource_type) {
@@ -343,34 +424,35 @@ std::string_view resource_key_near_miss(const graph::Resource& resource, std::st
   return validity::closest(key, resource_attributes());
 }
 
-NearMisses::NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver, bool opaque) {
+NearMisses::NearMisses(const graph::Template& tmpl, const Objects& objects, bool opaque) {
   if (opaque) return;  // T101 reports nothing: nothing is left to it
   for (const graph::Resource& resource : tmpl.resources()) {
     if (resource.node->is_mapping()) {
       for (const load::Pair& pair : resource.node->pairs) {
         std::string_view meant = resource_key_near_miss(resource, pair.key->text);
-        if (!meant.empty()) meant_[resource.id].push_back("@" + std::string(meant));
+        if (!meant.empty()) meant_[resource.id].push_back(std::string("@").append(meant));
       }
     }
-    if (resource.properties == nullptr || outside_the_data(resource.type)) continue;
+    std::span<const Object> walked = objects.of(resource);
+    if (walked.empty()) continue;
     const spec::ResourceType* type = spec::find_resource_type(resource.type);
-    if (type == nullptr) continue;
-    for_each_object(resolver, resource, *type, [&](const Object& object) {
+    for (const Object& object : walked) {
       for (const Key& key : keys_of(object)) {
         if (!is_unknown_key(object, *type, key.name)) continue;
         std::string_view meant = object.set->closest(key.name);
         if (meant.empty()) continue;
-        std::string path =
-            object.dotted.empty() ? std::string(meant) : object.dotted + "." + std::string(meant);
+        std::string path = object.dotted.empty()
+                               ? std::string(meant)
+                               : std::string(object.dotted) + "." + std::string(meant);
         meant_[resource.id].push_back(std::move(path));
       }
-    });
+    }
   }
 }
 
 const NearMisses& near_misses(CheckContext& ctx) {
   bool opaque = ctx.shared<Rewrites>(ctx.tmpl).all();
-  return ctx.shared<NearMisses>(ctx.tmpl, ctx.resolver, opaque);
+  return ctx.shared<NearMisses>(ctx.tmpl, objects(ctx), opaque);
 }
 
 bool NearMisses::covers(std::string_view resource, std::string_view path) const {
@@ -395,7 +477,7 @@ void drop_near_miss_findings(CheckContext& ctx, std::vector<Finding>& findings, 
         // "DeletionPolicy": a resource attribute, not a property.
         std::string_view first_segment = path.substr(0, path.find('/'));
         if (path[0] != '@' && is_resource_attribute(first_segment) && first_segment != "Properties")
-          return misses->covers(finding.resource, "@" + std::string(first_segment));
+          return misses->covers(finding.resource, std::string("@").append(first_segment));
         return misses->covers(finding.resource, path);
       });
   findings.erase(kept, findings.end());

@@ -2,8 +2,10 @@
 // checks, a walk over the objects a resource's properties are proven to be, and fixes.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -52,9 +54,25 @@ struct Object {
   const spec::PropertySet* set;
   const load::Node* mapping = nullptr;
   const graph::Value* value = nullptr;
-  std::string path;      // under the resource: "Properties/VersioningConfiguration"
-  std::string dotted;    // the same as a property path: "VersioningConfiguration", "A.*.B"
-  bool literal = false;  // written as a mapping here, not reached through an intrinsic function
+  // Valid during the visit only (the walk reuses its buffers), or as long as Objects.
+  std::string_view path;    // under the resource: "Properties/VersioningConfiguration"
+  std::string_view dotted;  // the same as a property path: "VersioningConfiguration", "A.*.B"
+  bool literal = false;     // written as a mapping here, not reached through an intrinsic function
+};
+
+// Appends `separator` and `segment` (a name or a list index) to a path buffer, and takes them
+// off again when it goes out of scope: the walks keep one buffer instead of a string per node.
+class PathSegment {
+ public:
+  PathSegment(std::string& path, std::string_view separator, std::string_view segment);
+  PathSegment(std::string& path, std::string_view separator, size_t index);
+  ~PathSegment() { path_.resize(size_); }
+  PathSegment(const PathSegment&) = delete;
+  PathSegment& operator=(const PathSegment&) = delete;
+
+ private:
+  std::string& path_;
+  size_t size_;
 };
 
 // Calls visit(const Object&) for each object in the resource's Properties (itself first, then
@@ -64,6 +82,27 @@ struct Object {
 void for_each_object(const graph::Resolver& resolver, const graph::Resource& resource,
                      const spec::ResourceType& type,
                      const std::function<void(const Object&)>& visit);
+
+// Every resource's objects, as for_each_object visits them and in its order, walked once per
+// template and kept for the rules that read them (T101, T102, the value checks, NearMisses):
+// one walk instead of one per rule. Resources outside the data, or without Properties, have
+// none. Everything the objects point to lives as long as this fact.
+class Objects {
+ public:
+  Objects(const graph::Template& tmpl, const graph::Resolver& resolver);
+  // The objects of a resource of the template (a reference into tmpl.resources()).
+  std::span<const Object> of(const graph::Resource& resource) const;
+
+ private:
+  const graph::Resource* resources_;
+  std::vector<std::pair<size_t, size_t>> ranges_;  // per resource: its objects' [first, last)
+  std::vector<Object> objects_;
+  std::deque<graph::Value> resolved_;  // what the resolver gave, where objects point into
+  std::string paths_;                  // the objects' path and dotted texts
+};
+
+// The template's Objects, computed once (shared by every rule's context).
+const Objects& objects(CheckContext& ctx);
 
 // How messages name an object: the resource type at the top, else its path with its property
 // type ("LifecycleConfiguration.Rules[] (Rule)").
@@ -111,7 +150,7 @@ std::string_view resource_key_near_miss(const graph::Resource& resource, std::st
 // drop_near_miss_findings). Empty for a template a macro rewrites (T101 is silent there).
 class NearMisses {
  public:
-  NearMisses(const graph::Template& tmpl, const graph::Resolver& resolver, bool opaque);
+  NearMisses(const graph::Template& tmpl, const Objects& objects, bool opaque);
   // Whether `path` ("VersioningConfiguration.Status", "Properties/VersioningConfiguration/0",
   // "LifecycleConfiguration.Rules.*.Status", "@DeletionPolicy" for a resource attribute) on
   // this resource names, or lies under, a name written misspelled.

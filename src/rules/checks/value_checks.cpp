@@ -233,15 +233,16 @@ class Walk {
   Walk(const graph::Template& tmpl, const graph::Resolver& resolver, std::vector<Issue>& out)
       : tmpl_(tmpl), resolver_(resolver), out_(out) {}
 
-  void resource(const graph::Resource& resource, const spec::ResourceType& type) {
+  void resource(const graph::Resource& resource, std::span<const specrules::Object> objects) {
     resource_ = &resource;
     // A resource with a Condition may exist only when the parameters are not their defaults.
     conditional_ = resource.condition != nullptr;
-    specrules::for_each_object(resolver_, resource, type, [&](const specrules::Object& object) {
+    for (const specrules::Object& object : objects) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
         const spec::Property* property = object.set->find(key.name);
         if (property == nullptr) continue;
-        std::string path = object.path + "/" + std::string(key.name);
+        path_.assign(object.path).append("/").append(key.name);
+        const std::string& path = path_;
         if (key.value != nullptr) {
           node(key.value, property->shape, path);
         } else if (object.value != nullptr) {
@@ -255,7 +256,7 @@ class Walk {
           from_parameters_ = before;
         }
       }
-    });
+    }
   }
 
   // An AWS::Serverless::Function's properties that SAM hands unchanged to the
@@ -282,7 +283,7 @@ class Walk {
       if (std::find(std::begin(kPassedOn), std::end(kPassedOn), name) == std::end(kPassedOn))
         return;
       if (const spec::Property* property = lambda.properties.find(name))
-        node(pair.value, property->shape, "Properties/" + std::string(name));
+        node(pair.value, property->shape, path_.assign("Properties/").append(name));
     };
     if (properties != nullptr) {
       for (const load::Pair& pair : properties->pairs) check(pair);
@@ -331,11 +332,15 @@ class Walk {
     }
     if (use->kind == Kind::List && at->is_sequence()) {
       list_length(at, *use, path);
-      for (size_t i = 0; i < at->items.size(); ++i)
-        node(at->items[i], *use->element, path + "/" + std::to_string(i));
+      for (size_t i = 0; i < at->items.size(); ++i) {
+        specrules::PathSegment item(path_, "/", i);
+        node(at->items[i], *use->element, path_);
+      }
     } else if (use->kind == Kind::Map && at->is_mapping()) {
-      for (const load::Pair& pair : at->pairs)
-        node(pair.value, *use->element, path + "/" + pair.key->text);
+      for (const load::Pair& pair : at->pairs) {
+        specrules::PathSegment entry(path_, "/", pair.key->text);
+        node(pair.value, *use->element, path_);
+      }
     }
     // An Object's properties are reached by for_each_object.
   }
@@ -365,8 +370,10 @@ class Walk {
         }
         if (use->kind != Kind::List) return;
         length_of_items(v.items.size(), v.items.size(), *use, path, at, v);
-        for (size_t i = 0; i < v.items.size(); ++i)
-          one(v.items[i], *use->element, path + "/" + std::to_string(i), at);
+        for (size_t i = 0; i < v.items.size(); ++i) {
+          specrules::PathSegment item(path_, "/", i);
+          one(v.items[i], *use->element, path_, at);
+        }
         return;
       }
       case ValueKind::Map: {
@@ -376,8 +383,10 @@ class Walk {
           return;
         }
         if (use->kind == Kind::Map) {
-          for (const auto& [name, field] : v.fields)
-            one(field, *use->element, path + "/" + name, at);
+          for (const auto& [name, field] : v.fields) {
+            specrules::PathSegment entry(path_, "/", name);
+            one(field, *use->element, path_, at);
+          }
         }
         return;
       }
@@ -494,7 +503,7 @@ class Walk {
       type_issue(at, path, *use, shown(v), v);
       return;
     }
-    const spec::Constraints& c = use->constraints;
+    const spec::Constraints& c = use->constraints();
     if (has_tool_placeholder(v.text)) return;
     switch (use->kind) {
       case Kind::String:
@@ -587,7 +596,6 @@ class Walk {
                    const load::Node* at) {
     if (!c.min_length && !c.max_length) return;
     size_t n = code_points(v.text);
-    std::string name = dotted(path);
     std::string bound;
     if (c.min_length && n < *c.min_length) {
       bound = "at least " + std::to_string(*c.min_length);
@@ -596,6 +604,7 @@ class Walk {
     } else {
       return;
     }
+    std::string name = dotted(path);
     add(Problem::Length, at, path,
         name + " is " + std::to_string(n) + " characters long (" + quoted(v.text) + "); it takes " +
             bound + ": CloudFormation rejects it.",
@@ -636,7 +645,7 @@ class Walk {
 
   void length_of_items(size_t least, size_t most, const spec::Shape& shape, const std::string& path,
                        const load::Node* at, const Value& v) {
-    const spec::Constraints& c = shape.constraints;
+    const spec::Constraints& c = shape.constraints();
     std::string bound;
     size_t n = 0;
     if (c.min_items && most < *c.min_items) {
@@ -694,13 +703,18 @@ class Walk {
   std::vector<Issue>& out_;
   const graph::Resource* resource_ = nullptr;
   std::set<std::pair<const load::Node*, int>> seen_;
+  // The path of the value being checked ("Properties/Rules/0/Status"), one buffer for the walk:
+  // each level appends its segment and takes it off again (specrules::PathSegment). Every
+  // `path` parameter below is this buffer.
+  std::string path_;
   bool conditional_ = false;      // under Fn::If, or in a resource with a Condition
   bool from_parameters_ = false;  // the value being checked is computed from parameters
 };
 
 }  // namespace
 
-Issues::Issues(const graph::Template& tmpl, const graph::Resolver& resolver) {
+Issues::Issues(const graph::Template& tmpl, const graph::Resolver& resolver,
+               const specrules::Objects& objects) {
   Walk walk(tmpl, resolver, issues_);
   const spec::ResourceType* lambda = nullptr;
   const load::Node* globals = tmpl.root()->get("Globals");
@@ -712,15 +726,13 @@ Issues::Issues(const graph::Template& tmpl, const graph::Resolver& resolver) {
       if (lambda != nullptr) walk.sam_function(resource, *lambda, globals);
       continue;
     }
-    if (resource.type.empty() || specrules::outside_the_data(resource.type)) continue;
-    const spec::ResourceType* type = spec::find_resource_type(resource.type);
-    if (type != nullptr) walk.resource(resource, *type);
+    walk.resource(resource, objects.of(resource));
   }
 }
 
 void report(CheckContext& ctx, Problem problem) {
   if (ctx.shared<validity::Generated>(ctx.tmpl).opaque()) return;
-  const Issues& issues = ctx.shared<Issues>(ctx.tmpl, ctx.resolver);
+  const Issues& issues = ctx.shared<Issues>(ctx.tmpl, ctx.resolver, specrules::objects(ctx));
   for (const Issue& issue : issues.all()) {
     if (issue.problem != problem) continue;
     bool from_default = graph::default_origin(issue.value).has_value();

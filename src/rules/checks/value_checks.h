@@ -13,6 +13,7 @@
 #include "graph/template.h"
 #include "graph/value.h"
 #include "rules/check.h"
+#include "rules/checks/spec_rules.h"
 
 namespace stacklint::rules::valuechecks {
 
@@ -45,7 +46,9 @@ struct Issue {
 // Every issue of a template, in resource and written order; one per value and problem.
 class Issues {
  public:
-  Issues(const graph::Template& tmpl, const graph::Resolver& resolver);
+  // `objects`: the template's, walked once for every specification rule.
+  Issues(const graph::Template& tmpl, const graph::Resolver& resolver,
+         const specrules::Objects& objects);
   const std::vector<Issue>& all() const { return issues_; }
 
  private:
