@@ -65,7 +65,8 @@ bool Baseline::read(const std::string& path, std::string& error, std::set<FileId
     return false;
   }
   rapidjson::Document doc;
-  doc.Parse(bytes.data(), bytes.size());
+  // Iterative: a hostile baseline nested a million deep must not overflow the stack.
+  doc.Parse<rapidjson::kParseIterativeFlag>(bytes.data(), bytes.size());
   const char* expected =
       ": not a stacklint baseline (expected {\"stacklint-baseline\": 1, \"findings\": [{\"rule\", "
       "\"file\", \"location\"}, ...]}, as written by --write-baseline)";

@@ -464,7 +464,8 @@ int run(int argc, char** argv) {
 
   cli::DriverOptions options;
   options.jobs = jobs;
-  options.stdin_filename = stdin_filename;
+  // Reports are UTF-8: a name given with bytes that are not is shown with them replaced.
+  options.stdin_filename = cli::printable_path(stdin_filename);
   options.lint.skip_non_templates = skip_non_templates;
   // Command-line flags replace the configuration file's value of the same setting.
   if (app.count("--fail-level") == 0 && config.fail_level) fail_level = *config.fail_level;

@@ -30,6 +30,13 @@ std::shared_ptr<const graph::ParameterValues> read_parameters(
       error = "--parameter " + assignment + ": expected NAME=VALUE";
       return nullptr;
     }
+    // A template is UTF-8, and so is every report: bytes that are not would reach the JSON,
+    // SARIF and GitLab reports raw.
+    if (size_t bad = load::find_invalid_utf8(assignment); bad != std::string::npos) {
+      error = "--parameter " + assignment + ": byte " + std::to_string(bad + 1) +
+              " is not UTF-8 (CloudFormation takes parameter values as UTF-8)";
+      return nullptr;
+    }
     values->supply_text(std::move(split->first), std::move(split->second));
   }
   return values;

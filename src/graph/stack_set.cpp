@@ -187,6 +187,10 @@ void StackSet::link() {
     }
   }
   for (const Export& exported : exports_) by_name_[exported.name].push_back(&exported);
+  for (const Export& exported : exports_) {
+    const std::vector<const Export*>& named = by_name_.at(exported.name);
+    if (named[0] != &exported) duplicates_[exported.stack].emplace_back(&exported, named[0]);
+  }
   // What was resolved while the exports were not yet known may have missed an import.
   outputs_.clear();
   for (Stack& stack : stacks_) stack.from_parent_.clear();
@@ -217,13 +221,11 @@ Value StackSet::output_of(const Stack& stack, const Declaration& output, const N
   return result;
 }
 
-std::vector<std::pair<const Export*, const Export*>> StackSet::duplicate_exports() const {
-  std::vector<std::pair<const Export*, const Export*>> duplicates;
-  for (const Export& exported : exports_) {
-    const std::vector<const Export*>& named = by_name_.at(exported.name);
-    if (named[0] != &exported) duplicates.emplace_back(&exported, named[0]);
-  }
-  return duplicates;
+const std::vector<std::pair<const Export*, const Export*>>& StackSet::duplicate_exports(
+    const Stack& stack) const {
+  static const std::vector<std::pair<const Export*, const Export*>> kNone;
+  auto it = duplicates_.find(&stack);
+  return it == duplicates_.end() ? kNone : it->second;
 }
 
 namespace {

@@ -26,7 +26,9 @@ bool is_code_pipeline_key(std::string_view key) {
 
 class Reader {
  public:
-  Reader(ParameterFile& file, bool json) : file_(file), json_(json) {}
+  // `max_bytes`: what the names and values may add up to, aliases expanded.
+  Reader(ParameterFile& file, bool json, size_t max_bytes)
+      : file_(file), json_(json), max_bytes_(max_bytes) {}
 
   void read(const Node* root) {
     if (root->is_sequence()) {
@@ -119,6 +121,7 @@ class Reader {
         for (size_t i = 0; i < value->items.size(); ++i) {
           const Node* item = value->items[i];
           if (!item->is_scalar()) fail(item, "a list value holds only scalars");
+          ensure_room(item->range, joined.size() + item->text.size() + 1);
           if (i > 0) joined += ',';
           joined += item->text;
         }
@@ -132,8 +135,21 @@ class Reader {
     }
   }
 
+  // Fails unless `bytes` more fit in what the file may copy. YAML aliases share their anchor's
+  // text in the tree, but a value is copied out once per alias: 2,000 aliases of a 4 MB scalar
+  // were 8 GB.
+  void ensure_room(const Range& at, size_t bytes) const {
+    if (copied_ + bytes <= max_bytes_) return;
+    throw Failure{{"the names and values of this file add up to more than " +
+                       std::to_string(max_bytes_) +
+                       " bytes with YAML aliases expanded (an alias bomb?)",
+                   at}};
+  }
+
   void add(std::string name, Range name_range, std::string text, Range value_range,
            bool use_previous) {
+    ensure_room(name_range, name.size() + text.size());
+    copied_ += name.size() + text.size();
     auto [it, fresh] = seen_.emplace(name, name_range);
     if (!fresh) {
       throw Failure{{"parameter " + name + " is given twice (first at line " +
@@ -147,6 +163,8 @@ class Reader {
 
   ParameterFile& file_;
   bool json_;
+  size_t max_bytes_;
+  size_t copied_ = 0;
   std::unordered_map<std::string, Range> seen_;
 };
 
@@ -161,7 +179,9 @@ ParameterFileRead read_parameter_file(std::shared_ptr<const Source> source, cons
     return result;
   }
   try {
-    Reader(result.file, detect_format(*source) == Format::Json).read(loaded.document.root);
+    // The file's own size bounds what its values may copy, aliases expanded.
+    Reader(result.file, detect_format(*source) == Format::Json, limits.max_bytes)
+        .read(loaded.document.root);
   } catch (const Failure& failure) {
     result.error = failure.error;
     result.file.entries.clear();

@@ -41,30 +41,6 @@ size_t ignore_ids_end(std::string_view line) {
   return std::string_view::npos;
 }
 
-// Whether a scalar spanning several lines starts before `line` and covers it (`inside`), or
-// starts on it and goes on (`starts`): comments cannot go into the one, nor after the other's
-// first line.
-void multiline_scalars(const Node* root, uint32_t line, bool& inside, bool& starts) {
-  std::vector<const Node*> stack{root};
-  std::unordered_set<const Node*> seen;
-  while (!stack.empty()) {
-    const Node* node = stack.back();
-    stack.pop_back();
-    if (node == nullptr || !seen.insert(node).second) continue;
-    if (node->range.end.line < line || node->range.begin.line > line) continue;
-    if (node->is_scalar() && node->range.begin.line < node->range.end.line) {
-      bool covers_line = node->range.end.line > line || node->range.end.column > 1;
-      if (node->range.begin.line < line && covers_line) inside = true;
-      if (node->range.begin.line == line) starts = true;
-    }
-    for (const Node* item : node->items) stack.push_back(item);
-    for (const load::Pair& pair : node->pairs) {
-      stack.push_back(pair.key);
-      stack.push_back(pair.value);
-    }
-  }
-}
-
 std::string quoted(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
@@ -144,15 +120,41 @@ std::optional<ByteEdit> add_to_ignore(const load::Source& source, const Node* ig
 
 }  // namespace
 
+ScalarLines::ScalarLines(const Node* root) {
+  std::vector<const Node*> stack{root};
+  std::unordered_set<const Node*> seen;  // an alias's nodes are its anchor's: walked once
+  while (!stack.empty()) {
+    const Node* node = stack.back();
+    stack.pop_back();
+    if (node == nullptr || !seen.insert(node).second) continue;
+    if (node->is_scalar() && node->range.begin.line < node->range.end.line) {
+      uint32_t first = node->range.begin.line, last = node->range.end.line;
+      if (flags_.size() <= last) flags_.resize(last + 1, 0);
+      flags_[first] |= kStarts;
+      // The last line is covered unless the scalar ends at its very start (its line break).
+      for (uint32_t line = first + 1; line <= last; ++line) {
+        if (line < last || node->range.end.column > 1) flags_[line] |= kInside;
+      }
+    }
+    for (const Node* item : node->items) stack.push_back(item);
+    for (const load::Pair& pair : node->pairs) {
+      stack.push_back(pair.key);
+      stack.push_back(pair.value);
+    }
+  }
+}
+
 std::optional<ByteEdit> suppress_on_line(const load::Source& source, const load::Loaded& loaded,
-                                         uint32_t line, std::string_view rule) {
+                                         uint32_t line, std::string_view rule,
+                                         const ScalarLines* scalars) {
   if (loaded.error || load::detect_format(source) != load::Format::Yaml || line == 0 ||
       line > source.line_count()) {
     return std::nullopt;
   }
-  bool inside = false, starts = false;
-  multiline_scalars(loaded.document.root, line, inside, starts);
-  if (inside) return std::nullopt;
+  std::optional<ScalarLines> own;
+  if (scalars == nullptr) scalars = &own.emplace(loaded.document.root);
+  if (scalars->inside(line)) return std::nullopt;
+  bool starts = scalars->starts(line);
   std::string_view text = source.line_text(line);
   size_t line_start = source.offset_of({line, 1});
   // A stacklint comment on the line, or on its own on the lines just above: one more id.
@@ -183,12 +185,13 @@ std::optional<ByteEdit> suppress_on_line(const load::Source& source, const load:
 
 std::optional<ByteEdit> suppress_for_resource(const load::Source& source,
                                               const load::Loaded& loaded, std::string_view resource,
-                                              std::string_view rule) {
+                                              std::string_view rule, const Node* found) {
   if (loaded.error || resource.empty()) return std::nullopt;
   const Node* root = loaded.document.root;
   const Node* resources = root != nullptr && root->is_mapping() ? root->get("Resources") : nullptr;
-  const Node* target =
-      resources != nullptr && resources->is_mapping() ? resources->get(resource) : nullptr;
+  const Node* target = found != nullptr                                  ? found
+                       : resources != nullptr && resources->is_mapping() ? resources->get(resource)
+                                                                         : nullptr;
   if (target == nullptr || !target->is_mapping() || target->shared) return std::nullopt;
   bool json = load::detect_format(source) == load::Format::Json;
   std::string id = json ? quoted(rule) : std::string(rule);

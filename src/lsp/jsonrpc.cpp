@@ -150,6 +150,55 @@ std::optional<Frame> FrameReader::next() {
   return frame;
 }
 
+std::string message_text_error(std::string_view json, size_t max_depth) {
+  auto hex4 = [&](size_t at) -> long {  // the four hex digits at `at`, or -1
+    if (at + 4 > json.size()) return -1;
+    long value = 0;
+    for (size_t i = at; i < at + 4; ++i) {
+      char c = json[i];
+      int digit = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+      if (digit < 0) return -1;
+      value = value * 16 + digit;
+    }
+    return value;
+  };
+  size_t depth = 0;
+  bool in_string = false;
+  bool after_high = false;  // the last escape was a high surrogate, right before this one
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (in_string) {
+      if (c == '\\' && i + 1 < json.size()) {
+        ++i;
+        long unit = json[i] == 'u' ? hex4(i + 1) : -1;
+        bool low = unit >= 0xDC00 && unit <= 0xDFFF;
+        if (low && !after_high) {
+          return "a \\u escape of a lone low surrogate (\\u" + std::string(json.substr(i + 1, 4)) +
+                 "), which is not text";
+        }
+        after_high = unit >= 0xD800 && unit <= 0xDBFF;
+        if (unit >= 0) i += 4;
+        continue;
+      }
+      if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        return "the message nests arrays and objects more than " + std::to_string(max_depth) +
+               " levels deep";
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    after_high = false;
+  }
+  return "";
+}
+
 std::string frame(const std::string& body) {
   return "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }

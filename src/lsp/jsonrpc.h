@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace stacklint::lsp {
 
@@ -58,6 +59,14 @@ class FrameReader {
   bool eof_ = false;
   bool fill();
 };
+
+// What the JSON parser lets through that a message must not hold, checked on the text before
+// it is parsed: "" when the message is fine, else what is wrong. Arrays and objects nested
+// deeper than `max_depth` (LSP messages nest a dozen levels; so neither the parser's stack nor
+// its memory grows with a hostile nesting), and a `\uDC00`-`\uDFFF` escape that does not
+// follow a high surrogate: RapidJSON would decode it to bytes that are not UTF-8, which would
+// reach the templates and every message the server writes.
+std::string message_text_error(std::string_view json, size_t max_depth);
 
 // `Content-Length: N\r\n\r\n` and the body.
 std::string frame(const std::string& body);

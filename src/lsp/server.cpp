@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "cli/catalog_output.h"
 #include "cli/config.h"
@@ -62,6 +63,8 @@ namespace {
 // LSP's MessageType and DiagnosticSeverity / DiagnosticTag numbers.
 constexpr int kMessageError = 1, kMessageWarning = 2, kMessageInfo = 3;
 constexpr int kTagUnnecessary = 1;
+// LSP's own messages nest about a dozen levels; the loader allows templates 256.
+constexpr size_t kMaxMessageDepth = 256;
 
 const Value* member(const Value* value, const char* name) {
   if (value == nullptr || !value->IsObject()) return nullptr;
@@ -564,7 +567,13 @@ void Server::handle_all(const std::vector<std::string>& bodies) {
   for (const std::string& body : bodies) {
     auto message = std::make_unique<Message>();
     rapidjson::Document& json = message->json;
-    json.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+    if (std::string error = message_text_error(body, kMaxMessageDepth); !error.empty()) {
+      send(error_response(nullptr, kInvalidRequest, "stacklint: " + error));
+      continue;
+    }
+    // Iterative: the parser's own stack never grows with the message.
+    json.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(),
+                                                                                       body.size());
     if (json.HasParseError()) {
       send(error_response(nullptr, kParseError, "stacklint: the message is not JSON"));
       continue;
@@ -955,6 +964,16 @@ std::string Server::code_actions(const Message& message) {
     auto lsp_edit = [&](const ByteEdit& edit) {
       return LspRange{lines.position_of(edit.from), lines.position_of(edit.to)};
     };
+    std::optional<ScalarLines> scalars;  // walked once, when a line suppression is first asked
+    // The resources by logical id, so that each suppression finds its resource without a scan
+    // (the first of a repeated key, as Node::get finds it).
+    std::unordered_map<std::string_view, const load::Node*> resources;
+    const load::Node* root = analysis->loaded.error ? nullptr : analysis->loaded.document.root;
+    const load::Node* section =
+        root != nullptr && root->is_mapping() ? root->get("Resources") : nullptr;
+    if (section != nullptr && section->is_mapping()) {
+      for (const load::Pair& pair : section->pairs) resources.emplace(pair.key->text, pair.value);
+    }
     each_shown(*analysis, [&](const rules::Finding& finding) {
       LspRange found = to_lsp(source, lines, finding.range);
       bool touches = found.start.line <= wanted.end.line && wanted.start.line <= found.end.line;
@@ -967,19 +986,21 @@ std::string Server::code_actions(const Message& message) {
         actions.push_back(
             {fix.title, &finding, to_lsp(source, lines, fix.range), fix.replacement, i == 0});
       }
-      if (auto edit = suppressible
-                          ? suppress_on_line(source, analysis->loaded, finding.range.begin.line, id)
-                          : std::nullopt) {
-        std::string title = "Suppress " + id + " on this line";
-        if (seen.insert(title + "@" + std::to_string(finding.range.begin.line)).second) {
+      if (!suppressible) return;
+      // Each edit is computed once per title (the first finding it covers), not per finding.
+      std::string title = "Suppress " + id + " on this line";
+      if (seen.insert(title + "@" + std::to_string(finding.range.begin.line)).second) {
+        if (!scalars && !analysis->loaded.error) scalars.emplace(analysis->loaded.document.root);
+        if (auto edit = suppress_on_line(source, analysis->loaded, finding.range.begin.line, id,
+                                         scalars ? &*scalars : nullptr)) {
           actions.push_back({title, &finding, lsp_edit(*edit), edit->text, false});
         }
       }
-      if (auto edit = suppressible
-                          ? suppress_for_resource(source, analysis->loaded, finding.resource, id)
-                          : std::nullopt) {
-        std::string title = "Suppress " + id + " for resource " + finding.resource;
-        if (seen.insert(title).second) {
+      title = "Suppress " + id + " for resource " + finding.resource;
+      if (seen.insert(title).second) {
+        auto found = resources.find(finding.resource);
+        if (auto edit = suppress_for_resource(source, analysis->loaded, finding.resource, id,
+                                              found != resources.end() ? found->second : nullptr)) {
           actions.push_back({title, &finding, lsp_edit(*edit), edit->text, false});
         }
       }
@@ -1033,7 +1054,7 @@ std::string Server::code_actions(const Message& message) {
       } else {
         w.Key("changes");
         w.StartObject();
-        w.Key(uri->c_str());
+        w.Key(uri->data(), static_cast<rapidjson::SizeType>(uri->size()));  // NUL and all
         edits();
         w.EndObject();
       }

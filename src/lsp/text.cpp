@@ -26,6 +26,38 @@ uint32_t units_between(std::string_view text, size_t from, size_t to, Encoding e
   return units;
 }
 
+// From byte `at` (a character's start, `units` code units into its line) towards `end` (the
+// line's end): the byte where `character` code units are reached, or the first character
+// boundary past it, or `end`. Sets `units` to the units before the byte returned.
+size_t scan_to(std::string_view text, size_t at, size_t end, uint32_t character, Encoding encoding,
+               uint32_t& units) {
+  for (; at < end; ++at) {
+    unsigned char c = text[at];
+    if (!continuation(c) && units >= character) break;
+    units += byte_units(c, encoding);
+  }
+  return at;
+}
+
+std::string inside_error(LspPosition position, Encoding encoding) {
+  return "character " + std::to_string(position.character) + " of line " +
+         std::to_string(position.line) + " is inside a character (" +
+         std::string(to_string(encoding)) + " code units)";
+}
+
+// Where the line after the one that starts at `at` starts (LF, CRLF or a lone CR end a line),
+// or npos after the last line. `lf` caches the next LF at or after `at` (npos: none), so that
+// walking every line of a text reads it once, whatever its line breaks.
+size_t next_line(std::string_view text, size_t at, size_t& lf) {
+  if (lf != std::string_view::npos && lf < at) lf = text.find('\n', at);
+  size_t end = lf == std::string_view::npos ? text.size() : lf;
+  if (const void* cr = std::memchr(text.data() + at, '\r', end - at)) {
+    size_t p = static_cast<size_t>(static_cast<const char*>(cr) - text.data());
+    return p + 1 == lf ? lf + 1 : p + 1;
+  }
+  return lf == std::string_view::npos ? std::string_view::npos : lf + 1;
+}
+
 }  // namespace
 
 std::string_view to_string(Encoding encoding) {
@@ -127,18 +159,9 @@ bool LineMap::offset_of(LspPosition position, size_t& offset, std::string& error
     at = start + block * kStride;
     units = points.units[block];
   }
-  for (; at < end; ++at) {
-    unsigned char c = text_[at];
-    if (!continuation(c)) {
-      if (units == position.character) break;
-      if (units > position.character) break;
-    }
-    units += byte_units(c, encoding_);
-  }
+  at = scan_to(text_, at, end, position.character, encoding_, units);
   if (units > position.character) {
-    error = "character " + std::to_string(position.character) + " of line " +
-            std::to_string(position.line) + " is inside a character (" +
-            std::string(to_string(encoding_)) + " code units)";
+    error = inside_error(position, encoding_);
     return false;
   }
   offset = at;  // at the character, or the line's end when the character is past it
@@ -153,16 +176,45 @@ LspRange to_lsp(const load::Source& source, const LineMap& lines, const load::Ra
 
 bool TextDocument::apply(const LspRange& range, std::string_view replacement, Encoding encoding,
                          std::string& error) {
-  LineMap lines(text, encoding);
-  size_t from = 0, to = 0;
-  if (!lines.offset_of(range.start, from, error) || !lines.offset_of(range.end, to, error)) {
-    return false;
+  // Only the text up to the change's end is read (no LineMap of the whole text): a message of
+  // thousands of changes to a large document cost a scan of the whole text per change.
+  size_t at = 0, lf = text.find('\n'), offsets[2] = {0, 0};  // start, end
+  uint32_t line = 0;
+  bool after_last = false;  // `at` is the end, as the line after the last one
+  // The two positions in line order, so that the walk goes forward; compared as offsets after.
+  bool reversed = range.end.line < range.start.line;
+  for (int i = 0; i < 2; ++i) {
+    LspPosition position = (i == 0) != reversed ? range.start : range.end;
+    while (line < position.line && at != std::string::npos) {
+      size_t following = next_line(text, at, lf);
+      ++line;
+      // The position just after the last line (`{line: lineCount, character: 0}`) is the end.
+      after_last = !after_last && following == std::string::npos && line == position.line &&
+                   position.character == 0;
+      at = after_last ? text.size() : following;
+    }
+    if (at == std::string::npos || (after_last && position.character != 0)) {
+      error = "line " + std::to_string(position.line) + " is past the end of the document";
+      return false;
+    }
+    size_t next = next_line(text, at, lf);
+    size_t end = next == std::string::npos ? text.size() : next;
+    // The line's content ends before its break: LF, CRLF or a lone CR.
+    if (end > at && text[end - 1] == '\n') --end;
+    if (end > at && text[end - 1] == '\r') --end;
+    uint32_t units = 0;
+    offsets[i] = scan_to(text, at, end, position.character, encoding, units);
+    if (units > position.character) {
+      error = inside_error(position, encoding);
+      return false;
+    }
   }
-  if (from > to) {
+  if (reversed) std::swap(offsets[0], offsets[1]);
+  if (offsets[0] > offsets[1]) {
     error = "the change's start comes after its end";
     return false;
   }
-  text.replace(from, to - from, replacement);
+  text.replace(offsets[0], offsets[1] - offsets[0], replacement);
   return true;
 }
 

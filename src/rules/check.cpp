@@ -37,6 +37,15 @@ Finding& CheckContext::report_at(load::Range range, std::string message, std::st
   return out_.back();
 }
 
+std::string excerpt(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  std::string out(text.substr(0, cut));
+  out.append("...");
+  return out;
+}
+
 bool explain_parameter_default(Finding& finding, const graph::Value& value,
                                std::string_view property) {
   std::optional<graph::ParameterOrigin> origin = graph::parameter_origin(value);
@@ -61,7 +70,7 @@ bool explain_parameter_default(Finding& finding, const graph::Value& value,
   if (!finding.message.empty() && finding.message.back() != ' ') finding.message += ' ';
   finding.message.append(property);
   if (value.kind == graph::ValueKind::Scalar) {
-    finding.message.append(" is ").append(value.text.empty() ? "empty" : value.text);
+    finding.message.append(" is ").append(value.text.empty() ? "empty" : excerpt(value.text));
     finding.message.append(" (").append(whose).append(").");
   } else {
     finding.message.append(" is ").append(whose).append(".");

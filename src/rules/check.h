@@ -96,6 +96,11 @@ struct CheckRegistration {
 // The range to point at for a node, or the resource's logical id when there is no node.
 load::Range range_of(const graph::Resource& resource, const load::Node* at);
 
+// A value as a message quotes it: at most `max_bytes` of `text`, cut at a code point boundary
+// (so the message stays UTF-8) and marked with "..." when cut. Messages quote values through it:
+// a 1 MB parameter read by a thousand Refs must not make a thousand 1 MB messages.
+std::string excerpt(std::string_view text, size_t max_bytes = 80);
+
 // When `value` (what decided the finding, read from `property`, e.g. "MultiAZ") is a
 // parameter's value: points the finding at the Ref that reads it, adds where the value is
 // written as a related location, and says so at the end of the message: "MultiAZ is false (the

@@ -267,8 +267,7 @@ StackResult lint_stack(std::shared_ptr<const load::Source> source, const load::L
   std::string own = stack.file();
   // Exports and imports across the set.
   if (selected(catalog, options, "T060")) {
-    for (const auto& [again, first] : set.duplicate_exports()) {
-      if (again->stack != &stack) continue;
+    for (const auto& [again, first] : set.duplicate_exports(stack)) {
       Finding finding = set_finding(
           catalog, options, "T060", again->name_node,
           "export name " + again->name + " is already exported by output " + first->output->id +

@@ -65,7 +65,7 @@ size_t code_points(std::string_view text) {
 }
 
 std::string quoted(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
+  return "\"" + rules::excerpt(text) + "\"";
 }
 
 // The allowed values as written, both as typed (plain `true` is "true") and as spelt, so that a

@@ -152,19 +152,12 @@ std::string format_number(double d) {
 }
 
 std::string quoted(std::string_view text) {
-  constexpr size_t kMax = 80;
-  std::string out = "\"";
-  if (text.size() > kMax) {
-    out.append(text.substr(0, kMax)).append("...");
-  } else {
-    out.append(text);
-  }
-  return out + "\"";
+  return "\"" + excerpt(text) + "\"";
 }
 
 // A scalar as a message shows it: text in quotes, a number or boolean as written.
 std::string shown(const Value& v) {
-  return v.shape() == ValueShape::String ? quoted(v.text) : v.text;
+  return v.shape() == ValueShape::String ? quoted(v.text) : excerpt(v.text);
 }
 
 // "Properties/Rules/0/Status" -> "Rules[0].Status".
@@ -636,7 +629,8 @@ class Walk {
       span = " (from " + format_number(*c.minimum) + " to " + format_number(*c.maximum) + ")";
     }
     add(Problem::Range, at, path,
-        name + " is " + v.text + "; it takes " + bound + span + ": CloudFormation rejects it.",
+        name + " is " + excerpt(v.text) + "; it takes " + bound + span +
+            ": CloudFormation rejects it.",
         name + " takes " + bound + span + ".", v);
   }
 
