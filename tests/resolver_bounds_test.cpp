@@ -279,3 +279,78 @@ TEST_CASE("nested Fn::Sub in many resources: every queue is judged (R160)") {
   CHECK(result.findings.size() == 50);
   for (const rules::Finding& finding : result.findings) CHECK(finding.rule->id == "R160");
 }
+
+// A long Default read by many Refs (found by the breaker: a 1 MB Default read by 800 Refs kept
+// 800 MB): each Ref hands out a copy of the remembered value, so the copies are bounded by the
+// template's size, not by its size times its references.
+namespace {
+std::string long_default_read_by_refs(size_t length, int refs, bool mapping) {
+  std::string value(length, 'x');
+  std::string text = mapping
+                         ? "Mappings:\n  M:\n    K:\n      V: '" + value + "'\n"
+                         : "Parameters:\n  A:\n    Type: String\n    Default: '" + value + "'\n";
+  text += "Resources:\n";
+  for (int i = 0; i < refs; ++i) {
+    text += "  T" + std::to_string(i) + ":\n    Type: AWS::SNS::Topic\n    Properties:\n" +
+            (mapping ? "      TopicName: !FindInMap [M, K, V]\n" : "      TopicName: !Ref A\n");
+  }
+  return text;
+}
+}  // namespace
+
+TEST_CASE("copies of a long remembered value stop at the copy allowance") {
+  for (bool mapping : {false, true}) {
+    CAPTURE(mapping);
+    testing::GraphedTemplate t(long_default_read_by_refs(100000, 10, mapping));
+    // Steps to spare; copies for three of the ten reads beyond the first.
+    graph::Resolver::Limits limits{1u << 30, 1u << 30, 1000, 350000};
+    graph::Resolver resolver(*t.tmpl, limits);
+    size_t known = 0;
+    for (int i = 0; i < 10; ++i) {
+      graph::Value name =
+          resolver.property(*t.tmpl->resource("T" + std::to_string(i)), "TopicName");
+      if (name.kind == ValueKind::Scalar) {
+        CHECK(name.text.size() == 100000);
+        ++known;
+      } else {
+        CHECK(name.kind == ValueKind::Unknown);
+      }
+    }
+    CHECK(known == 4);  // computed once, handed out three times
+    REQUIRE(resolver.limited().size() == 6);
+    for (const auto& limited : resolver.limited()) CHECK(limited.copies);
+  }
+}
+
+TEST_CASE("short values are handed out without counting against the copy allowance") {
+  testing::GraphedTemplate t(long_default_read_by_refs(1000, 500, false));
+  graph::Resolver::Limits limits{1u << 30, 1u << 30, 1000, 1};
+  graph::Resolver resolver(*t.tmpl, limits);
+  for (int i = 0; i < 500; ++i)
+    CHECK(resolver.property(*t.tmpl->resource("T" + std::to_string(i)), "TopicName").text.size() ==
+          1000);
+  CHECK(resolver.limited().empty());
+}
+
+TEST_CASE("by default the copies a template may take grow with its size, not its references") {
+  // 1 MB read by 400 Refs: before, 400 MB of copies; now the template's allowance.
+  std::string text = long_default_read_by_refs(1000000, 400, false);
+  testing::GraphedTemplate t(text);
+  graph::Resolver resolver(*t.tmpl);
+  CHECK(resolver.limits().copies < graph::Resolver::kBudgetBase + 8 * text.size());
+  size_t copied = 0;
+  for (int i = 0; i < 400; ++i)
+    copied +=
+        resolver.property(*t.tmpl->resource("T" + std::to_string(i)), "TopicName").text.size();
+  CHECK(copied <= resolver.limits().copies + 1000000);
+  CHECK(!resolver.limited().empty());
+  // T107 reads every TopicName; T007 says which were cut off, and why.
+  rules::FileResult result = testing::lint_text(text, {"T007", "T107"});
+  size_t cut = 0;
+  for (const rules::Finding& finding : result.findings) {
+    if (finding.rule->id != "T007") continue;
+    CHECK(finding.message.find("copies of large values") != std::string::npos);
+    ++cut;
+  }
+  CHECK(cut > 300);
+}

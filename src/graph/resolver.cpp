@@ -113,8 +113,10 @@ class SubVariables {
 }  // namespace
 
 Resolver::Limits Resolver::default_limits(const Template& tmpl) {
-  size_t per_resolution = kBudgetBase + kBudgetPerUnit * tree_size(tmpl.root());
-  return Limits{per_resolution, kGlobalFactor * per_resolution, kFloor};
+  size_t size = tree_size(tmpl.root());
+  size_t per_resolution = kBudgetBase + kBudgetPerUnit * size;
+  return Limits{per_resolution, kGlobalFactor * per_resolution, kFloor,
+                kBudgetBase + kCopiesPerUnit * size};
 }
 
 Resolver::Resolver(const Template& tmpl, const ParameterValues* supplied)
@@ -140,8 +142,20 @@ bool Resolver::charge(size_t steps) const {
   return true;
 }
 
-void Resolver::note_limited(const Node* at, bool string_length) const {
-  if (at != nullptr && limited_seen_.insert(at).second) limited_.push_back({at, string_length});
+void Resolver::note_limited(const Node* at, bool string_length, bool copies) const {
+  if (at != nullptr && limited_seen_.insert(at).second)
+    limited_.push_back({at, string_length, copies});
+}
+
+bool Resolver::copy(size_t weight) const {
+  if (weight <= kSmallCopy) return true;
+  if (copied_ + weight > limits_.copies) {
+    ++cutoffs_;
+    note_limited(current_, false, true);
+    return false;
+  }
+  copied_ += weight;
+  return true;
 }
 
 Value Resolver::resolve(const Node* node) const {
@@ -241,7 +255,8 @@ Value Resolver::passed_parameter(std::string_view type, Value passed, const Node
 }
 
 Value Resolver::linked(Value value, const Node* at) const {
-  if (!charge(weight(value))) return Value::unknown(at);
+  size_t cost = weight(value);
+  if (!charge(cost) || !copy(cost)) return Value::unknown(at);
   return value;
 }
 
@@ -251,7 +266,7 @@ Value Resolver::linked(Value value, const Node* at) const {
 template <typename Compute>
 Value Resolver::remembered(const void* key, const Node* at, Compute compute) const {
   if (auto it = memo_.find(key); it != memo_.end()) {
-    if (!charge(it->second.weight)) return Value::unknown(at);
+    if (!charge(it->second.weight) || !copy(it->second.weight)) return Value::unknown(at);
     return it->second.value;
   }
   if (!in_progress_.insert(key).second) return Value::unknown(at);

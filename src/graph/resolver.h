@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,11 +73,16 @@ class Resolver {
     size_t per_resolution;
     size_t global;
     size_t floor;
+    // Bytes of remembered values handed out again (a parameter's Default read by each Ref):
+    // past this, a copy larger than kSmallCopy is refused. What the rules keep of values is
+    // then bounded by the template's size, not by its size times its references.
+    size_t copies = SIZE_MAX;
   };
-  // A value that a limit cut off, for T007: where, and whether it was steps or string length.
+  // A value that a limit cut off, for T007: where, and which limit.
   struct Limited {
     const Node* at;
-    bool string_length;  // false: the step allowance
+    bool string_length;  // false: the step allowance or, with `copies`, the copy allowance
+    bool copies = false;
   };
 
   // per_resolution is kBudgetBase plus kBudgetPerUnit for each node and byte of the tree.
@@ -89,6 +95,9 @@ class Resolver {
   static constexpr size_t kBudgetPerUnit = 64;
   static constexpr size_t kGlobalFactor = 16;
   static constexpr size_t kFloor = size_t{1} << 16;
+  // copies is kBudgetBase plus kCopiesPerUnit for each node and byte of the tree.
+  static constexpr size_t kCopiesPerUnit = 4;
+  static constexpr size_t kSmallCopy = 4096;
   static Limits default_limits(const Template& tmpl);
 
   Value resolve(const Node* node) const;
@@ -148,7 +157,10 @@ class Resolver {
   Value remembered(const void* key, const Node* at, Compute compute) const;
   // Counts `steps`; false once this resolution's allowance is spent (noted in limited()).
   bool charge(size_t steps) const;
-  void note_limited(const Node* at, bool string_length) const;
+  void note_limited(const Node* at, bool string_length, bool copies = false) const;
+  // Counts a copy of a remembered value of `weight` bytes; false once the copy allowance is
+  // spent (noted in limited()).
+  bool copy(size_t weight) const;
 
   // A value from the linker, charged as a copy of it costs.
   std::optional<Value> list_of_text(const Value& text) const;
@@ -160,6 +172,7 @@ class Resolver {
   const Linker* linker_ = nullptr;
   const ParameterValues* supplied_;
   mutable size_t steps_ = 0;
+  mutable size_t copied_ = 0;  // bytes of remembered values handed out again, past kSmallCopy
   // The current top-level resolution: its node, the steps it took, and nesting of entries.
   mutable const Node* current_ = nullptr;
   mutable size_t local_steps_ = 0;

@@ -179,7 +179,13 @@ void run_rules(const load::Source& source, const load::Loaded& loaded, const gra
       finding.severity = options.selection.severity_of(*limit_rule);
       finding.range = limited.at->range;
       finding.message =
-          limited.string_length
+          limited.copies
+              ? "this value hands out copies of large values (a long Default read by many Refs) "
+                "past stacklint's allowance of " +
+                    std::to_string(resolver.limits().copies / 1024 / 1024) +
+                    " MB for this template: it is read as unknown, and findings that depend on it "
+                    "may be missing"
+          : limited.string_length
               ? "this value builds a string longer than " +
                     std::to_string(graph::kMaxStringLength / 1024) +
                     " KB, past stacklint's analysis limit: it is read as unknown, and findings "
