@@ -186,4 +186,24 @@ out=$("$bin" -f concise cap/fan.yaml 2>&1)
 check "4,100 nested stacks: T007 at each TemplateURL past the bound" \
   test "$(grep -c '^cap/fan.yaml:.*\[T007\]' <<<"$out")" = 5
 
+# A long Default read by many Refs: each Ref was handed its own copy of the remembered value
+# (1 MB x 400 Refs kept 400 MB). The copies now stop at the template's copy allowance (T007).
+peak_kb() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
+for refs in 1 400; do
+  python3 - "$refs" <<'PY'
+import sys
+refs = int(sys.argv[1])
+out = ["Parameters:", "  A: {Type: String, Default: '" + "x" * 1000000 + "'}", "Resources:"]
+for i in range(refs):
+    out += [f"  T{i}:", "    Type: AWS::SNS::Topic", "    Properties: {TopicName: !Ref A}"]
+open(f"amp{refs}.yaml", "w").write("\n".join(out) + "\n")
+PY
+done
+one=$(peak_kb "$bin" amp1.yaml)
+many=$(peak_kb "$bin" amp400.yaml)
+check "a 1 MB Default read by 400 Refs stays within 64 MB of one Ref's peak ($one KB, $many KB)" \
+  test "$many" -lt $((one + 65536))
+out=$("$bin" -f concise amp400.yaml 2>&1)
+check "... and T007 says which values the copy allowance cut off" has "copies of large values" "$out"
+
 finish
