@@ -542,11 +542,6 @@ int run(int argc, char** argv) {
   run.quiet = quiet;
   run.files = std::move(linted.files);
   run.root = cli::report_root(report_root).string();  // --root (issue 12)
-  if (!run.root.empty()) {
-    std::error_code error;
-    std::filesystem::path real = std::filesystem::weakly_canonical(run.root, error);
-    if (!error) run.real_root = real.string();
-  }
   run.include_suppressed = !no_suppressed;
   for (auto& [path, message] : walk.problems) run.notices.push_back({path, message});
   for (report::Notice& notice : linted.notices) run.notices.push_back(std::move(notice));

@@ -158,9 +158,9 @@ bool excluded(const fs::path& path, const std::vector<std::string>& excludes) {
 
 // Walks with an explicit stack: no recursion to overflow on deep trees, and every folder that
 // cannot be read is reported instead of silently skipped. Links to folders are not followed,
-// so a link loop cannot trap the walk.
+// so a link loop cannot trap the walk. The files found go to `inputs`, the problems to `result`.
 void walk_folder(const std::string& root, const std::vector<std::string>& excludes,
-                 WalkResult& result) {
+                 std::vector<Input>& inputs, WalkResult& result) {
   std::vector<std::string> found;
   std::vector<std::pair<std::string, std::string>> problems;
   std::vector<fs::path> pending{root};
@@ -206,7 +206,7 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
   std::sort(problems.begin(), problems.end());
   for (auto& problem : problems) result.problems.push_back(std::move(problem));
   std::sort(found.begin(), found.end());
-  for (std::string& path : found) result.inputs.push_back({std::move(path), true});
+  for (std::string& path : found) inputs.push_back({std::move(path), true});
 }
 
 // Where git would look for the work tree of a folder: the nearest folder holding a `.git` (a
@@ -307,9 +307,7 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
       continue;
     }
     if (fs::is_directory(status)) {
-      std::swap(result.inputs, parts[i]);
-      walk_folder(path, excludes, result);
-      std::swap(result.inputs, parts[i]);
+      walk_folder(path, excludes, parts[i], result);
       if (!parts[i].empty()) walked.emplace_back(path, &parts[i]);
     } else {
       parts[i].push_back({path, false});

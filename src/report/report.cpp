@@ -145,8 +145,21 @@ std::optional<std::filesystem::path> inside(const std::filesystem::path& file,
   return relative;
 }
 
-// weakly_canonical(file), resolving the file's folder once per run: the file itself is resolved
-// only when it is a symbolic link.
+// weakly_canonical(folder), resolved once per run.
+std::filesystem::path real_folder(const Run& run, const std::filesystem::path& folder,
+                                  std::error_code& error) {
+  std::string key = folder.string();
+  auto found = run.real_folders.find(key);
+  if (found == run.real_folders.end()) {
+    std::filesystem::path real = std::filesystem::weakly_canonical(folder, error);
+    if (error) return {};
+    found = run.real_folders.emplace(std::move(key), real.string()).first;
+  }
+  return found->second;
+}
+
+// weakly_canonical(file), through its folder's resolution: the file itself is resolved only
+// when it is a symbolic link.
 std::filesystem::path real_path(const Run& run, const std::filesystem::path& file,
                                 std::error_code& error) {
   namespace fs = std::filesystem;
@@ -154,14 +167,8 @@ std::filesystem::path real_path(const Run& run, const std::filesystem::path& fil
   fs::file_status status = fs::symlink_status(file, link_error);
   if (!file.has_parent_path() || !file.has_filename() || link_error || fs::is_symlink(status))
     return fs::weakly_canonical(file, error);
-  std::string folder = file.parent_path().string();
-  auto found = run.real_folders.find(folder);
-  if (found == run.real_folders.end()) {
-    fs::path real = fs::weakly_canonical(file.parent_path(), error);
-    if (error) return {};
-    found = run.real_folders.emplace(std::move(folder), real.string()).first;
-  }
-  return fs::path(found->second) / file.filename();
+  fs::path folder = real_folder(run, file.parent_path(), error);
+  return error ? fs::path() : folder / file.filename();
 }
 
 }  // namespace
@@ -179,8 +186,7 @@ ArtifactPath artifact_path(const Run& run, std::string_view path) {
     // where both lead.
     std::error_code file_error, root_error;
     fs::path real_file = real_path(run, absolute, file_error);
-    fs::path real_root =
-        run.real_root.empty() ? fs::weakly_canonical(root, root_error) : fs::path(run.real_root);
+    fs::path real_root = real_folder(run, root, root_error);
     if (!file_error && !root_error) relative = inside(real_file, real_root);
   }
   if (relative) return {relative->generic_string(), true};

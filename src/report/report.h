@@ -28,11 +28,9 @@ struct Run {
   // The folder that CI reports' paths are relative to (absolute, lexically normal): the
   // repository root or --root. Empty: paths as typed.
   std::string root;
-  // The same folder with its symbolic links resolved (std::filesystem::weakly_canonical), when
-  // the caller knows it: saves resolving it again for every file. Empty: resolved when needed.
-  std::string real_root;
-  // Folders of reported files with their symbolic links resolved, filled as reports need them
-  // (a folder holds many files: each is resolved once). Reports are written by one thread.
+  // The root and the folders of reported files with their symbolic links resolved, filled as
+  // reports need them (a folder holds many files: each is resolved once). Reports are written
+  // by one thread.
   mutable std::unordered_map<std::string, std::string> real_folders;
   // False: suppressed findings are left out of every report (--no-suppressed), not only marked.
   bool include_suppressed = true;
