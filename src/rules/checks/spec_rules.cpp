@@ -270,17 +270,6 @@ PathSegment::PathSegment(std::string& path, std::string_view separator, size_t i
   path.append(separator).append(digits, static_cast<size_t>(end - digits));
 }
 
-void for_each_object(const graph::Resolver& resolver, const graph::Resource& resource,
-                     const spec::ResourceType& type,
-                     const std::function<void(const Object&)>& visit) {
-  if (resource.properties == nullptr) return;
-  spec::Shape top;
-  top.kind = spec::Kind::Object;
-  top.object = &type.properties;
-  std::deque<graph::Value> keep;
-  Walker(resolver, visit, keep).node(resource.properties, top);
-}
-
 Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
     : resources_(tmpl.resources().data()), ranges_(tmpl.resources().size()) {
   // Paths go into one text while it grows; the views are made once it is complete.

@@ -75,18 +75,13 @@ class PathSegment {
   size_t size_;
 };
 
-// Calls visit(const Object&) for each object in the resource's Properties (itself first, then
-// nested property types in lists, maps and objects, in written order). Free-form values (Json,
-// Map keys, unions it cannot tell apart) and values the template does not prove are skipped.
-// Linear in the Properties, plus one resolution per intrinsic function met.
-void for_each_object(const graph::Resolver& resolver, const graph::Resource& resource,
-                     const spec::ResourceType& type,
-                     const std::function<void(const Object&)>& visit);
-
-// Every resource's objects, as for_each_object visits them and in its order, walked once per
-// template and kept for the rules that read them (T101, T102, the value checks, NearMisses):
-// one walk instead of one per rule. Resources outside the data, or without Properties, have
-// none. Everything the objects point to lives as long as this fact.
+// Every resource's objects: for each resource, the objects in its Properties (itself first,
+// then nested property types in lists, maps and objects, in written order). Free-form values
+// (Json, Map keys, unions it cannot tell apart) and values the template does not prove are
+// skipped. Walked once per template, linear in the Properties plus one resolution per intrinsic
+// function met, and kept for the rules that read them (T101, T102, the value checks,
+// NearMisses). Resources outside the data, or without Properties, have none. Everything the
+// objects point to lives as long as this fact.
 class Objects {
  public:
   Objects(const graph::Template& tmpl, const graph::Resolver& resolver);

@@ -342,7 +342,7 @@ class Walk {
         node(pair.value, *use->element, path_);
       }
     }
-    // An Object's properties are reached by for_each_object.
+    // An Object's properties are reached by the objects walk (specrules::Objects).
   }
 
   // A resolved value (each alternative on its own); `at` is where it is written.
