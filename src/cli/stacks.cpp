@@ -78,15 +78,6 @@ class Files {
   std::map<std::string, size_t> index_;
 };
 
-bool is_nested_type(std::string_view type) {
-  return type == "AWS::CloudFormation::Stack" || type == "AWS::Serverless::Application";
-}
-
-bool is_remote(std::string_view location) {
-  return location.starts_with("https://") || location.starts_with("http://") ||
-         location.starts_with("s3://");
-}
-
 // Findings of several instances of one file: each once. Looked up, not scanned: scanning made
 // a linked template with 80,000 findings take 9 s (quadratic).
 using FindingKey = std::tuple<const rules::RuleInfo*, load::Range, std::string>;
@@ -107,13 +98,13 @@ bool has_local_nested_stack(const load::Node* root) {
     if (!resource->is_mapping()) continue;
     const load::Node* type = resource->get("Type");
     const load::Node* properties = resource->get("Properties");
-    if (type == nullptr || !type->is_scalar() || !is_nested_type(type->text) ||
+    if (type == nullptr || !type->is_scalar() || !graph::is_nested_stack_type(type->text) ||
         properties == nullptr || !properties->is_mapping()) {
       continue;
     }
-    const load::Node* location =
-        properties->get(type->text == "AWS::CloudFormation::Stack" ? "TemplateURL" : "Location");
-    if (location != nullptr && (!location->is_scalar() || !is_remote(location->text))) {
+    const load::Node* location = properties->get(graph::nested_template_property(type->text));
+    if (location != nullptr &&
+        (!location->is_scalar() || !graph::is_remote_template(location->text))) {
       return true;
     }
   }
@@ -203,9 +194,8 @@ void build(Linked& linked, const std::vector<RootStack>& roots, DriverResult& re
       fs::path child_path = fs::path(file->path).parent_path() / *location;
       std::string normal = printable_path(child_path.lexically_normal().string());
       if (graph::StackSet::nesting_cut(*stack, normal)) {
-        linked.cut.emplace_back(
-            file, resource.property(resource.type == "AWS::CloudFormation::Stack" ? "TemplateURL"
-                                                                                  : "Location"));
+        linked.cut.emplace_back(file,
+                                resource.property(graph::nested_template_property(resource.type)));
         continue;
       }
       LoadedFile& child_file = linked.files.get(child_path.string(), result, false);
@@ -215,9 +205,8 @@ void build(Linked& linked, const std::vector<RootStack>& roots, DriverResult& re
       if (child != nullptr) {
         linked.stacks.emplace_back(child, &child_file);
       } else {  // the run holds kMaxStacks already: not linked, and T007 says so
-        linked.cut.emplace_back(
-            file, resource.property(resource.type == "AWS::CloudFormation::Stack" ? "TemplateURL"
-                                                                                  : "Location"));
+        linked.cut.emplace_back(file,
+                                resource.property(graph::nested_template_property(resource.type)));
       }
     }
   }

@@ -41,11 +41,20 @@ Value as_passed(const Parameter& parameter, Value value) {
   return list;
 }
 
+}  // namespace
+
 bool is_nested_stack_type(std::string_view type) {
   return type == "AWS::CloudFormation::Stack" || type == "AWS::Serverless::Application";
 }
 
-}  // namespace
+std::string_view nested_template_property(std::string_view type) {
+  return type == "AWS::CloudFormation::Stack" ? "TemplateURL" : "Location";
+}
+
+bool is_remote_template(std::string_view location) {
+  return location.starts_with("https://") || location.starts_with("http://") ||
+         location.starts_with("s3://");
+}
 
 Stack::Stack(StackSet& set, std::string file, const Template& tmpl, std::string name)
     : set_(set),
@@ -304,14 +313,11 @@ std::string_view StackSet::file_of(const Node* node) const {
 std::optional<std::string> StackSet::nested_template_path(const Resolver& resolver,
                                                           const Resource& resource) {
   if (!is_nested_stack_type(resource.type)) return std::nullopt;
-  Value location = resolver.property(
-      resource, resource.type == "AWS::CloudFormation::Stack" ? "TemplateURL" : "Location");
+  Value location = resolver.property(resource, nested_template_property(resource.type));
   // A serverless application from the Serverless Application Repository is a mapping.
   if (location.kind != ValueKind::Scalar || location.text.empty()) return std::nullopt;
   std::string_view text = location.text;
-  for (std::string_view remote : {"https://", "http://", "s3://"}) {
-    if (text.starts_with(remote)) return std::nullopt;
-  }
+  if (is_remote_template(text)) return std::nullopt;
   if (text.starts_with("file://")) text.remove_prefix(7);
   return std::string(text);
 }

@@ -40,6 +40,15 @@ constexpr int kMaxNestingDepth = 8;
 // same child many times, at every level) cannot grow the work past it.
 constexpr size_t kMaxStacks = 4096;
 
+// Whether a resource type deploys a nested stack: AWS::CloudFormation::Stack, or SAM's
+// AWS::Serverless::Application (which the transform turns into one).
+bool is_nested_stack_type(std::string_view type);
+// The property of a nested stack resource that names its template: TemplateURL for
+// AWS::CloudFormation::Stack, Location for AWS::Serverless::Application.
+std::string_view nested_template_property(std::string_view type);
+// Whether a template location is remote (https://, http://, s3://): not a local file.
+bool is_remote_template(std::string_view location);
+
 // One stack of the set: a template with its name and the values passed to its parameters.
 class Stack : private Linker {
  public:
