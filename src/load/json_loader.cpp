@@ -62,7 +62,7 @@ class TreeBuilder {
     if (doc_.node_count() >= limits_.max_nodes) {
       throw LimitExceeded{"more than " + std::to_string(limits_.max_nodes) + " JSON values", begin};
     }
-    Node* node = doc_.make();
+    Node* node = doc_.make_view();
     node->range = {source_.position_at(begin, line_hint_), source_.position_at(end, line_hint_)};
     return node;
   }
@@ -76,7 +76,7 @@ class TreeBuilder {
     Node* node = make(begin, end);
     node->kind = kind;
     node->style = style;
-    if (kind == NodeKind::Scalar) node->text = text;
+    if (kind == NodeKind::Scalar) node->text = doc_.text(text);
     return attach(node);
   }
 
@@ -97,12 +97,11 @@ class TreeBuilder {
     stack_.pop_back();
     Node* node = frame.node;
     node->range.end = source_.position_at(here() + 1, line_hint_);
-    // The children move from the stacks into the node, in one allocation of the right size.
-    node->items.assign(items_.begin() + static_cast<std::ptrdiff_t>(frame.first_item),
-                       items_.end());
+    // The children move from the stacks into the document's storage.
+    node->items =
+        doc_.list<const Node*>(std::span<const Node* const>(items_).subspan(frame.first_item));
     items_.resize(frame.first_item);
-    node->pairs.assign(pairs_.begin() + static_cast<std::ptrdiff_t>(frame.first_pair),
-                       pairs_.end());
+    node->pairs = doc_.list<Pair>(std::span<const Pair>(pairs_).subspan(frame.first_pair));
     pairs_.resize(frame.first_pair);
     return attach(node);
   }

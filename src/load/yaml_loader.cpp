@@ -431,7 +431,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     Node* node = make_node(mark);
     node->kind = NodeKind::Scalar;
-    node->text = value;
+    node->text = doc_.text(value);
     node->style =
         (tag == "?" || is_short_form(tag)) && !quoted ? ScalarStyle::Plain : ScalarStyle::Quoted;
     // The value starts after its tag and anchor; a short form's key spans the tag.
@@ -491,7 +491,7 @@ class TreeBuilder : public YAML::EventHandler {
       throw LimitExceeded{"more than " + std::to_string(limits_.max_nodes) + " YAML nodes",
                           offset(mark)};
     }
-    Node* node = doc_.make();
+    Node* node = doc_.make_view();
     node->range.begin = source_.position_at(offset(mark), line_hint_);
     return node;
   }
@@ -501,10 +501,10 @@ class TreeBuilder : public YAML::EventHandler {
   Node* wrap_short_form(const std::string& tag, Node* value, size_t begin) {
     std::string name = tag.substr(1);
     std::string key = (name == "Ref" || name == "Condition") ? name : "Fn::" + name;
-    Node* key_node = doc_.make();
+    Node* key_node = doc_.make_view();
     key_node->kind = NodeKind::Scalar;
     key_node->style = ScalarStyle::Quoted;
-    key_node->text = key;
+    key_node->text = doc_.text(key);
     key_node->range.begin = source_.position_at(begin, line_hint_);
     size_t tag_end = begin;
     while (tag_end < s_.size() && s_[tag_end] == '!') ++tag_end;
@@ -514,29 +514,31 @@ class TreeBuilder : public YAML::EventHandler {
     }
     key_node->range.end = source_.position_at(tag_end, line_hint_);
     if (name == "GetAtt" && value->kind == NodeKind::Scalar) value = split_getatt(value);
-    Node* wrapper = doc_.make();
+    Node* wrapper = doc_.make_view();
     short_forms_.push_back(wrapper);
     wrapper->kind = NodeKind::Mapping;
     wrapper->range = {key_node->range.begin, value->range.end};
-    wrapper->pairs.push_back({key_node, value});
+    const Pair pair{key_node, value};
+    wrapper->pairs = doc_.list<Pair>({&pair, 1});
     return wrapper;
   }
 
   // `!GetAtt Resource.Attr.Name` names the resource up to the first dot.
   Node* split_getatt(Node* scalar) {
-    Node* list = doc_.make();
+    Node* list = doc_.make_view();
     list->kind = NodeKind::Sequence;
     list->range = scalar->range;
-    size_t dot = scalar->text.find('.');
-    Node* resource = doc_.make();
+    std::string_view text = scalar->text;
+    size_t dot = text.find('.');
+    Node* resource = doc_.make_view();
     resource->kind = NodeKind::Scalar;
-    resource->text = scalar->text.substr(0, dot);
+    resource->text = doc_.text(text.substr(0, dot));
     resource->range = scalar->range;
-    list->items.push_back(resource);
+    const Node* items[2] = {resource, nullptr};
     if (dot != std::string::npos) {
-      Node* attribute = doc_.make();
+      Node* attribute = doc_.make_view();
       attribute->kind = NodeKind::Scalar;
-      attribute->text = scalar->text.substr(dot + 1);
+      attribute->text = doc_.text(text.substr(dot + 1));
       attribute->range = scalar->range;
       // Columns: the text starts at the end minus its length when it is written plainly.
       size_t begin_offset = source_.offset_of(scalar->range.begin);
@@ -546,8 +548,9 @@ class TreeBuilder : public YAML::EventHandler {
         resource->range.end = source_.position_at(text_begin + dot, line_hint_);
         attribute->range.begin = source_.position_at(text_begin + dot + 1, line_hint_);
       }
-      list->items.push_back(attribute);
+      items[1] = attribute;
     }
+    list->items = doc_.list<const Node*>({items, dot != std::string::npos ? 2u : 1u});
     return list;
   }
 
@@ -579,8 +582,8 @@ class TreeBuilder : public YAML::EventHandler {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
     Node* node = frame.node;
-    take_children(node->items, items_, frame.first_item);
-    take_children(node->pairs, pairs_, frame.first_pair);
+    node->items = take_children(items_, frame.first_item);
+    node->pairs = take_children(pairs_, frame.first_pair);
     if (frame.has_merge_key) merge(*node);
     End end{frame.begin_offset, node->range.begin};
     if (frame.last_child_end) end = *frame.last_child_end;
@@ -666,7 +669,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     written.insert(written.begin() + static_cast<std::ptrdiff_t>(insert_at), merged.begin(),
                    merged.end());
-    node.pairs = std::move(written);
+    node.pairs = doc_.list<Pair>(written);
   }
 
   struct Anchor {
@@ -713,11 +716,12 @@ class TreeBuilder : public YAML::EventHandler {
     top.pending_key = nullptr;
   }
 
-  // Moves the children from `first` on to the top of `stack` into `into`.
+  // Moves the children from `first` on to the top of `stack` into the document's storage.
   template <typename T>
-  static void take_children(std::vector<T>& into, std::vector<T>& stack, size_t first) {
-    into.assign(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
+  NodeList<T> take_children(std::vector<T>& stack, size_t first) {
+    NodeList<T> list = doc_.list<T>(std::span<const T>(stack).subspan(first));
     stack.resize(first);
+    return list;
   }
 
   const Source& source_;
