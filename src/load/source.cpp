@@ -5,6 +5,23 @@
 
 namespace stacklint::load {
 
+namespace {
+
+bool ascii(std::string_view text) {
+  const char* at = text.data();
+  const char* end = at + text.size();
+  uint64_t high = 0;  // eight bytes at a time
+  for (; end - at >= 8; at += 8) {
+    uint64_t word;
+    std::memcpy(&word, at, sizeof word);
+    high |= word;
+  }
+  for (; at < end; ++at) high |= static_cast<unsigned char>(*at);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+}  // namespace
+
 Source::Source(std::string display_path, std::string bytes)
     : Source(std::move(display_path), std::move(bytes), 0) {}
 
@@ -31,6 +48,9 @@ Source::Source(std::string display_path, std::string bytes, size_t full_size)
       }
     }
   }
+  // The usual template is ASCII: every character one byte, and no checkpoints needed.
+  single_byte_ = ascii(bytes_);
+  if (single_byte_) return;
   checkpoints_.reserve(bytes_.size() / kCheckpoint + 1);
   uint32_t code_points = 0;
   for (size_t block = 0; block < bytes_.size(); block += kCheckpoint) {
@@ -43,6 +63,7 @@ Source::Source(std::string display_path, std::string bytes, size_t full_size)
 }
 
 uint32_t Source::code_points_before(size_t offset) const {
+  if (single_byte_) return static_cast<uint32_t>(offset);
   size_t base = offset / kCheckpoint * kCheckpoint;
   uint32_t count = base / kCheckpoint < checkpoints_.size() ? checkpoints_[base / kCheckpoint] : 0;
   for (size_t i = base; i < offset; ++i) count += starts_code_point(bytes_[i]);
@@ -88,6 +109,10 @@ Position Source::position_on_line(size_t offset, size_t line_index) const {
 size_t Source::offset_of(Position pos) const {
   if (pos.line == 0 || pos.line > line_starts_.size()) return bytes_.size();
   size_t offset = line_starts_[pos.line - 1];
+  if (single_byte_) {  // a column is a byte: up to the line's break (an LF or a lone CR)
+    size_t line_end = pos.line < line_starts_.size() ? line_starts_[pos.line] - 1 : bytes_.size();
+    return std::min(offset + (pos.column == 0 ? 0 : pos.column - 1), line_end);
+  }
   uint32_t column = 1;
   // On a long line, jump to the last checkpoint before the column instead of counting from the
   // line's start: a template on one line would otherwise cost quadratic time.

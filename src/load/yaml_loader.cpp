@@ -7,8 +7,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <istream>
 #include <optional>
-#include <sstream>
+#include <streambuf>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -153,7 +154,9 @@ size_t flow_collection_end(const std::string& s, size_t from, char closer) {
 // when the scalar arrives, keyed by the offset of its `|` or `>`.
 using MovedTags = std::unordered_map<size_t, std::string>;
 
-MovedTags move_block_scalar_tags(std::string& text) {
+// The tags to move in `text`; `blanked` gets their ranges [begin, end).
+MovedTags find_block_scalar_tags(std::string_view text,
+                                 std::vector<std::pair<size_t, size_t>>& blanked) {
   MovedTags moved;
   size_t line = 0;
   while (line < text.size()) {
@@ -179,7 +182,7 @@ MovedTags move_block_scalar_tags(std::string& text) {
         while (j < end && (text[j] == ' ' || text[j] == '\r')) ++j;
         if (j == end || text[j] == '#') {
           moved.emplace(i, text.substr(tag_begin, tag_end - tag_begin));
-          for (size_t k = tag_begin; k < tag_end; ++k) text[k] = ' ';
+          blanked.emplace_back(tag_begin, tag_end);
         }
       }
     }
@@ -745,6 +748,16 @@ class TreeBuilder : public YAML::EventHandler {
   size_t skipped_depth_ = 0;
 };
 
+// A stream that reads text kept alive elsewhere: yaml-cpp reads an istream, and an
+// istringstream would copy the whole file first.
+class ViewBuffer : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // read only: there is no put area
+    setg(begin, begin, begin + text.size());
+  }
+};
+
 // yaml-cpp's messages for a tab in the indentation ("illegal map value", ...) do not name it.
 bool indented_with_tab(const std::string& s, size_t offset) {
   for (size_t i = line_start(s, std::min(offset, s.size())); i < s.size() && is_space(s[i]); ++i) {
@@ -808,9 +821,17 @@ Loaded load_yaml(const Source& source, const Limits& limits) {
   }
   std::string normalized = lone_cr ? with_lone_cr_as_lf(bytes) : std::string();
   const std::string& s = lone_cr ? normalized : bytes;
-  std::string text = s.substr(source.content_start());
-  MovedTags moved_tags = move_block_scalar_tags(text);
-  std::istringstream input(std::move(text));
+  std::string_view content = std::string_view(s).substr(source.content_start());
+  std::vector<std::pair<size_t, size_t>> blanked;
+  MovedTags moved_tags = find_block_scalar_tags(content, blanked);
+  std::string changed;  // a copy only when tags move
+  if (!blanked.empty()) {
+    changed.assign(content);
+    for (auto [begin, end] : blanked) changed.replace(begin, end - begin, end - begin, ' ');
+    content = changed;
+  }
+  ViewBuffer buffer(content);
+  std::istream input(&buffer);
   TreeBuilder builder(source, s, loaded.document, limits, moved_tags);
   try {
     YAML::Parser parser(input);
