@@ -154,9 +154,9 @@ Loaded load_json(const Source& source, const Limits& limits) {
   for (size_t i = 0; i < source.content_start(); ++i) counted.Take();
   TreeBuilder builder(source, loaded.document, limits, counted, base);
   rapidjson::Reader reader;
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseValidateEncodingFlag;
+  // No kParseValidateEncodingFlag: load() has already refused a file that is not UTF-8.
+  constexpr unsigned kFlags =
+      rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
   try {
     rapidjson::ParseResult result = reader.Parse<kFlags>(counted, builder);
     if (result.IsError()) {

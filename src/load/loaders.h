@@ -6,6 +6,7 @@
 namespace stacklint::load {
 
 Loaded load_yaml(const Source& source, const Limits& limits);
+// Expects valid UTF-8 without NUL bytes: load() refuses any other file first.
 Loaded load_json(const Source& source, const Limits& limits);
 
 }  // namespace stacklint::load
