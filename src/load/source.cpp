@@ -76,7 +76,7 @@ Position Source::position_at(size_t offset) const {
   return position_on_line(offset, static_cast<size_t>(it - line_starts_.begin()) - 1);
 }
 
-Position Source::position_at(size_t offset, size_t& line_hint) const {
+Position Source::position_searched(size_t offset, size_t& line_hint) const {
   offset = std::min(offset, bytes_.size());
   size_t lines = line_starts_.size();
   size_t line = line_hint < lines ? line_hint : 0;

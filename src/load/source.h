@@ -39,7 +39,15 @@ class Source {
   // The same, for offsets that mostly come in order (a loader walking the file): `line_hint`
   // remembers the last line found, so the next lookup usually steps a line or two forward
   // instead of searching every line start.
-  Position position_at(size_t offset, size_t& line_hint) const;
+  Position position_at(size_t offset, size_t& line_hint) const {
+    // The usual case, inline: an ASCII file, and an offset on the line of the last lookup.
+    if (single_byte_ && line_hint + 1 < line_starts_.size() && line_starts_[line_hint] <= offset &&
+        offset < line_starts_[line_hint + 1]) {
+      return {static_cast<uint32_t>(line_hint + 1),
+              static_cast<uint32_t>(offset - line_starts_[line_hint] + 1)};
+    }
+    return position_searched(offset, line_hint);
+  }
   size_t offset_of(Position pos) const;
   size_t line_count() const { return line_starts_.size(); }
   // The text of a line (1-based), without its line break.
@@ -56,6 +64,7 @@ class Source {
   static constexpr size_t kCheckpoint = 256;
   std::vector<uint32_t> checkpoints_;
   bool single_byte_ = false;  // no character takes more than one byte
+  Position position_searched(size_t offset, size_t& line_hint) const;
   uint32_t code_points_before(size_t offset) const;
   Position position_on_line(size_t offset, size_t line_index) const;
   bool lone_cr(size_t i) const {
