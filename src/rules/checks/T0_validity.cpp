@@ -164,8 +164,9 @@ Generated::Generated(const graph::Template& tmpl) {
       std::string_view key = pair.key->text;
       const load::Node* value = pair.value;
       // Fn::Transform runs a macro; Fn::Rain::* (!Rain::Module, ...) is a preprocessor's.
-      if (key == "Fn::Transform" || starts_with(key, "Fn::Rain::") || starts_with(key, "Rain::"))
-        opaque_ = true;
+      if (starts_with(key, "Fn::Rain::") || starts_with(key, "Rain::"))
+        opaque_ = preprocessed_ = true;
+      if (key == "Fn::Transform") opaque_ = true;
       if ((key == "QueueLogicalId" || key == "QueuePolicyLogicalId") && value->is_scalar())
         named_ids_.push_back(value->text);
       if (key == "Fn::FindInMap" && value->is_sequence() && !value->items.empty() &&

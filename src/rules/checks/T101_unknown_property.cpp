@@ -35,7 +35,7 @@ void check_resource_keys(CheckContext& ctx, const graph::Resource& resource, boo
 }  // namespace
 
 STACKLINT_CHECK(T101) {
-  if (ctx.shared<specrules::Rewrites>(ctx.tmpl).all()) return;
+  if (specrules::rewrites(ctx).all()) return;
   bool sam = ctx.shared<validity::Generated>(ctx.tmpl).sam();
   // A place written once but reached from several resources (a YAML alias) or branches is
   // reported once.

@@ -220,16 +220,13 @@ bool outside_the_data(std::string_view type) {
   return !is("aws") && !is("alexa");
 }
 
-bool is_rain(std::string_view key) {
-  return starts_with(key, "Rain::") || starts_with(key, "Fn::Rain::");
-}
-
-Rewrites::Rewrites(const graph::Template& tmpl) {
+Rewrites::Rewrites(const graph::Template& tmpl, const validity::Generated& generated) {
   for (const std::string& transform : tmpl.transforms()) {
     if (transform != "AWS::Serverless-2016-10-31" && transform != "AWS::LanguageExtensions" &&
         transform != "AWS::Include")
       all_ = true;
   }
+  if (generated.preprocessed()) all_ = true;
   if (all_) return;
   const load::Node* root = tmpl.root();
   const load::Node* resources = root->get("Resources");
@@ -239,23 +236,16 @@ Rewrites::Rewrites(const graph::Template& tmpl) {
       if (pair.key->text == "Fn::Transform") all_ = true;
     }
   }
-  std::vector<const load::Node*> pending{root};
-  while (!pending.empty() && !all_) {
-    const load::Node* node = pending.back();
-    pending.pop_back();
-    for (const load::Node* item : node->items) pending.push_back(item);
-    for (const load::Pair& pair : node->pairs) {
-      if (is_rain(pair.key->text)) all_ = true;
-      pending.push_back(pair.value);
-    }
-  }
+}
+
+const Rewrites& rewrites(CheckContext& ctx) {
+  return ctx.shared<Rewrites>(ctx.tmpl, ctx.shared<validity::Generated>(ctx.tmpl));
 }
 
 const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource& resource) {
-  if (resource.type.empty() || outside_the_data(resource.type)) return nullptr;
-  if (ctx.shared<Rewrites>(ctx.tmpl).all()) return nullptr;
+  if (resource.type.empty() || rewrites(ctx).all()) return nullptr;
   if (resource.node->is_mapping() && resource.node->get("Fn::Transform") != nullptr) return nullptr;
-  return spec::find_resource_type(resource.type);
+  return objects(ctx).type_of(resource);
 }
 
 PathSegment::PathSegment(std::string& path, std::string_view separator, std::string_view segment)
@@ -271,7 +261,9 @@ PathSegment::PathSegment(std::string& path, std::string_view separator, size_t i
 }
 
 Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
-    : resources_(tmpl.resources().data()), ranges_(tmpl.resources().size()) {
+    : resources_(tmpl.resources().data()),
+      ranges_(tmpl.resources().size()),
+      types_(tmpl.resources().size(), nullptr) {
   // Paths go into one text while it grows; the views are made once it is complete.
   struct Texts {
     size_t path, path_size, dotted, dotted_size;
@@ -289,10 +281,9 @@ Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
   for (size_t i = 0; i < ranges_.size(); ++i) {
     const graph::Resource& resource = tmpl.resources()[i];
     ranges_[i].first = ranges_[i].second = objects_.size();
-    if (resource.properties == nullptr || resource.type.empty() || outside_the_data(resource.type))
-      continue;
-    const spec::ResourceType* type = spec::find_resource_type(resource.type);
-    if (type == nullptr) continue;
+    if (resource.type.empty() || outside_the_data(resource.type)) continue;
+    const spec::ResourceType* type = types_[i] = spec::find_resource_type(resource.type);
+    if (type == nullptr || resource.properties == nullptr) continue;
     top.object = &type->properties;
     Walker(resolver, visit, resolved_).node(resource.properties, top);
     ranges_[i].second = objects_.size();
@@ -308,6 +299,16 @@ std::span<const Object> Objects::of(const graph::Resource& resource) const {
   if (&resource < resources_ || &resource >= resources_ + ranges_.size()) return {};
   const auto& [first, last] = ranges_[static_cast<size_t>(&resource - resources_)];
   return std::span<const Object>(objects_).subspan(first, last - first);
+}
+
+const spec::ResourceType* Objects::type_of(const graph::Resource& resource) const {
+  if (&resource < resources_ || &resource >= resources_ + types_.size()) {
+    // Another template's resource (a linked stack's).
+    return resource.type.empty() || outside_the_data(resource.type)
+               ? nullptr
+               : spec::find_resource_type(resource.type);
+  }
+  return types_[static_cast<size_t>(&resource - resources_)];
 }
 
 const Objects& objects(CheckContext& ctx) {
@@ -424,7 +425,7 @@ NearMisses::NearMisses(const graph::Template& tmpl, const Objects& objects, bool
     }
     std::span<const Object> walked = objects.of(resource);
     if (walked.empty()) continue;
-    const spec::ResourceType* type = spec::find_resource_type(resource.type);
+    const spec::ResourceType* type = objects.type_of(resource);
     for (const Object& object : walked) {
       for (const Key& key : keys_of(object)) {
         if (!is_unknown_key(object, *type, key.name)) continue;
@@ -440,7 +441,7 @@ NearMisses::NearMisses(const graph::Template& tmpl, const Objects& objects, bool
 }
 
 const NearMisses& near_misses(CheckContext& ctx) {
-  bool opaque = ctx.shared<Rewrites>(ctx.tmpl).all();
+  bool opaque = rewrites(ctx).all();
   return ctx.shared<NearMisses>(ctx.tmpl, objects(ctx), opaque);
 }
 

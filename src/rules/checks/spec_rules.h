@@ -14,6 +14,7 @@
 #include "graph/template.h"
 #include "graph/value.h"
 #include "rules/check.h"
+#include "rules/checks/T0_validity.h"
 #include "spec/spec.h"
 
 namespace stacklint::rules::specrules {
@@ -35,12 +36,16 @@ const std::vector<std::string_view>& sam_types();
 // unknown (see generated_key, and checked_type for a resource-level one).
 class Rewrites {
  public:
-  explicit Rewrites(const graph::Template& tmpl);
+  // `generated`: the template's, whose walk of the whole tree found any Rain directive.
+  Rewrites(const graph::Template& tmpl, const validity::Generated& generated);
   bool all() const { return all_; }
 
  private:
   bool all_ = false;
 };
+
+// The template's Rewrites, computed once (shared by every rule's context).
+const Rewrites& rewrites(CheckContext& ctx);
 
 // The resource's type in the data, when the rules check it: nullptr for types outside the
 // data, for a resource with its own Fn::Transform, and for every resource of a template a macro
@@ -87,10 +92,13 @@ class Objects {
   Objects(const graph::Template& tmpl, const graph::Resolver& resolver);
   // The objects of a resource of the template (a reference into tmpl.resources()).
   std::span<const Object> of(const graph::Resource& resource) const;
+  // The resource's type in the data (null for types outside it), looked up once per resource.
+  const spec::ResourceType* type_of(const graph::Resource& resource) const;
 
  private:
   const graph::Resource* resources_;
   std::vector<std::pair<size_t, size_t>> ranges_;  // per resource: its objects' [first, last)
+  std::vector<const spec::ResourceType*> types_;   // per resource
   std::vector<Object> objects_;
   std::deque<graph::Value> resolved_;  // what the resolver gave, where objects point into
   std::string paths_;                  // the objects' path and dotted texts
