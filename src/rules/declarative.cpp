@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include "rules/checks/T0_validity.h"
 #include "rules/checks/spec_rules.h"
@@ -364,20 +365,45 @@ bool names_near_miss(CheckContext& ctx, const graph::Resource& resource, const l
   return false;
 }
 
+// The template's resources by type (positions in tmpl.resources(), in written order): each
+// declarative rule visits only the resources of its types, not every resource.
+class ResourcesByType {
+ public:
+  explicit ResourcesByType(const graph::Template& tmpl) {
+    const std::vector<graph::Resource>& resources = tmpl.resources();
+    for (size_t i = 0; i < resources.size(); ++i) by_type_[resources[i].type].push_back(i);
+  }
+  const std::vector<size_t>* of(std::string_view type) const {
+    auto it = by_type_.find(type);
+    return it == by_type_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::vector<size_t>> by_type_;
+};
+
 }  // namespace
 
 void run_declarative_check(CheckContext& ctx) {
   const load::Node* check = ctx.rule.check;
   const load::Node* types = check->get("resource-types");
+  if (types == nullptr) return;
+  const ResourcesByType& by_type = ctx.shared<ResourcesByType>(ctx.tmpl);
+  std::vector<size_t> wanted;
+  for (const load::Node* type : types->items) {
+    if (const std::vector<size_t>* found = by_type.of(type->text))
+      wanted.insert(wanted.end(), found->begin(), found->end());
+  }
+  if (wanted.empty()) return;
+  if (types->items.size() > 1) {  // in written order, each once
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  }
   const load::Node* when = check->get("when");
   const load::Node* report_at = check->get("report-at");
   const load::Node* message = check->get("message");
-  for (const graph::Resource& resource : ctx.tmpl.resources()) {
-    bool wanted = false;
-    if (types != nullptr) {
-      for (const load::Node* type : types->items) wanted = wanted || type->text == resource.type;
-    }
-    if (!wanted) continue;
+  for (size_t index : wanted) {
+    const graph::Resource& resource = ctx.tmpl.resources()[index];
     if (evaluate(when, resource, ctx.resolver) != Truth::True) continue;
     // A property the check reads, written misspelled on this resource: T101 says what was
     // meant, rather than this rule saying the property is missing.

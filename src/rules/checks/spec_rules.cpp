@@ -260,20 +260,40 @@ PathSegment::PathSegment(std::string& path, std::string_view separator, size_t i
   path.append(separator).append(digits, static_cast<size_t>(end - digits));
 }
 
+namespace {
+
+// Appends an object's written keys to `keys`.
+void list_keys(const Object& object, std::vector<Key>& keys) {
+  if (object.value == nullptr) {
+    for (const load::Pair& pair : object.mapping->pairs)
+      keys.push_back({pair.key->text, pair.key, pair.value, object.set->find(pair.key->text)});
+    return;
+  }
+  for (const auto& [name, field] : object.value->fields) {
+    const load::Node* key = object.mapping != nullptr ? object.mapping->key_node(name) : nullptr;
+    keys.push_back({name, key, object.mapping != nullptr ? object.mapping->get(name) : nullptr,
+                    object.set->find(name)});
+  }
+}
+
+}  // namespace
+
 Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
     : resources_(tmpl.resources().data()),
       ranges_(tmpl.resources().size()),
       types_(tmpl.resources().size(), nullptr) {
   // Paths go into one text while it grows; the views are made once it is complete.
   struct Texts {
-    size_t path, path_size, dotted, dotted_size;
+    size_t path, path_size, dotted, dotted_size, keys, keys_size;
   };
   std::vector<Texts> texts;
   spec::Shape top;
   top.kind = spec::Kind::Object;
   auto record = [&](const Object& object) {
+    size_t keys = keys_.size();
+    list_keys(object, keys_);
     texts.push_back({paths_.size(), object.path.size(), paths_.size() + object.path.size(),
-                     object.dotted.size()});
+                     object.dotted.size(), keys, keys_.size() - keys});
     paths_.append(object.path).append(object.dotted);
     objects_.push_back(object);
   };
@@ -292,6 +312,7 @@ Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
     std::string_view all = paths_;
     objects_[i].path = all.substr(texts[i].path, texts[i].path_size);
     objects_[i].dotted = all.substr(texts[i].dotted, texts[i].dotted_size);
+    objects_[i].keys = std::span<const Key>(keys_).subspan(texts[i].keys, texts[i].keys_size);
   }
 }
 
@@ -345,20 +366,6 @@ bool has_generated_keys(const Object& object) {
                      [](const load::Pair& pair) { return generated_key(pair.key->text); });
 }
 
-std::vector<Key> keys_of(const Object& object) {
-  std::vector<Key> keys;
-  if (object.value == nullptr) {
-    for (const load::Pair& pair : object.mapping->pairs)
-      keys.push_back({pair.key->text, pair.key, pair.value});
-    return keys;
-  }
-  for (const auto& [name, field] : object.value->fields) {
-    const load::Node* key = object.mapping != nullptr ? object.mapping->key_node(name) : nullptr;
-    keys.push_back({name, key, object.mapping != nullptr ? object.mapping->get(name) : nullptr});
-  }
-  return keys;
-}
-
 std::optional<Fix> replace_scalar(const load::Node* scalar, std::string_view replacement,
                                   std::string title) {
   if (scalar == nullptr || !scalar->is_scalar()) return std::nullopt;
@@ -401,6 +408,11 @@ bool is_resource_attribute(std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
+bool is_unknown_key(const Object& object, const spec::ResourceType& type, const Key& key) {
+  if (key.property != nullptr || generated_key(key.name)) return false;
+  return !(object.dotted.empty() && type.attribute(key.name) != nullptr);
+}
+
 bool is_unknown_key(const Object& object, const spec::ResourceType& type, std::string_view key) {
   if (object.set->find(key) != nullptr || generated_key(key)) return false;
   // A read-only property (an attribute) written in Properties: CloudFormation's handling varies
@@ -428,7 +440,7 @@ NearMisses::NearMisses(const graph::Template& tmpl, const Objects& objects, bool
     const spec::ResourceType* type = objects.type_of(resource);
     for (const Object& object : walked) {
       for (const Key& key : keys_of(object)) {
-        if (!is_unknown_key(object, *type, key.name)) continue;
+        if (!is_unknown_key(object, *type, key)) continue;
         std::string_view meant = object.set->closest(key.name);
         if (meant.empty()) continue;
         std::string path = object.dotted.empty()

@@ -55,6 +55,15 @@ const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource&
 // One object that a resource's properties are proven to hold at some path: a mapping written in
 // place (`mapping`, with `literal`), or an alternative of a value the resolver gave (`value`, a
 // Map; `mapping` is then where it is written, when it is).
+// A written key of an object, with where it is written (null when it is not) and the property
+// of the object's type it names (null when none).
+struct Key {
+  std::string_view name;
+  const load::Node* key;
+  const load::Node* value;
+  const spec::Property* property = nullptr;
+};
+
 struct Object {
   const spec::PropertySet* set;
   const load::Node* mapping = nullptr;
@@ -63,6 +72,9 @@ struct Object {
   std::string_view path;    // under the resource: "Properties/VersioningConfiguration"
   std::string_view dotted;  // the same as a property path: "VersioningConfiguration", "A.*.B"
   bool literal = false;     // written as a mapping here, not reached through an intrinsic function
+  // Its written keys: the mapping's, or the value's fields (empty during the visit; filled by
+  // Objects, and valid as long as it), so that the rules that read them list them only once.
+  std::span<const Key> keys;
 };
 
 // Appends `separator` and `segment` (a name or a list index) to a path buffer, and takes them
@@ -100,6 +112,7 @@ class Objects {
   std::vector<std::pair<size_t, size_t>> ranges_;  // per resource: its objects' [first, last)
   std::vector<const spec::ResourceType*> types_;   // per resource
   std::vector<Object> objects_;
+  std::vector<Key> keys_;              // the objects' keys, one object after the other
   std::deque<graph::Value> resolved_;  // what the resolver gave, where objects point into
   std::string paths_;                  // the objects' path and dotted texts
 };
@@ -118,13 +131,10 @@ bool generated_key(std::string_view key);
 // Whether an object's mapping has such a key, so that its final keys are not known.
 bool has_generated_keys(const Object& object);
 
-// The written keys of an object, with where each is written (null when it is not).
-struct Key {
-  std::string_view name;
-  const load::Node* key;
-  const load::Node* value;
-};
-std::vector<Key> keys_of(const Object& object);
+// The written keys of an object (Object::keys), listed once when Objects walks the template.
+inline std::span<const Key> keys_of(const Object& object) {
+  return object.keys;
+}
 
 // A fix that replaces a scalar's text (keeping it quoted if it is), when its range is exactly
 // the text (or the text in quotes), so that the edit is certain.
@@ -141,6 +151,7 @@ bool is_resource_attribute(std::string_view key);
 // Whether a written key of an object is one T101 reports: not a property of its type, not
 // written by Fn::ForEach, and not a read-only property of the resource.
 bool is_unknown_key(const Object& object, const spec::ResourceType& type, std::string_view key);
+bool is_unknown_key(const Object& object, const spec::ResourceType& type, const Key& key);
 // The resource attribute (DeletionPolicy, ...) a resource-level key most likely means, or empty
 // when the key is one, or when T101 does not judge the resource's keys (SAM's types).
 std::string_view resource_key_near_miss(const graph::Resource& resource, std::string_view key);

@@ -239,7 +239,7 @@ class Walk {
     conditional_ = resource.condition != nullptr;
     for (const specrules::Object& object : objects) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
-        const spec::Property* property = object.set->find(key.name);
+        const spec::Property* property = key.property;
         if (property == nullptr) continue;
         path_.assign(object.path).append("/").append(key.name);
         const std::string& path = path_;
