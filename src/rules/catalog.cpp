@@ -255,6 +255,7 @@ void Catalog::add_file(const std::string& name, std::string text, bool builtin) 
     return;
   }
   link_check(*rule);
+  index_equivalents(*rule);
   ordered_.push_back(rule.get());
   std::sort(ordered_.begin(), ordered_.end(),
             [](const RuleInfo* a, const RuleInfo* b) { return a->id < b->id; });
@@ -332,6 +333,7 @@ void Catalog::add_compiled(std::string_view bytes, bool builtin) {
     if (in.number() == 1) rule->check = in.node(*document);
     if (in.failed()) break;
     link_check(*rule);
+    index_equivalents(*rule);
     ordered_.push_back(rule.get());
     rules_.push_back(std::move(rule));
   }
@@ -354,6 +356,21 @@ const RuleInfo* Catalog::find(std::string_view id_or_name) const {
     if (rule->name == id_or_name) return rule;
   }
   return nullptr;
+}
+
+void Catalog::index_equivalents(const RuleInfo& rule) {
+  for (const auto& [tool, ids] : rule.equivalents) {
+    for (const std::string& id : ids) equivalents_[tool + '\n' + id].push_back(&rule);
+  }
+}
+
+const std::vector<const RuleInfo*>* Catalog::with_equivalent(std::string_view tool,
+                                                             std::string_view id) const {
+  std::string key;
+  key.reserve(tool.size() + 1 + id.size());
+  key.append(tool).append(1, '\n').append(id);
+  auto it = equivalents_.find(key);
+  return it == equivalents_.end() ? nullptr : &it->second;
 }
 
 size_t Catalog::index_of(const RuleInfo* rule) const {

@@ -163,6 +163,10 @@ Generated::Generated(const graph::Template& tmpl) {
     for (const load::Pair& pair : node->pairs) {
       std::string_view key = pair.key->text;
       const load::Node* value = pair.value;
+      pending.push_back(value);
+      // Every key looked for starts with F, R or Q: most keys are passed over at their first
+      // letter (this walk visits the whole tree).
+      if (key.empty() || (key[0] != 'F' && key[0] != 'R' && key[0] != 'Q')) continue;
       // Fn::Transform runs a macro; Fn::Rain::* (!Rain::Module, ...) is a preprocessor's.
       if (starts_with(key, "Fn::Rain::") || starts_with(key, "Rain::"))
         opaque_ = preprocessed_ = true;
@@ -182,7 +186,6 @@ Generated::Generated(const graph::Template& tmpl) {
           }
         }
       }
-      pending.push_back(value);
     }
   }
 }
