@@ -24,9 +24,12 @@ bool is_function(const load::Node* node) {
 class Walker {
  public:
   // Values the resolver gives are kept in `keep`, for the objects that point into them.
-  Walker(const graph::Resolver& resolver, const std::function<void(const Object&)>& visit,
-         std::deque<graph::Value>& keep)
-      : resolver_(resolver), visit_(visit), keep_(keep) {}
+  // Each object's keys are appended to `keys` (with the property each names) before the object
+  // is visited with where they are; the walk goes on from them, so each name is looked up once.
+  using Visit = std::function<void(const Object&, size_t first_key, size_t key_count)>;
+  Walker(const graph::Resolver& resolver, const Visit& visit, std::deque<graph::Value>& keep,
+         std::vector<Key>& keys)
+      : resolver_(resolver), visit_(visit), keep_(keep), keys_(keys) {}
 
   // path_ and dotted_ hold the path of `at`: each level appends its segment and takes it off
   // again (PathSegment), so no string is built per node.
@@ -41,13 +44,17 @@ class Walker {
     if (use == nullptr) return;
     if (use->kind == spec::Kind::Object && at->is_mapping()) {
       Object object{use->object, at, nullptr, path_, dotted_, true};
-      visit_(object);
-      for (const load::Pair& pair : at->pairs) {
-        const spec::Property* property = use->object->find(pair.key->text);
-        if (property == nullptr || pair.value == nullptr || pair.value->is_scalar()) continue;
-        PathSegment path(path_, "/", pair.key->text);
-        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", pair.key->text);
-        node(pair.value, property->shape);
+      size_t first = keys_.size();
+      for (const load::Pair& pair : at->pairs)
+        keys_.push_back({pair.key->text, pair.key, pair.value, use->object->find(pair.key->text)});
+      size_t last = keys_.size();
+      visit_(object, first, last - first);
+      for (size_t k = first; k < last; ++k) {
+        const Key key = keys_[k];  // a copy: the walk below appends to keys_
+        if (key.property == nullptr || key.value == nullptr || key.value->is_scalar()) continue;
+        PathSegment path(path_, "/", key.name);
+        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", key.name);
+        node(key.value, key.property->shape);
       }
     } else if (use->kind == spec::Kind::List && at->is_sequence()) {
       PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
@@ -78,10 +85,17 @@ class Walker {
                                         ? alternative.node
                                         : nullptr;
         Object object{use->object, mapping, &alternative, path_, dotted_, false};
-        visit_(object);
+        size_t first = keys_.size();
         for (const auto& [name, field] : alternative.fields) {
-          const spec::Property* property = use->object->find(name);
+          const load::Node* key = mapping != nullptr ? mapping->key_node(name) : nullptr;
+          keys_.push_back({name, key, mapping != nullptr ? mapping->get(name) : nullptr,
+                           use->object->find(name)});
+        }
+        visit_(object, first, keys_.size() - first);
+        for (size_t i = 0; i < alternative.fields.size(); ++i) {
+          const spec::Property* property = keys_[first + i].property;
           if (property == nullptr) continue;
+          const auto& [name, field] = alternative.fields[i];
           PathSegment path(path_, "/", name);
           PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", name);
           value(field, property->shape);
@@ -141,8 +155,9 @@ class Walker {
   }
 
   const graph::Resolver& resolver_;
-  const std::function<void(const Object&)>& visit_;
+  const Visit& visit_;
   std::deque<graph::Value>& keep_;
+  std::vector<Key>& keys_;
 };
 
 // SAM's resource types as of aws-sam-translator 1.110 (sorted: binary search).
@@ -260,24 +275,6 @@ PathSegment::PathSegment(std::string& path, std::string_view separator, size_t i
   path.append(separator).append(digits, static_cast<size_t>(end - digits));
 }
 
-namespace {
-
-// Appends an object's written keys to `keys`.
-void list_keys(const Object& object, std::vector<Key>& keys) {
-  if (object.value == nullptr) {
-    for (const load::Pair& pair : object.mapping->pairs)
-      keys.push_back({pair.key->text, pair.key, pair.value, object.set->find(pair.key->text)});
-    return;
-  }
-  for (const auto& [name, field] : object.value->fields) {
-    const load::Node* key = object.mapping != nullptr ? object.mapping->key_node(name) : nullptr;
-    keys.push_back({name, key, object.mapping != nullptr ? object.mapping->get(name) : nullptr,
-                    object.set->find(name)});
-  }
-}
-
-}  // namespace
-
 Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
     : resources_(tmpl.resources().data()),
       ranges_(tmpl.resources().size()),
@@ -289,15 +286,13 @@ Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
   std::vector<Texts> texts;
   spec::Shape top;
   top.kind = spec::Kind::Object;
-  auto record = [&](const Object& object) {
-    size_t keys = keys_.size();
-    list_keys(object, keys_);
+  auto record = [&](const Object& object, size_t first_key, size_t key_count) {
     texts.push_back({paths_.size(), object.path.size(), paths_.size() + object.path.size(),
-                     object.dotted.size(), keys, keys_.size() - keys});
+                     object.dotted.size(), first_key, key_count});
     paths_.append(object.path).append(object.dotted);
     objects_.push_back(object);
   };
-  const std::function<void(const Object&)> visit = record;
+  const Walker::Visit visit = record;
   for (size_t i = 0; i < ranges_.size(); ++i) {
     const graph::Resource& resource = tmpl.resources()[i];
     ranges_[i].first = ranges_[i].second = objects_.size();
@@ -305,7 +300,7 @@ Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
     const spec::ResourceType* type = types_[i] = spec::find_resource_type(resource.type);
     if (type == nullptr || resource.properties == nullptr) continue;
     top.object = &type->properties;
-    Walker(resolver, visit, resolved_).node(resource.properties, top);
+    Walker(resolver, visit, resolved_, keys_).node(resource.properties, top);
     ranges_[i].second = objects_.size();
   }
   for (size_t i = 0; i < objects_.size(); ++i) {

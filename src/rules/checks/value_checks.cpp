@@ -426,21 +426,22 @@ class Walk {
 
   // Whether a function's value depends on a parameter (a Ref to one, or ${Name} in a Fn::Sub):
   // its text is then the parameter's default, which a stack may override.
-  bool mentions_parameter(const load::Node* root) const {
-    std::vector<const load::Node*> stack{root};
-    while (!stack.empty()) {
-      const load::Node* n = stack.back();
-      stack.pop_back();
-      if (n->is_scalar()) continue;
-      if (n->is_mapping() && n->pairs.size() == 1) {
-        std::string_view key = n->pairs[0].key->text;
-        const load::Node* arg = n->pairs[0].value;
-        if (key == "Ref" && arg->is_scalar() && tmpl_.parameter(arg->text) != nullptr) return true;
-        const load::Node* text = arg->is_sequence() && !arg->items.empty() ? arg->items[0] : arg;
-        if (key == "Fn::Sub" && text->is_scalar() && sub_names_parameter(text->text)) return true;
-      }
-      for (const load::Node* item : n->items) stack.push_back(item);
-      for (const load::Pair& pair : n->pairs) stack.push_back(pair.value);
+  // Recursive, without a stack of its own to allocate per function (this runs for every
+  // function the walk meets); the depth is bounded by the loader's limit.
+  bool mentions_parameter(const load::Node* n) const {
+    if (n->is_scalar()) return false;
+    if (n->is_mapping() && n->pairs.size() == 1) {
+      std::string_view key = n->pairs[0].key->text;
+      const load::Node* arg = n->pairs[0].value;
+      if (key == "Ref" && arg->is_scalar() && tmpl_.parameter(arg->text) != nullptr) return true;
+      const load::Node* text = arg->is_sequence() && !arg->items.empty() ? arg->items[0] : arg;
+      if (key == "Fn::Sub" && text->is_scalar() && sub_names_parameter(text->text)) return true;
+    }
+    for (const load::Node* item : n->items) {
+      if (mentions_parameter(item)) return true;
+    }
+    for (const load::Pair& pair : n->pairs) {
+      if (mentions_parameter(pair.value)) return true;
     }
     return false;
   }
