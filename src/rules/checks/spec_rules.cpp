@@ -466,9 +466,14 @@ void drop_near_miss_findings(CheckContext& ctx, std::vector<Finding>& findings, 
       findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
       [&](const Finding& finding) {
         if (finding.resource.empty()) return false;
-        std::string prefix = "Resources/" + finding.resource + "/";
-        if (!starts_with(finding.path, prefix)) return false;
-        std::string_view path = std::string_view(finding.path).substr(prefix.size());
+        // The path under "Resources/<resource>/", compared in place (no prefix string built).
+        std::string_view path = finding.path;
+        if (!starts_with(path, "Resources/")) return false;
+        path.remove_prefix(10);
+        if (!starts_with(path, finding.resource) || path.size() <= finding.resource.size() ||
+            path[finding.resource.size()] != '/')
+          return false;
+        path.remove_prefix(finding.resource.size() + 1);
         if (path.empty()) return false;
         if (misses == nullptr) misses = &near_misses(ctx);
         // "DeletionPolicy": a resource attribute, not a property.
