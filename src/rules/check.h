@@ -83,8 +83,8 @@ class CheckRegistry {
 
  private:
   std::vector<std::pair<std::string, CheckFunction>> checks_;
-  // The same by id (the first registration of an id wins): the engine asks once per rule and
-  // template.
+  // The same by id (the first registration of an id wins): the catalogue asks once per rule
+  // (RuleInfo::graph_check).
   struct IdHash {
     using is_transparent = void;
     size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
