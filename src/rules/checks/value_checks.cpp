@@ -394,17 +394,15 @@ class Walk {
         break;
     }
     // Known only by its shape: an Unknown with a hint, an AZ list, a Ref, a Fn::GetAtt.
-    ValueShape s = v.shape();
-    std::string origin = written_function(at);
-    if (v.kind == ValueKind::ResourceRef && !v.attribute.empty()) {
-      s = getatt_shape(v);
-      origin = "Fn::GetAtt " + v.text + "." + v.attribute;
-    } else if (v.kind == ValueKind::ResourceRef) {
-      origin = "Ref " + v.text + ", a resource's name or id";
-    }
-    if (shape_fits(s, shape) == false) {
-      type_issue(at, path, shape, std::string(describe(s)) + " (" + origin + ")", v);
-    }
+    bool getatt = v.kind == ValueKind::ResourceRef && !v.attribute.empty();
+    ValueShape s = getatt ? getatt_shape(v) : v.shape();
+    if (shape_fits(s, shape) != false) return;
+    // The message's words, only for a value that does not fit (most do).
+    std::string origin = getatt ? "Fn::GetAtt " + v.text + "." + v.attribute
+                         : v.kind == ValueKind::ResourceRef
+                             ? "Ref " + v.text + ", a resource's name or id"
+                             : written_function(at);
+    type_issue(at, path, shape, std::string(describe(s)) + " (" + origin + ")", v);
   }
 
   // `aws cloudformation package` (and sam package) replace a local path written for these
