@@ -11,7 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
+#include <span>
 
 #include "rules/checks/T0_validity.h"
 #include "rules/checks/spec_rules.h"
@@ -366,20 +366,28 @@ bool names_near_miss(CheckContext& ctx, const graph::Resource& resource, const l
 }
 
 // The template's resources by type (positions in tmpl.resources(), in written order): each
-// declarative rule visits only the resources of its types, not every resource.
+// declarative rule visits only the resources of its types, not every resource. One sorted list,
+// one allocation per template.
 class ResourcesByType {
  public:
   explicit ResourcesByType(const graph::Template& tmpl) {
     const std::vector<graph::Resource>& resources = tmpl.resources();
-    for (size_t i = 0; i < resources.size(); ++i) by_type_[resources[i].type].push_back(i);
+    by_type_.reserve(resources.size());
+    for (size_t i = 0; i < resources.size(); ++i) by_type_.emplace_back(resources[i].type, i);
+    std::sort(by_type_.begin(), by_type_.end());
   }
-  const std::vector<size_t>* of(std::string_view type) const {
-    auto it = by_type_.find(type);
-    return it == by_type_.end() ? nullptr : &it->second;
+  // The positions of the resources of this type, in written order.
+  std::span<const std::pair<std::string_view, size_t>> of(std::string_view type) const {
+    auto first =
+        std::lower_bound(by_type_.begin(), by_type_.end(), type,
+                         [](const auto& entry, std::string_view t) { return entry.first < t; });
+    auto last = first;
+    while (last != by_type_.end() && last->first == type) ++last;
+    return {first, last};
   }
 
  private:
-  std::unordered_map<std::string_view, std::vector<size_t>> by_type_;
+  std::vector<std::pair<std::string_view, size_t>> by_type_;
 };
 
 }  // namespace
@@ -391,8 +399,7 @@ void run_declarative_check(CheckContext& ctx) {
   const ResourcesByType& by_type = ctx.shared<ResourcesByType>(ctx.tmpl);
   std::vector<size_t> wanted;
   for (const load::Node* type : types->items) {
-    if (const std::vector<size_t>* found = by_type.of(type->text))
-      wanted.insert(wanted.end(), found->begin(), found->end());
+    for (const auto& [name, index] : by_type.of(type->text)) wanted.push_back(index);
   }
   if (wanted.empty()) return;
   if (types->items.size() > 1) {  // in written order, each once
