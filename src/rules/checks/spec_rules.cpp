@@ -211,6 +211,8 @@ bool outside_the_data(std::string_view type) {
   // each part alphanumeric; AWS and Alexa are AWS's own namespaces, in any case.
   // A module (...::MODULE) is the registry's to resolve, whatever its prefix looks like.
   if (type.size() >= 8 && type.substr(type.size() - 8) == "::MODULE") return true;
+  // AWS's own namespace, the common case, in any shape: inside the data (or not a type).
+  if (starts_with(type, "AWS::")) return false;
   // Three alphanumeric parts, split by "::"; no vector or string built (this runs for every
   // resource, several times).
   auto alphanumeric = [](char c) {
