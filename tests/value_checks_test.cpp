@@ -112,25 +112,33 @@ TEST_CASE("ASCII text: the Latin-1 programs decide as the UTF-8 ones, for every 
   for (std::string_view name : spec::resource_type_names())
     collect(spec::find_resource_type(name)->properties, patterns, seen);
   const std::string long_text(130, 'a');
-  const std::vector<std::string_view> texts = {"",
-                                               "x",
-                                               "K",
-                                               "k",
-                                               "1234",
-                                               "-1.5",
-                                               "true",
-                                               " ",
-                                               "a\nb",
-                                               "A-b_c.1",
-                                               "us-east-1",
-                                               "resource-groups:Name",
-                                               "arn:aws:iam::123456789012:role/x",
-                                               "s3://bucket/key",
-                                               "https://example.com/x?y=1",
-                                               "{year}",
-                                               "Name=Value/@:+",
-                                               "sg-0123456789abcdef0",
-                                               long_text};
+  // Lengths at the bounds of repeated characters ([0-9]{12}, [...]{1,128}, {1,256}, {1,1000}):
+  // such a pattern's Latin-1 program is `^C*$` with the bounds checked apart.
+  std::vector<std::string> at_bounds;
+  for (size_t n : {11, 12, 13, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1000, 1001}) {
+    at_bounds.emplace_back(n, 'a');
+    at_bounds.emplace_back(n, '7');
+  }
+  std::vector<std::string_view> texts = {"",
+                                         "x",
+                                         "K",
+                                         "k",
+                                         "1234",
+                                         "-1.5",
+                                         "true",
+                                         " ",
+                                         "a\nb",
+                                         "A-b_c.1",
+                                         "us-east-1",
+                                         "resource-groups:Name",
+                                         "arn:aws:iam::123456789012:role/x",
+                                         "s3://bucket/key",
+                                         "https://example.com/x?y=1",
+                                         "{year}",
+                                         "Name=Value/@:+",
+                                         "sg-0123456789abcdef0",
+                                         long_text};
+  texts.insert(texts.end(), at_bounds.begin(), at_bounds.end());
   size_t compared = 0;
   for (std::string_view pattern : patterns) {
     std::optional<std::string> translated = rules::patterns::to_re2(pattern, false);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "rules/check.h"
 #include "rules/checks/T0_validity.h"
 #include "rules/declarative.h"
 #include "rules/embedded.h"
@@ -10,6 +11,11 @@
 namespace stacklint::rules {
 
 namespace {
+
+// Finds a graph rule's check once, for every template the catalogue's rules run on.
+void link_check(RuleInfo& rule) {
+  if (rule.implementation == "graph") rule.graph_check = CheckRegistry::instance().find(rule.id);
+}
 
 std::string scalar_text(const load::Node* node) {
   return node != nullptr && node->is_scalar() ? node->text : std::string();
@@ -248,6 +254,8 @@ void Catalog::add_file(const std::string& name, std::string text, bool builtin) 
     fail(root->get("id"), "duplicate rule id or name " + rule->id);
     return;
   }
+  link_check(*rule);
+  index_equivalents(*rule);
   ordered_.push_back(rule.get());
   std::sort(ordered_.begin(), ordered_.end(),
             [](const RuleInfo* a, const RuleInfo* b) { return a->id < b->id; });
@@ -324,6 +332,8 @@ void Catalog::add_compiled(std::string_view bytes, bool builtin) {
     rule->implementation = in.text();
     if (in.number() == 1) rule->check = in.node(*document);
     if (in.failed()) break;
+    link_check(*rule);
+    index_equivalents(*rule);
     ordered_.push_back(rule.get());
     rules_.push_back(std::move(rule));
   }
@@ -336,10 +346,31 @@ void Catalog::add_compiled(std::string_view bytes, bool builtin) {
 }
 
 const RuleInfo* Catalog::find(std::string_view id_or_name) const {
+  // By id first, in the rules sorted by id (the engine asks for T001, T004, T007 per template),
+  // then by name.
+  auto it =
+      std::lower_bound(ordered_.begin(), ordered_.end(), id_or_name,
+                       [](const RuleInfo* rule, std::string_view id) { return rule->id < id; });
+  if (it != ordered_.end() && (*it)->id == id_or_name) return *it;
   for (const RuleInfo* rule : ordered_) {
-    if (rule->id == id_or_name || rule->name == id_or_name) return rule;
+    if (rule->name == id_or_name) return rule;
   }
   return nullptr;
+}
+
+void Catalog::index_equivalents(const RuleInfo& rule) {
+  for (const auto& [tool, ids] : rule.equivalents) {
+    for (const std::string& id : ids) equivalents_[tool + '\n' + id].push_back(&rule);
+  }
+}
+
+const std::vector<const RuleInfo*>* Catalog::with_equivalent(std::string_view tool,
+                                                             std::string_view id) const {
+  std::string key;
+  key.reserve(tool.size() + 1 + id.size());
+  key.append(tool).append(1, '\n').append(id);
+  auto it = equivalents_.find(key);
+  return it == equivalents_.end() ? nullptr : &it->second;
 }
 
 size_t Catalog::index_of(const RuleInfo* rule) const {

@@ -2,6 +2,7 @@
 // (tools/compile_rules.cpp), so that a run starts without parsing YAML.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ class Catalog {
 
   const std::vector<const RuleInfo*>& rules() const { return ordered_; }
   const RuleInfo* find(std::string_view id_or_name) const;
+  // The rules that name `id` of another tool (cfn-lint, cfn_nag, ...) among their equivalents:
+  // what that tool's suppression of `id` suppresses. Null when none does.
+  const std::vector<const RuleInfo*>* with_equivalent(std::string_view tool,
+                                                      std::string_view id) const;
   const std::vector<std::string>& errors() const { return errors_; }
   // Index of a rule in rules(): SARIF's ruleIndex.
   size_t index_of(const RuleInfo* rule) const;
@@ -47,6 +52,9 @@ class Catalog {
   std::vector<std::unique_ptr<load::Document>> compiled_;
   std::vector<std::unique_ptr<RuleInfo>> rules_;
   std::vector<const RuleInfo*> ordered_;
+  // The rules by "tool\nid" of their equivalents, indexed as rules are added (not per template).
+  std::map<std::string, std::vector<const RuleInfo*>, std::less<>> equivalents_;
+  void index_equivalents(const RuleInfo& rule);
   std::vector<std::string> errors_;
 };
 

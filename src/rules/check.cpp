@@ -1,6 +1,7 @@
 #include "rules/check.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace stacklint::rules {
 
@@ -76,6 +77,11 @@ bool explain_parameter_default(Finding& finding, const graph::Value& value,
     finding.message.append(" is ").append(whose).append(".");
   }
   return true;
+}
+
+size_t CheckContext::next_fact_slot() {
+  static std::atomic<size_t> next{0};
+  return next++;
 }
 
 CheckRegistry& CheckRegistry::instance() {

@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <typeindex>
 #include <unordered_map>
 #include <vector>
 
@@ -42,18 +41,31 @@ class CheckContext {
   // that the engine gives the same `shared_facts`, so it is computed once per template.
   template <typename Fact, typename... Args>
   const Fact& shared(const Args&... args) {
-    std::shared_ptr<const void>& slot = facts()[std::type_index(typeid(Fact))];
-    if (!slot) slot = std::make_shared<const Fact>(args...);
-    return *static_cast<const Fact*>(slot.get());
+    const size_t slot = slot_of<Fact>();
+    SharedFacts& all = facts();
+    if (slot >= all.size()) all.resize(slot + 1);
+    if (!all[slot]) {
+      std::shared_ptr<const void> made = std::make_shared<const Fact>(args...);
+      all[slot] = std::move(made);
+    }
+    return *static_cast<const Fact*>(all[slot].get());
   }
   // The template's network (zones, routes, placements).
   const graph::Network& network() { return shared<graph::Network>(tmpl, resolver); }
 
-  using SharedFacts = std::unordered_map<std::type_index, std::shared_ptr<const void>>;
+  // The facts of one template, by slot (see shared()).
+  using SharedFacts = std::vector<std::shared_ptr<const void>>;
   SharedFacts* shared_facts = nullptr;
 
  private:
   SharedFacts& facts() { return shared_facts != nullptr ? *shared_facts : own_facts_; }
+  // Each fact type has its own slot, numbered once per process: no hashing per question.
+  template <typename Fact>
+  static size_t slot_of() {
+    static const size_t slot = next_fact_slot();
+    return slot;
+  }
+  static size_t next_fact_slot();
 
   std::vector<Finding>& out_;
   SharedFacts own_facts_;
@@ -71,8 +83,8 @@ class CheckRegistry {
 
  private:
   std::vector<std::pair<std::string, CheckFunction>> checks_;
-  // The same by id (the first registration of an id wins): the engine asks once per rule and
-  // template.
+  // The same by id (the first registration of an id wins): the catalogue asks once per rule
+  // (RuleInfo::graph_check).
   struct IdHash {
     using is_transparent = void;
     size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 
 #include "rules/checks/T0_validity.h"
 #include "rules/checks/spec_rules.h"
@@ -364,20 +365,52 @@ bool names_near_miss(CheckContext& ctx, const graph::Resource& resource, const l
   return false;
 }
 
+// The template's resources by type (positions in tmpl.resources(), in written order): each
+// declarative rule visits only the resources of its types, not every resource. One sorted list,
+// one allocation per template.
+class ResourcesByType {
+ public:
+  explicit ResourcesByType(const graph::Template& tmpl) {
+    const std::vector<graph::Resource>& resources = tmpl.resources();
+    by_type_.reserve(resources.size());
+    for (size_t i = 0; i < resources.size(); ++i) by_type_.emplace_back(resources[i].type, i);
+    std::sort(by_type_.begin(), by_type_.end());
+  }
+  // The positions of the resources of this type, in written order.
+  std::span<const std::pair<std::string_view, size_t>> of(std::string_view type) const {
+    auto first =
+        std::lower_bound(by_type_.begin(), by_type_.end(), type,
+                         [](const auto& entry, std::string_view t) { return entry.first < t; });
+    auto last = first;
+    while (last != by_type_.end() && last->first == type) ++last;
+    return {first, last};
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, size_t>> by_type_;
+};
+
 }  // namespace
 
 void run_declarative_check(CheckContext& ctx) {
   const load::Node* check = ctx.rule.check;
   const load::Node* types = check->get("resource-types");
+  if (types == nullptr) return;
+  const ResourcesByType& by_type = ctx.shared<ResourcesByType>(ctx.tmpl);
+  std::vector<size_t> wanted;
+  for (const load::Node* type : types->items) {
+    for (const auto& [name, index] : by_type.of(type->text)) wanted.push_back(index);
+  }
+  if (wanted.empty()) return;
+  if (types->items.size() > 1) {  // in written order, each once
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  }
   const load::Node* when = check->get("when");
   const load::Node* report_at = check->get("report-at");
   const load::Node* message = check->get("message");
-  for (const graph::Resource& resource : ctx.tmpl.resources()) {
-    bool wanted = false;
-    if (types != nullptr) {
-      for (const load::Node* type : types->items) wanted = wanted || type->text == resource.type;
-    }
-    if (!wanted) continue;
+  for (size_t index : wanted) {
+    const graph::Resource& resource = ctx.tmpl.resources()[index];
     if (evaluate(when, resource, ctx.resolver) != Truth::True) continue;
     // A property the check reads, written misspelled on this resource: T101 says what was
     // meant, rather than this rule saying the property is missing.

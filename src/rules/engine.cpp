@@ -51,6 +51,8 @@ void run_rules(const load::Source& source, const load::Loaded& loaded, const gra
 }  // namespace
 
 bool Selection::enabled(const RuleInfo& rule) const {
+  // The usual run selects nothing: every rule, asked once per rule and template.
+  if (select.empty() && ignore.empty() && severity.empty()) return true;
   auto named = [&](const std::set<std::string>& set) {
     return set.count(rule.id) > 0 || set.count(rule.name) > 0;
   };
@@ -62,6 +64,7 @@ bool Selection::enabled(const RuleInfo& rule) const {
 
 Severity Selection::severity_of(const RuleInfo& rule) const {
   Severity result = rule.severity;
+  if (severity.empty()) return result;
   if (auto it = severity.find(rule.id); it != severity.end()) parse_severity(it->second, result);
   return result;
 }
@@ -153,15 +156,16 @@ void run_rules(const load::Source& source, const load::Loaded& loaded, const gra
     size_t first = result.findings.size();
     CheckContext ctx(source, tmpl, resolver, *rule, result.findings);
     ctx.shared_facts = &facts;
-    if (rule->implementation == "declarative") {
+    if (rule->graph_check != nullptr) {
+      rule->graph_check(ctx);
+    } else if (rule->implementation == "declarative") {
       run_declarative_check(ctx);
-    } else if (CheckFunction check = CheckRegistry::instance().find(rule->id)) {
-      check(ctx);
     }
     // A property another rule finds missing, but written misspelled, is T101's to report.
     specrules::drop_near_miss_findings(ctx, result.findings, first);
     // A check may lower one finding below its rule's severity (a value that is only a
     // parameter's default); a severity the user configured applies to all.
+    if (first == result.findings.size()) continue;
     Severity severity = options.selection.severity_of(*rule);
     bool configured = options.selection.severity.count(rule->id) != 0;
     for (size_t i = first; i < result.findings.size(); ++i) {

@@ -10,6 +10,8 @@
 
 namespace stacklint::rules {
 
+class CheckContext;  // rules/check.h
+
 enum class Severity : uint8_t { Info = 0, Warning = 1, Error = 2 };
 
 std::string_view to_string(Severity severity);
@@ -36,8 +38,11 @@ struct RuleInfo {
   // (reported by the pipeline itself, such as T001).
   std::string implementation;
   const load::Node* check = nullptr;  // the declarative check, when there is one
-  std::string file;                   // rules/R110.yaml
-  bool builtin = false;               // compiled in; else from a configured rule directory
+  // The graph check (src/rules/checks/) of an implementation "graph" rule, found in the
+  // CheckRegistry once, when the catalogue adds the rule (not per template); null otherwise.
+  void (*graph_check)(CheckContext&) = nullptr;
+  std::string file;      // rules/R110.yaml
+  bool builtin = false;  // compiled in; else from a configured rule directory
 };
 
 // Another place that explains a finding. `file` is the path of the file it is in (as given,

@@ -279,12 +279,6 @@ void apply_suppressions(const load::Source& source, const graph::Template& tmpl,
 
   // Suppressions indexed by what they cover and the rule they name, so each finding looks up
   // three lists (its file, resource and line) instead of comparing with every suppression.
-  std::unordered_map<std::string, std::vector<const RuleInfo*>> foreign_ids;
-  for (const RuleInfo* rule : catalog.rules()) {
-    for (const auto& [tool, ids] : rule->equivalents) {
-      for (const std::string& id : ids) foreign_ids[tool + '\n' + id].push_back(rule);
-    }
-  }
   auto scope_key = [](Suppression::Scope scope, std::string_view where, std::string_view rule) {
     std::string key(1, static_cast<char>('0' + static_cast<int>(scope)));
     key += where;
@@ -301,8 +295,8 @@ void apply_suppressions(const load::Source& source, const graph::Template& tmpl,
     std::vector<const RuleInfo*> named;
     if (s.tool.empty()) {
       if (const RuleInfo* rule = catalog.find(s.id)) named.push_back(rule);
-    } else if (auto it = foreign_ids.find(s.tool + '\n' + s.id); it != foreign_ids.end()) {
-      named = it->second;
+    } else if (const std::vector<const RuleInfo*>* rules = catalog.with_equivalent(s.tool, s.id)) {
+      named = *rules;
     }
     for (const RuleInfo* rule : named) index[scope_key(s.scope, where, rule->id)].push_back(i);
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <charconv>
 #include <deque>
 #include <memory>
@@ -66,15 +67,29 @@ bool prefix_of(std::string_view shorter, std::string_view longer) {
 // name's length (at least 2), or else a truncation ("VersioningConfig" for
 // "VersioningConfiguration": at least 6 characters and half the candidate). Ties go to the
 // first candidate, so the answer is deterministic.
+// Which letters (case folded, modulo 64) a name has. An edit adds or removes at most two of
+// them, so half the differing bits bound the edit distance from below.
+uint64_t letter_mask(std::string_view name) {
+  uint64_t mask = 0;
+  for (char c : name) mask |= uint64_t{1} << (static_cast<unsigned char>(lower(c)) % 64);
+  return mask;
+}
+
 template <typename Names>
 std::string_view closest_of(std::string_view name, const Names& candidates) {
   if (name.empty()) return {};
   const size_t limit = std::max<size_t>(2, name.size() / 3);
+  const uint64_t mask = letter_mask(name);
   std::string_view best;
   size_t best_score = limit + 2;  // limit + 1: a truncation
   for (std::string_view candidate : candidates) {
     if (candidate == name) return {};
-    size_t score = edit_distance_within(name, candidate, std::min(limit, best_score));
+    // Most candidates share too few letters to be near: no table for them (a type name is
+    // compared with some 1,800 others).
+    size_t bound = std::min(limit, best_score);
+    size_t score = static_cast<size_t>(std::popcount(mask ^ letter_mask(candidate)) + 1) / 2 > bound
+                       ? bound + 1
+                       : edit_distance_within(name, candidate, bound);
     if (score > std::min(limit, best_score)) {
       const std::string_view& shorter = name.size() < candidate.size() ? name : candidate;
       const std::string_view& longer = name.size() < candidate.size() ? candidate : name;

@@ -65,6 +65,9 @@ void check_node(CheckContext& ctx, const load::Node* node, std::vector<std::stri
 }  // namespace
 
 STACKLINT_CHECK(T002) {
+  // The shared walk of the whole tree says whether any mapping repeats a key (most templates
+  // have none): only then is the tree walked again here, to say where.
+  if (!ctx.shared<validity::Generated>(ctx.tmpl).repeats_keys()) return;
   std::vector<std::string_view> path;
   std::unordered_set<const load::Node*> checked;
   check_node(ctx, ctx.tmpl.root(), path, checked);

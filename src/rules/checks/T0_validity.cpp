@@ -46,6 +46,25 @@ std::string as_glob(std::string_view key) {
   return glob;
 }
 
+// Whether a mapping repeats a key (T002's question, answered for the whole tree at once).
+bool repeats_a_key(const load::Node& mapping) {
+  const std::vector<load::Pair>& pairs = mapping.pairs;
+  constexpr size_t kSmallMapping = 16;  // compared directly; a sorted copy for large ones
+  if (pairs.size() <= kSmallMapping) {
+    for (size_t p = 1; p < pairs.size(); ++p) {
+      for (size_t q = 0; q < p; ++q) {
+        if (pairs[q].key->text == pairs[p].key->text) return true;
+      }
+    }
+    return false;
+  }
+  std::vector<std::string_view> keys;
+  keys.reserve(pairs.size());
+  for (const load::Pair& pair : pairs) keys.push_back(pair.key->text);
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+}
+
 }  // namespace
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -159,13 +178,20 @@ Generated::Generated(const graph::Template& tmpl) {
     const load::Node* node = pending.back();
     pending.pop_back();
     if (node == nullptr) continue;
+    if (node->is_null()) has_null_ = true;
+    if (!repeats_keys_ && node->pairs.size() > 1) repeats_keys_ = repeats_a_key(*node);
     for (const load::Node* item : node->items) pending.push_back(item);
     for (const load::Pair& pair : node->pairs) {
       std::string_view key = pair.key->text;
       const load::Node* value = pair.value;
+      pending.push_back(value);
+      // Every key looked for starts with F, R or Q: most keys are passed over at their first
+      // letter (this walk visits the whole tree).
+      if (key.empty() || (key[0] != 'F' && key[0] != 'R' && key[0] != 'Q')) continue;
       // Fn::Transform runs a macro; Fn::Rain::* (!Rain::Module, ...) is a preprocessor's.
-      if (key == "Fn::Transform" || starts_with(key, "Fn::Rain::") || starts_with(key, "Rain::"))
-        opaque_ = true;
+      if (starts_with(key, "Fn::Rain::") || starts_with(key, "Rain::"))
+        opaque_ = preprocessed_ = true;
+      if (key == "Fn::Transform") opaque_ = true;
       if ((key == "QueueLogicalId" || key == "QueuePolicyLogicalId") && value->is_scalar())
         named_ids_.push_back(value->text);
       if (key == "Fn::FindInMap" && value->is_sequence() && !value->items.empty() &&
@@ -181,7 +207,6 @@ Generated::Generated(const graph::Template& tmpl) {
           }
         }
       }
-      pending.push_back(value);
     }
   }
 }

@@ -63,6 +63,12 @@ class Generated {
   // rewrite anything: names, sections, references.
   bool opaque() const { return opaque_; }
   bool sam() const { return sam_; }
+  // A Rain preprocessor directive (Rain::*, Fn::Rain::*) somewhere in the template.
+  bool preprocessed() const { return preprocessed_; }
+  // Whether some mapping repeats a key, and whether some value is null, anywhere in the tree:
+  // found by this walk, so that T002 and T006 walk the tree themselves only when it does.
+  bool repeats_keys() const { return repeats_keys_; }
+  bool has_null() const { return has_null_; }
   // Fn::ForEach somewhere (AWS::LanguageExtensions).
   bool has_for_each() const { return !loop_identifiers_.empty() || !name_patterns_.empty(); }
   // Fn::FindInMap whose map name is computed: any mapping may be the one it reads.
@@ -85,6 +91,9 @@ class Generated {
   bool opaque_ = false;
   bool sam_ = false;
   bool dynamic_find_in_map_ = false;
+  bool preprocessed_ = false;
+  bool repeats_keys_ = false;
+  bool has_null_ = false;
   // A resource whose logical id prefixes the names generated from it (SAM resources, modules,
   // resources with embedded connectors).
   struct Generator {

@@ -25,7 +25,7 @@ void report_type(CheckContext& ctx, const graph::Resource& resource, const load:
 
 STACKLINT_CHECK(T100) {
   // A macro may rewrite types, or define its own.
-  if (ctx.shared<specrules::Rewrites>(ctx.tmpl).all()) return;
+  if (specrules::rewrites(ctx).all()) return;
   // Declared, not inferred: validity::Generated reads AWS::Serverless::* types as meant for SAM,
   // but without the Transform line CloudFormation itself receives them, and rejects them.
   const std::vector<std::string>& transforms = ctx.tmpl.transforms();

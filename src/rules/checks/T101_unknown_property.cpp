@@ -35,7 +35,7 @@ void check_resource_keys(CheckContext& ctx, const graph::Resource& resource, boo
 }  // namespace
 
 STACKLINT_CHECK(T101) {
-  if (ctx.shared<specrules::Rewrites>(ctx.tmpl).all()) return;
+  if (specrules::rewrites(ctx).all()) return;
   bool sam = ctx.shared<validity::Generated>(ctx.tmpl).sam();
   // A place written once but reached from several resources (a YAML alias) or branches is
   // reported once.
@@ -50,7 +50,7 @@ STACKLINT_CHECK(T101) {
     if (type == nullptr) continue;
     for (const specrules::Object& object : specrules::objects(ctx).of(resource)) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
-        if (!specrules::is_unknown_key(object, *type, key.name)) continue;
+        if (!specrules::is_unknown_key(object, *type, key)) continue;
         if (key.key != nullptr && !reported.insert(key.key).second) continue;
         std::string_view meant = object.set->closest(key.name);
         std::string where = specrules::describe(object, resource.type);

@@ -237,6 +237,70 @@ std::unique_ptr<re2::RE2> compile(const std::string& translated, bool latin1) {
   return regex->ok() ? std::move(regex) : nullptr;
 }
 
+// A pattern that is one repeated character, `^C{m,n}$` (C a bracket class, `.` or a class
+// escape; also {m,} and {n}): RE2 compiles a copy of C per repetition, and the tag patterns'
+// {1,128} to {1,1000} cost more to compile than the whole corpus costs to match. On ASCII text
+// (one byte, one character) it matches exactly when `^C*$` does and the length is within
+// [m, n], so the Latin-1 program is compiled as `^C*$`, bounds apart.
+struct Repeated {
+  std::string each;  // ^C*$
+  size_t least = 0, most = 0;
+};
+
+std::optional<Repeated> repeated_character(std::string_view p) {
+  if (p.size() < 4 || p.front() != '^' || p.back() != '$') return std::nullopt;
+  size_t i = 1;
+  if (p[i] == '.') {
+    ++i;
+  } else if (p[i] == '\\') {
+    if (i + 1 >= p.size() || std::string_view("dDsSwW").find(p[i + 1]) == std::string_view::npos)
+      return std::nullopt;
+    i += 2;
+  } else if (p[i] == '[') {
+    ++i;
+    if (i < p.size() && p[i] == '^') ++i;
+    if (i < p.size() && p[i] == ']') ++i;  // a literal ] first
+    for (;; ++i) {
+      if (i >= p.size() || p[i] == '[') return std::nullopt;  // [:alpha:] and the like: not here
+      if (p[i] == ']') break;
+      if (p[i] != '\\') continue;
+      if (++i >= p.size()) return std::nullopt;
+      if ((p[i] == 'x' || p[i] == 'p' || p[i] == 'P') && i + 1 < p.size() && p[i + 1] == '{') {
+        i = p.find('}', i);
+        if (i == std::string_view::npos) return std::nullopt;
+      }
+    }
+    ++i;
+  } else {
+    return std::nullopt;
+  }
+  std::string_view atom = p.substr(1, i - 1);
+  std::string_view bounds = p.substr(i, p.size() - 1 - i);  // "{m,n}"
+  if (bounds.size() < 3 || bounds.front() != '{' || bounds.back() != '}') return std::nullopt;
+  bounds = bounds.substr(1, bounds.size() - 2);
+  size_t comma = bounds.find(',');
+  auto number = [](std::string_view digits, size_t& out) {
+    if (digits.empty() || digits.size() > 6) return false;
+    out = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + static_cast<size_t>(c - '0');
+    }
+    return true;
+  };
+  Repeated r;
+  if (!number(bounds.substr(0, comma), r.least)) return std::nullopt;
+  if (comma == std::string_view::npos) {
+    r.most = r.least;
+  } else if (comma + 1 == bounds.size()) {
+    r.most = std::string_view::npos;
+  } else if (!number(bounds.substr(comma + 1), r.most) || r.most < r.least) {
+    return std::nullopt;
+  }
+  r.each.append("^").append(atom).append("*$");
+  return r;
+}
+
 // A pattern in up to three compiled forms, each made on first need and kept for the process's
 // life. For ASCII text, the ASCII classes' form in Latin-1: an ASCII pattern reads the same
 // runes either way, and on ASCII text every class, `.` and case folding decide the same as in
@@ -248,6 +312,8 @@ std::unique_ptr<re2::RE2> compile(const std::string& translated, bool latin1) {
 struct Compiled {
   std::optional<std::string> ascii_text;  // to_re2(pattern, false)
   std::unique_ptr<re2::RE2> for_ascii;    // Latin-1 form, or null to use `ascii`
+  // for_ascii is a repeated character's `^C*$`: the text's length must be within these too.
+  size_t least = 0, most = std::string_view::npos;
   std::once_flag ascii_once, unicode_once;
   std::unique_ptr<re2::RE2> ascii, unicode;  // UTF-8 forms
 
@@ -269,8 +335,17 @@ Compiled& compiled(std::string_view pattern) {
   }
   auto entry = std::make_unique<Compiled>();
   entry->ascii_text = to_re2(pattern, false);
-  if (entry->ascii_text && is_ascii(*entry->ascii_text))
-    entry->for_ascii = compile(*entry->ascii_text, true);
+  if (entry->ascii_text && is_ascii(*entry->ascii_text)) {
+    std::optional<Repeated> repeated = repeated_character(*entry->ascii_text);
+    entry->for_ascii = compile(repeated ? repeated->each : *entry->ascii_text, true);
+    // A `^C*$` that RE2 refuses says nothing of the whole pattern: compiled as written.
+    if (repeated && entry->for_ascii == nullptr) {
+      entry->for_ascii = compile(*entry->ascii_text, true);
+    } else if (repeated) {
+      entry->least = repeated->least;
+      entry->most = repeated->most;
+    }
+  }
   std::unique_lock lock(mutex);
   auto [it, inserted] = cache.try_emplace(pattern, std::move(entry));
   return *it->second;
@@ -282,8 +357,10 @@ std::optional<bool> match(std::string_view pattern, std::string_view text) {
   Compiled& entry = compiled(pattern);
   if (!entry.ascii_text) return std::nullopt;
   bool ascii_text = is_ascii(text);
-  if (ascii_text && entry.for_ascii != nullptr)
+  if (ascii_text && entry.for_ascii != nullptr) {
+    if (text.size() < entry.least || text.size() > entry.most) return false;
     return re2::RE2::PartialMatch(text, *entry.for_ascii);
+  }
   re2::RE2* ascii = entry.utf8_ascii();
   if (ascii == nullptr) return std::nullopt;
   // Where the ASCII classes match, the Unicode ones do too; on ASCII text they are the same.

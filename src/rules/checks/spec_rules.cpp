@@ -24,9 +24,12 @@ bool is_function(const load::Node* node) {
 class Walker {
  public:
   // Values the resolver gives are kept in `keep`, for the objects that point into them.
-  Walker(const graph::Resolver& resolver, const std::function<void(const Object&)>& visit,
-         std::deque<graph::Value>& keep)
-      : resolver_(resolver), visit_(visit), keep_(keep) {}
+  // Each object's keys are appended to `keys` (with the property each names) before the object
+  // is visited with where they are; the walk goes on from them, so each name is looked up once.
+  using Visit = std::function<void(const Object&, size_t first_key, size_t key_count)>;
+  Walker(const graph::Resolver& resolver, const Visit& visit, std::deque<graph::Value>& keep,
+         std::vector<Key>& keys)
+      : resolver_(resolver), visit_(visit), keep_(keep), keys_(keys) {}
 
   // path_ and dotted_ hold the path of `at`: each level appends its segment and takes it off
   // again (PathSegment), so no string is built per node.
@@ -41,13 +44,17 @@ class Walker {
     if (use == nullptr) return;
     if (use->kind == spec::Kind::Object && at->is_mapping()) {
       Object object{use->object, at, nullptr, path_, dotted_, true};
-      visit_(object);
-      for (const load::Pair& pair : at->pairs) {
-        const spec::Property* property = use->object->find(pair.key->text);
-        if (property == nullptr || pair.value == nullptr || pair.value->is_scalar()) continue;
-        PathSegment path(path_, "/", pair.key->text);
-        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", pair.key->text);
-        node(pair.value, property->shape);
+      size_t first = keys_.size();
+      for (const load::Pair& pair : at->pairs)
+        keys_.push_back({pair.key->text, pair.key, pair.value, use->object->find(pair.key->text)});
+      size_t last = keys_.size();
+      visit_(object, first, last - first);
+      for (size_t k = first; k < last; ++k) {
+        const Key key = keys_[k];  // a copy: the walk below appends to keys_
+        if (key.property == nullptr || key.value == nullptr || key.value->is_scalar()) continue;
+        PathSegment path(path_, "/", key.name);
+        PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", key.name);
+        node(key.value, key.property->shape);
       }
     } else if (use->kind == spec::Kind::List && at->is_sequence()) {
       PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", "*");
@@ -78,10 +85,17 @@ class Walker {
                                         ? alternative.node
                                         : nullptr;
         Object object{use->object, mapping, &alternative, path_, dotted_, false};
-        visit_(object);
+        size_t first = keys_.size();
         for (const auto& [name, field] : alternative.fields) {
-          const spec::Property* property = use->object->find(name);
+          const load::Node* key = mapping != nullptr ? mapping->key_node(name) : nullptr;
+          keys_.push_back({name, key, mapping != nullptr ? mapping->get(name) : nullptr,
+                           use->object->find(name)});
+        }
+        visit_(object, first, keys_.size() - first);
+        for (size_t i = 0; i < alternative.fields.size(); ++i) {
+          const spec::Property* property = keys_[first + i].property;
           if (property == nullptr) continue;
+          const auto& [name, field] = alternative.fields[i];
           PathSegment path(path_, "/", name);
           PathSegment dotted(dotted_, dotted_.empty() ? "" : ".", name);
           value(field, property->shape);
@@ -141,8 +155,9 @@ class Walker {
   }
 
   const graph::Resolver& resolver_;
-  const std::function<void(const Object&)>& visit_;
+  const Visit& visit_;
   std::deque<graph::Value>& keep_;
+  std::vector<Key>& keys_;
 };
 
 // SAM's resource types as of aws-sam-translator 1.110 (sorted: binary search).
@@ -196,6 +211,8 @@ bool outside_the_data(std::string_view type) {
   // each part alphanumeric; AWS and Alexa are AWS's own namespaces, in any case.
   // A module (...::MODULE) is the registry's to resolve, whatever its prefix looks like.
   if (type.size() >= 8 && type.substr(type.size() - 8) == "::MODULE") return true;
+  // AWS's own namespace, the common case, in any shape: inside the data (or not a type).
+  if (starts_with(type, "AWS::")) return false;
   // Three alphanumeric parts, split by "::"; no vector or string built (this runs for every
   // resource, several times).
   auto alphanumeric = [](char c) {
@@ -220,16 +237,13 @@ bool outside_the_data(std::string_view type) {
   return !is("aws") && !is("alexa");
 }
 
-bool is_rain(std::string_view key) {
-  return starts_with(key, "Rain::") || starts_with(key, "Fn::Rain::");
-}
-
-Rewrites::Rewrites(const graph::Template& tmpl) {
+Rewrites::Rewrites(const graph::Template& tmpl, const validity::Generated& generated) {
   for (const std::string& transform : tmpl.transforms()) {
     if (transform != "AWS::Serverless-2016-10-31" && transform != "AWS::LanguageExtensions" &&
         transform != "AWS::Include")
       all_ = true;
   }
+  if (generated.preprocessed()) all_ = true;
   if (all_) return;
   const load::Node* root = tmpl.root();
   const load::Node* resources = root->get("Resources");
@@ -239,23 +253,16 @@ Rewrites::Rewrites(const graph::Template& tmpl) {
       if (pair.key->text == "Fn::Transform") all_ = true;
     }
   }
-  std::vector<const load::Node*> pending{root};
-  while (!pending.empty() && !all_) {
-    const load::Node* node = pending.back();
-    pending.pop_back();
-    for (const load::Node* item : node->items) pending.push_back(item);
-    for (const load::Pair& pair : node->pairs) {
-      if (is_rain(pair.key->text)) all_ = true;
-      pending.push_back(pair.value);
-    }
-  }
+}
+
+const Rewrites& rewrites(CheckContext& ctx) {
+  return ctx.shared<Rewrites>(ctx.tmpl, ctx.shared<validity::Generated>(ctx.tmpl));
 }
 
 const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource& resource) {
-  if (resource.type.empty() || outside_the_data(resource.type)) return nullptr;
-  if (ctx.shared<Rewrites>(ctx.tmpl).all()) return nullptr;
+  if (resource.type.empty() || rewrites(ctx).all()) return nullptr;
   if (resource.node->is_mapping() && resource.node->get("Fn::Transform") != nullptr) return nullptr;
-  return spec::find_resource_type(resource.type);
+  return objects(ctx).type_of(resource);
 }
 
 PathSegment::PathSegment(std::string& path, std::string_view separator, std::string_view segment)
@@ -271,36 +278,38 @@ PathSegment::PathSegment(std::string& path, std::string_view separator, size_t i
 }
 
 Objects::Objects(const graph::Template& tmpl, const graph::Resolver& resolver)
-    : resources_(tmpl.resources().data()), ranges_(tmpl.resources().size()) {
+    : resources_(tmpl.resources().data()),
+      ranges_(tmpl.resources().size()),
+      types_(tmpl.resources().size(), nullptr) {
   // Paths go into one text while it grows; the views are made once it is complete.
   struct Texts {
-    size_t path, path_size, dotted, dotted_size;
+    size_t path, path_size, dotted, dotted_size, keys, keys_size;
   };
   std::vector<Texts> texts;
   spec::Shape top;
   top.kind = spec::Kind::Object;
-  auto record = [&](const Object& object) {
+  auto record = [&](const Object& object, size_t first_key, size_t key_count) {
     texts.push_back({paths_.size(), object.path.size(), paths_.size() + object.path.size(),
-                     object.dotted.size()});
+                     object.dotted.size(), first_key, key_count});
     paths_.append(object.path).append(object.dotted);
     objects_.push_back(object);
   };
-  const std::function<void(const Object&)> visit = record;
+  const Walker::Visit visit = record;
   for (size_t i = 0; i < ranges_.size(); ++i) {
     const graph::Resource& resource = tmpl.resources()[i];
     ranges_[i].first = ranges_[i].second = objects_.size();
-    if (resource.properties == nullptr || resource.type.empty() || outside_the_data(resource.type))
-      continue;
-    const spec::ResourceType* type = spec::find_resource_type(resource.type);
-    if (type == nullptr) continue;
+    if (resource.type.empty() || outside_the_data(resource.type)) continue;
+    const spec::ResourceType* type = types_[i] = spec::find_resource_type(resource.type);
+    if (type == nullptr || resource.properties == nullptr) continue;
     top.object = &type->properties;
-    Walker(resolver, visit, resolved_).node(resource.properties, top);
+    Walker(resolver, visit, resolved_, keys_).node(resource.properties, top);
     ranges_[i].second = objects_.size();
   }
   for (size_t i = 0; i < objects_.size(); ++i) {
     std::string_view all = paths_;
     objects_[i].path = all.substr(texts[i].path, texts[i].path_size);
     objects_[i].dotted = all.substr(texts[i].dotted, texts[i].dotted_size);
+    objects_[i].keys = std::span<const Key>(keys_).subspan(texts[i].keys, texts[i].keys_size);
   }
 }
 
@@ -308,6 +317,16 @@ std::span<const Object> Objects::of(const graph::Resource& resource) const {
   if (&resource < resources_ || &resource >= resources_ + ranges_.size()) return {};
   const auto& [first, last] = ranges_[static_cast<size_t>(&resource - resources_)];
   return std::span<const Object>(objects_).subspan(first, last - first);
+}
+
+const spec::ResourceType* Objects::type_of(const graph::Resource& resource) const {
+  if (&resource < resources_ || &resource >= resources_ + types_.size()) {
+    // Another template's resource (a linked stack's).
+    return resource.type.empty() || outside_the_data(resource.type)
+               ? nullptr
+               : spec::find_resource_type(resource.type);
+  }
+  return types_[static_cast<size_t>(&resource - resources_)];
 }
 
 const Objects& objects(CheckContext& ctx) {
@@ -342,20 +361,6 @@ bool has_generated_keys(const Object& object) {
   if (object.mapping == nullptr) return false;
   return std::any_of(object.mapping->pairs.begin(), object.mapping->pairs.end(),
                      [](const load::Pair& pair) { return generated_key(pair.key->text); });
-}
-
-std::vector<Key> keys_of(const Object& object) {
-  std::vector<Key> keys;
-  if (object.value == nullptr) {
-    for (const load::Pair& pair : object.mapping->pairs)
-      keys.push_back({pair.key->text, pair.key, pair.value});
-    return keys;
-  }
-  for (const auto& [name, field] : object.value->fields) {
-    const load::Node* key = object.mapping != nullptr ? object.mapping->key_node(name) : nullptr;
-    keys.push_back({name, key, object.mapping != nullptr ? object.mapping->get(name) : nullptr});
-  }
-  return keys;
 }
 
 std::optional<Fix> replace_scalar(const load::Node* scalar, std::string_view replacement,
@@ -400,6 +405,11 @@ bool is_resource_attribute(std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
+bool is_unknown_key(const Object& object, const spec::ResourceType& type, const Key& key) {
+  if (key.property != nullptr || generated_key(key.name)) return false;
+  return !(object.dotted.empty() && type.attribute(key.name) != nullptr);
+}
+
 bool is_unknown_key(const Object& object, const spec::ResourceType& type, std::string_view key) {
   if (object.set->find(key) != nullptr || generated_key(key)) return false;
   // A read-only property (an attribute) written in Properties: CloudFormation's handling varies
@@ -424,10 +434,10 @@ NearMisses::NearMisses(const graph::Template& tmpl, const Objects& objects, bool
     }
     std::span<const Object> walked = objects.of(resource);
     if (walked.empty()) continue;
-    const spec::ResourceType* type = spec::find_resource_type(resource.type);
+    const spec::ResourceType* type = objects.type_of(resource);
     for (const Object& object : walked) {
       for (const Key& key : keys_of(object)) {
-        if (!is_unknown_key(object, *type, key.name)) continue;
+        if (!is_unknown_key(object, *type, key)) continue;
         std::string_view meant = object.set->closest(key.name);
         if (meant.empty()) continue;
         std::string path = object.dotted.empty()
@@ -440,7 +450,7 @@ NearMisses::NearMisses(const graph::Template& tmpl, const Objects& objects, bool
 }
 
 const NearMisses& near_misses(CheckContext& ctx) {
-  bool opaque = ctx.shared<Rewrites>(ctx.tmpl).all();
+  bool opaque = rewrites(ctx).all();
   return ctx.shared<NearMisses>(ctx.tmpl, objects(ctx), opaque);
 }
 
@@ -458,9 +468,14 @@ void drop_near_miss_findings(CheckContext& ctx, std::vector<Finding>& findings, 
       findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
       [&](const Finding& finding) {
         if (finding.resource.empty()) return false;
-        std::string prefix = "Resources/" + finding.resource + "/";
-        if (!starts_with(finding.path, prefix)) return false;
-        std::string_view path = std::string_view(finding.path).substr(prefix.size());
+        // The path under "Resources/<resource>/", compared in place (no prefix string built).
+        std::string_view path = finding.path;
+        if (!starts_with(path, "Resources/")) return false;
+        path.remove_prefix(10);
+        if (!starts_with(path, finding.resource) || path.size() <= finding.resource.size() ||
+            path[finding.resource.size()] != '/')
+          return false;
+        path.remove_prefix(finding.resource.size() + 1);
         if (path.empty()) return false;
         if (misses == nullptr) misses = &near_misses(ctx);
         // "DeletionPolicy": a resource attribute, not a property.

@@ -14,6 +14,7 @@
 #include "graph/template.h"
 #include "graph/value.h"
 #include "rules/check.h"
+#include "rules/checks/T0_validity.h"
 #include "spec/spec.h"
 
 namespace stacklint::rules::specrules {
@@ -35,12 +36,16 @@ const std::vector<std::string_view>& sam_types();
 // unknown (see generated_key, and checked_type for a resource-level one).
 class Rewrites {
  public:
-  explicit Rewrites(const graph::Template& tmpl);
+  // `generated`: the template's, whose walk of the whole tree found any Rain directive.
+  Rewrites(const graph::Template& tmpl, const validity::Generated& generated);
   bool all() const { return all_; }
 
  private:
   bool all_ = false;
 };
+
+// The template's Rewrites, computed once (shared by every rule's context).
+const Rewrites& rewrites(CheckContext& ctx);
 
 // The resource's type in the data, when the rules check it: nullptr for types outside the
 // data, for a resource with its own Fn::Transform, and for every resource of a template a macro
@@ -50,6 +55,15 @@ const spec::ResourceType* checked_type(CheckContext& ctx, const graph::Resource&
 // One object that a resource's properties are proven to hold at some path: a mapping written in
 // place (`mapping`, with `literal`), or an alternative of a value the resolver gave (`value`, a
 // Map; `mapping` is then where it is written, when it is).
+// A written key of an object, with where it is written (null when it is not) and the property
+// of the object's type it names (null when none).
+struct Key {
+  std::string_view name;
+  const load::Node* key;
+  const load::Node* value;
+  const spec::Property* property = nullptr;
+};
+
 struct Object {
   const spec::PropertySet* set;
   const load::Node* mapping = nullptr;
@@ -58,6 +72,9 @@ struct Object {
   std::string_view path;    // under the resource: "Properties/VersioningConfiguration"
   std::string_view dotted;  // the same as a property path: "VersioningConfiguration", "A.*.B"
   bool literal = false;     // written as a mapping here, not reached through an intrinsic function
+  // Its written keys: the mapping's, or the value's fields (empty during the visit; filled by
+  // Objects, and valid as long as it), so that the rules that read them list them only once.
+  std::span<const Key> keys;
 };
 
 // Appends `separator` and `segment` (a name or a list index) to a path buffer, and takes them
@@ -87,11 +104,15 @@ class Objects {
   Objects(const graph::Template& tmpl, const graph::Resolver& resolver);
   // The objects of a resource of the template (a reference into tmpl.resources()).
   std::span<const Object> of(const graph::Resource& resource) const;
+  // The resource's type in the data (null for types outside it), looked up once per resource.
+  const spec::ResourceType* type_of(const graph::Resource& resource) const;
 
  private:
   const graph::Resource* resources_;
   std::vector<std::pair<size_t, size_t>> ranges_;  // per resource: its objects' [first, last)
+  std::vector<const spec::ResourceType*> types_;   // per resource
   std::vector<Object> objects_;
+  std::vector<Key> keys_;              // the objects' keys, one object after the other
   std::deque<graph::Value> resolved_;  // what the resolver gave, where objects point into
   std::string paths_;                  // the objects' path and dotted texts
 };
@@ -110,13 +131,10 @@ bool generated_key(std::string_view key);
 // Whether an object's mapping has such a key, so that its final keys are not known.
 bool has_generated_keys(const Object& object);
 
-// The written keys of an object, with where each is written (null when it is not).
-struct Key {
-  std::string_view name;
-  const load::Node* key;
-  const load::Node* value;
-};
-std::vector<Key> keys_of(const Object& object);
+// The written keys of an object (Object::keys), listed once when Objects walks the template.
+inline std::span<const Key> keys_of(const Object& object) {
+  return object.keys;
+}
 
 // A fix that replaces a scalar's text (keeping it quoted if it is), when its range is exactly
 // the text (or the text in quotes), so that the edit is certain.
@@ -133,6 +151,7 @@ bool is_resource_attribute(std::string_view key);
 // Whether a written key of an object is one T101 reports: not a property of its type, not
 // written by Fn::ForEach, and not a read-only property of the resource.
 bool is_unknown_key(const Object& object, const spec::ResourceType& type, std::string_view key);
+bool is_unknown_key(const Object& object, const spec::ResourceType& type, const Key& key);
 // The resource attribute (DeletionPolicy, ...) a resource-level key most likely means, or empty
 // when the key is one, or when T101 does not judge the resource's keys (SAM's types).
 std::string_view resource_key_near_miss(const graph::Resource& resource, std::string_view key);

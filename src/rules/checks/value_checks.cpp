@@ -239,7 +239,7 @@ class Walk {
     conditional_ = resource.condition != nullptr;
     for (const specrules::Object& object : objects) {
       for (const specrules::Key& key : specrules::keys_of(object)) {
-        const spec::Property* property = object.set->find(key.name);
+        const spec::Property* property = key.property;
         if (property == nullptr) continue;
         path_.assign(object.path).append("/").append(key.name);
         const std::string& path = path_;
@@ -394,17 +394,15 @@ class Walk {
         break;
     }
     // Known only by its shape: an Unknown with a hint, an AZ list, a Ref, a Fn::GetAtt.
-    ValueShape s = v.shape();
-    std::string origin = written_function(at);
-    if (v.kind == ValueKind::ResourceRef && !v.attribute.empty()) {
-      s = getatt_shape(v);
-      origin = "Fn::GetAtt " + v.text + "." + v.attribute;
-    } else if (v.kind == ValueKind::ResourceRef) {
-      origin = "Ref " + v.text + ", a resource's name or id";
-    }
-    if (shape_fits(s, shape) == false) {
-      type_issue(at, path, shape, std::string(describe(s)) + " (" + origin + ")", v);
-    }
+    bool getatt = v.kind == ValueKind::ResourceRef && !v.attribute.empty();
+    ValueShape s = getatt ? getatt_shape(v) : v.shape();
+    if (shape_fits(s, shape) != false) return;
+    // The message's words, only for a value that does not fit (most do).
+    std::string origin = getatt ? "Fn::GetAtt " + v.text + "." + v.attribute
+                         : v.kind == ValueKind::ResourceRef
+                             ? "Ref " + v.text + ", a resource's name or id"
+                             : written_function(at);
+    type_issue(at, path, shape, std::string(describe(s)) + " (" + origin + ")", v);
   }
 
   // `aws cloudformation package` (and sam package) replace a local path written for these
@@ -426,21 +424,22 @@ class Walk {
 
   // Whether a function's value depends on a parameter (a Ref to one, or ${Name} in a Fn::Sub):
   // its text is then the parameter's default, which a stack may override.
-  bool mentions_parameter(const load::Node* root) const {
-    std::vector<const load::Node*> stack{root};
-    while (!stack.empty()) {
-      const load::Node* n = stack.back();
-      stack.pop_back();
-      if (n->is_scalar()) continue;
-      if (n->is_mapping() && n->pairs.size() == 1) {
-        std::string_view key = n->pairs[0].key->text;
-        const load::Node* arg = n->pairs[0].value;
-        if (key == "Ref" && arg->is_scalar() && tmpl_.parameter(arg->text) != nullptr) return true;
-        const load::Node* text = arg->is_sequence() && !arg->items.empty() ? arg->items[0] : arg;
-        if (key == "Fn::Sub" && text->is_scalar() && sub_names_parameter(text->text)) return true;
-      }
-      for (const load::Node* item : n->items) stack.push_back(item);
-      for (const load::Pair& pair : n->pairs) stack.push_back(pair.value);
+  // Recursive, without a stack of its own to allocate per function (this runs for every
+  // function the walk meets); the depth is bounded by the loader's limit.
+  bool mentions_parameter(const load::Node* n) const {
+    if (n->is_scalar()) return false;
+    if (n->is_mapping() && n->pairs.size() == 1) {
+      std::string_view key = n->pairs[0].key->text;
+      const load::Node* arg = n->pairs[0].value;
+      if (key == "Ref" && arg->is_scalar() && tmpl_.parameter(arg->text) != nullptr) return true;
+      const load::Node* text = arg->is_sequence() && !arg->items.empty() ? arg->items[0] : arg;
+      if (key == "Fn::Sub" && text->is_scalar() && sub_names_parameter(text->text)) return true;
+    }
+    for (const load::Node* item : n->items) {
+      if (mentions_parameter(item)) return true;
+    }
+    for (const load::Pair& pair : n->pairs) {
+      if (mentions_parameter(pair.value)) return true;
     }
     return false;
   }
