@@ -1,7 +1,8 @@
 #include "cli/documents.h"
 
 #include <chrono>
-#include <filesystem>
+
+#include "load/source.h"
 
 namespace stacklint::cli {
 
@@ -34,8 +35,9 @@ DocumentCache::DocumentCache(const std::vector<Input>& inputs) {
 }
 
 std::string DocumentCache::key_of(const std::string& path) {
-  std::string key = std::filesystem::path(path).lexically_normal().string();
-  return !key.empty() && key == path && printable_path(key) == key ? key : std::string();
+  // Most paths are normal already (a walk's, the linked runs'): no path built for them.
+  bool normal = !path.empty() && lexically_normal(path) == path;
+  return normal && load::find_invalid_utf8(path) == std::string::npos ? path : std::string();
 }
 
 size_t DocumentCache::weight(const LoadedDocument& document) {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <system_error>
@@ -75,9 +74,9 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
   if (document != nullptr) {
     slot.id = document->id ? document->id : identity_of(input.path);
   } else {
-    ReadResult read = from_stdin
-                          ? std::move(*stdin_read)
-                          : read_file(input.path, options.lint.limits.max_bytes, input.from_walk);
+    ReadResult read = from_stdin ? std::move(*stdin_read)
+                                 : read_file(input.path, options.lint.limits.max_bytes,
+                                             input.from_walk, input.from_walk);
     slot.id = from_stdin ? std::nullopt : read.id ? read.id : identity_of(input.path);
     if (!read.error.empty()) {
       slot.notice = report::Notice{path, read.error};
@@ -190,10 +189,11 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
   }
   // Nested stacks' findings join their file's own (each once), or make its entry when the file
   // was not an input itself.
+  bool nested = std::any_of(slots.begin(), slots.end(),
+                            [](const Slot& slot) { return !slot.nested.empty(); });
+  if (!nested) return result;  // most runs: no index of the files to build
   std::map<std::string, size_t> by_path;
-  auto key = [](const rules::FileResult& file) {
-    return std::filesystem::path(file.source->path()).lexically_normal().string();
-  };
+  auto key = [](const rules::FileResult& file) { return lexically_normal(file.source->path()); };
   for (size_t i = 0; i < result.files.size(); ++i) by_path[key(result.files[i])] = i;
   for (Slot& slot : slots) {
     for (rules::FileResult& nested : slot.nested) {
