@@ -74,12 +74,16 @@ std::shared_ptr<const LoadedDocument> DocumentCache::start_input(const std::stri
 }
 
 void DocumentCache::linted(const std::string& key, std::shared_ptr<const LoadedDocument> document) {
+  // The documents moved out are freed after the lock is released: freeing a tree takes as
+  // long as a few rules, and the other threads need not wait for it.
+  std::vector<std::shared_ptr<const LoadedDocument>> evicted;
   std::lock_guard<std::mutex> lock(mutex_);
   size_t nodes = weight(*document);
   if (key.empty() || nodes > kRecentNodes || recent_.count(key) > 0) return;
   while (recent_nodes_ + nodes > kRecentNodes) {
     auto oldest = recent_.find(recent_order_.front());
     recent_nodes_ -= weight(*oldest->second);
+    evicted.push_back(std::move(oldest->second));
     recent_.erase(oldest);
     recent_order_.pop_front();
   }

@@ -295,6 +295,7 @@ std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& f
   std::vector<std::string> out;
   out.reserve(file.findings.size());
   std::unordered_map<uint64_t, size_t> seen;  // identity → how many findings had it so far
+  seen.reserve(file.findings.size());
   for (const rules::Finding& finding : file.findings) {
     Fnv1a hash;
     hash.mix(finding.rule->id);
@@ -303,9 +304,11 @@ std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& f
     hash.mix(without_line_numbers(finding.message));
     size_t repeat = ++seen[hash.value()];
     if (repeat > 1) hash.mix(std::to_string(repeat));
-    char buffer[17];
-    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash.value()));
-    out.emplace_back(buffer);
+    // 16 lower-case hex digits, as "%016llx" writes them, without a format string to parse.
+    std::string& digits = out.emplace_back(16, '0');
+    for (size_t k = 0, value = hash.value(); k < 16; ++k, value >>= 4) {
+      digits[15 - k] = "0123456789abcdef"[value & 15];
+    }
   }
   return out;
 }
