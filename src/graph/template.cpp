@@ -85,21 +85,21 @@ void Template::collect_declarations() {
     }
     if (!body->is_mapping()) continue;
     // Room for the section's declarations at once: no regrowth, no rehashing.
-    size_t count = body->pairs.size();
+    auto room = [count = body->pairs.size()](auto& declarations, auto* index) {
+      declarations.reserve(declarations.size() + count);
+      if (index != nullptr) index->reserve(index->size() + count);
+    };
+    using Index = decltype(resource_index_);
     if (name == "Parameters") {
-      parameters_.reserve(parameters_.size() + count);
-      parameter_index_.reserve(parameter_index_.size() + count);
+      room(parameters_, &parameter_index_);
     } else if (name == "Resources") {
-      resources_.reserve(resources_.size() + count);
-      resource_index_.reserve(resource_index_.size() + count);
+      room(resources_, &resource_index_);
     } else if (name == "Conditions") {
-      conditions_.reserve(conditions_.size() + count);
-      condition_index_.reserve(condition_index_.size() + count);
+      room(conditions_, &condition_index_);
     } else if (name == "Mappings") {
-      mappings_.reserve(mappings_.size() + count);
-      mapping_index_.reserve(mapping_index_.size() + count);
+      room(mappings_, &mapping_index_);
     } else if (name == "Outputs") {
-      outputs_.reserve(outputs_.size() + count);
+      room(outputs_, static_cast<Index*>(nullptr));
     } else {
       continue;  // no declarations in other sections
     }
@@ -235,6 +235,12 @@ class InnerRanges {
   uint32_t column_ = 0;  // where the text at offset_ is written
 };
 
+// Only mappings and sequences can hold a reference: the scalars (most nodes) are not worth a
+// call each.
+bool holds_references(const Node* node) {
+  return node != nullptr && (node->is_mapping() || node->is_sequence());
+}
+
 Range range_inside(const Node* scalar, size_t offset, size_t length) {
   return InnerRanges(scalar).at(offset, length);
 }
@@ -244,7 +250,9 @@ Range range_inside(const Node* scalar, size_t offset, size_t length) {
 void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
   if (node == nullptr) return;
   if (node->is_sequence()) {
-    for (const Node* item : node->items) walk(item, owner, sub_variables);
+    for (const Node* item : node->items) {
+      if (holds_references(item)) walk(item, owner, sub_variables);
+    }
     return;
   }
   if (!node->is_mapping()) return;
@@ -355,7 +363,7 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
   }
   for (const load::Pair& pair : node->pairs) {
     if (pair.key->text.starts_with("Fn::ForEach::")) has_inline_macro_ = true;
-    walk(pair.value, owner, sub_variables);
+    if (holds_references(pair.value)) walk(pair.value, owner, sub_variables);
   }
 }
 
