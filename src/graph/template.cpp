@@ -55,10 +55,6 @@ Template::Template(const Node* root) : root_(root) {
   collect_declarations();
   collect_edges();
   resolve_targets();
-  by_type_.resize(resources_.size());
-  for (uint32_t i = 0; i < resources_.size(); ++i) by_type_[i] = i;
-  std::stable_sort(by_type_.begin(), by_type_.end(),
-                   [&](uint32_t a, uint32_t b) { return resources_[a].type < resources_[b].type; });
 }
 
 void Template::collect_declarations() {
@@ -519,12 +515,9 @@ const Declaration* Template::mapping(std::string_view id) const {
 }
 
 std::vector<const Resource*> Template::resources_of_type(std::string_view type) const {
-  auto first =
-      std::lower_bound(by_type_.begin(), by_type_.end(), type,
-                       [&](uint32_t i, std::string_view t) { return resources_[i].type < t; });
   std::vector<const Resource*> found;
-  for (auto it = first; it != by_type_.end() && resources_[*it].type == type; ++it) {
-    found.push_back(&resources_[*it]);
+  for (const Resource& resource : resources_) {
+    if (resource.type == type) found.push_back(&resource);
   }
   return found;
 }

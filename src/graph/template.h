@@ -151,9 +151,6 @@ class Template {
   };
   EdgeIndex edges_to_resource_;
   EdgeIndex edges_from_resource_;
-  // The resources' indexes ordered by type, then by index: rules ask resources_of_type dozens
-  // of times per template, and each answer is found without reading every resource.
-  std::vector<uint32_t> by_type_;
 };
 
 }  // namespace stacklint::graph
