@@ -75,7 +75,6 @@ size_t tree_size(const Node* root) {
   constexpr size_t kCap = size_t{1} << 28;
   size_t size = 0;
   std::vector<const Node*> stack;
-  stack.reserve(256);  // one allocation for most templates, not one per doubling
   if (root != nullptr) stack.push_back(root);
   while (!stack.empty() && size < kCap) {
     const Node* node = stack.back();
