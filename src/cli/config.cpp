@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "cli/walker.h"
 #include "load/loader.h"
 #include "rules/checks/T0_validity.h"
 
@@ -401,7 +402,7 @@ bool check_rule_ids(const Config& config, const rules::Catalog& catalog, std::st
 }
 
 struct Excludes::Compiled {
-  explicit Compiled(const std::string& pattern) : regex(pattern) {}
+  Compiled(const std::string& pattern, const RE2::Options& options) : regex(pattern, options) {}
   RE2 regex;
 };
 
@@ -409,21 +410,64 @@ Excludes::Excludes(const std::vector<std::string>& patterns, fs::path base)
     : base_(std::move(base)) {
   std::error_code error;
   here_ = fs::current_path(error);
+  std::vector<std::string> regexes;
   for (std::string pattern : patterns) {
     bool folder = !pattern.empty() && pattern.back() == '/';
     if (folder) pattern.pop_back();
     bool anchored = pattern.find('/') != std::string::npos;
     if (anchored && pattern.front() == '/') pattern.erase(0, 1);
-    std::string regex =
-        (anchored ? "" : "(?:.*/)?") + glob_to_regex(pattern) + (folder ? "/.*" : "(?:/.*)?");
-    patterns_.push_back(std::make_unique<Compiled>(regex));
+    regexes.push_back((anchored ? "" : "(?:.*/)?") + glob_to_regex(pattern) +
+                      (folder ? "/.*" : "(?:/.*)?"));
+  }
+  // One regex for all the patterns: each path is matched once, not once per pattern. Should
+  // one pattern not compile (not UTF-8), each is kept alone so that the others still work.
+  std::string all;
+  for (const std::string& regex : regexes) all += (all.empty() ? "(?:" : "|(?:") + regex + ")";
+  if (regexes.size() > 1) {
+    patterns_.push_back(std::make_unique<Compiled>(all, RE2::Quiet));
+    if (patterns_.back()->regex.ok()) return;
+    patterns_.clear();
+  }
+  for (const std::string& regex : regexes) {
+    patterns_.push_back(std::make_unique<Compiled>(regex, RE2::DefaultOptions));
   }
 }
 
 Excludes::~Excludes() = default;
 
+std::optional<std::string> Excludes::plain_relative(const std::string& path) const {
+  // Plainly normal absolute paths (a walk's, under a folder named absolutely or relatively):
+  // the relative path is a suffix of the string, or the path itself when it is not under the
+  // base, as lexically_relative and the fallback below would give.
+  std::string absolute;
+  if (!path.empty() && path[0] == '/') {
+    absolute = path;
+  } else if (!here_.empty()) {
+    absolute = here_.native() + "/" + path;
+  } else {
+    return std::nullopt;
+  }
+  const std::string& base = base_.native();
+  if (!is_plainly_normal(absolute) || absolute.back() == '/' || base.empty() || base[0] != '/' ||
+      base.back() == '/' || !is_plainly_normal(base) || absolute == base) {
+    return std::nullopt;
+  }
+  if (absolute.size() > base.size() && absolute.compare(0, base.size(), base) == 0 &&
+      absolute[base.size()] == '/') {
+    std::string relative = absolute.substr(base.size() + 1);
+    if (relative.rfind("..", 0) != 0) return relative;
+  }
+  if (is_plainly_normal(path)) return path;
+  return std::nullopt;
+}
+
 bool Excludes::excluded(const std::string& path) const {
   if (patterns_.empty()) return false;
+  if (std::optional<std::string> relative = plain_relative(path)) {
+    return std::any_of(patterns_.begin(), patterns_.end(), [&](const auto& compiled) {
+      return RE2::FullMatch(*relative, compiled->regex);
+    });
+  }
   std::error_code error;
   fs::path written(path);
   fs::path absolute =

@@ -97,6 +97,9 @@ class Excludes {
   bool excluded(const std::string& path) const;
 
  private:
+  // The path as excluded() matches it, worked out on the string when the path and the base
+  // are plainly normal (see is_plainly_normal); nothing when it takes std::filesystem.
+  std::optional<std::string> plain_relative(const std::string& path) const;
   struct Compiled;
   std::vector<std::unique_ptr<Compiled>> patterns_;
   std::filesystem::path base_;

@@ -1,7 +1,8 @@
 #include "cli/documents.h"
 
 #include <chrono>
-#include <filesystem>
+
+#include "load/source.h"
 
 namespace stacklint::cli {
 
@@ -34,8 +35,9 @@ DocumentCache::DocumentCache(const std::vector<Input>& inputs) {
 }
 
 std::string DocumentCache::key_of(const std::string& path) {
-  std::string key = std::filesystem::path(path).lexically_normal().string();
-  return !key.empty() && key == path && printable_path(key) == key ? key : std::string();
+  // Most paths are normal already (a walk's, the linked runs'): no path built for them.
+  bool normal = !path.empty() && lexically_normal(path) == path;
+  return normal && load::find_invalid_utf8(path) == std::string::npos ? path : std::string();
 }
 
 size_t DocumentCache::weight(const LoadedDocument& document) {
@@ -72,12 +74,16 @@ std::shared_ptr<const LoadedDocument> DocumentCache::start_input(const std::stri
 }
 
 void DocumentCache::linted(const std::string& key, std::shared_ptr<const LoadedDocument> document) {
+  // The documents moved out are freed after the lock is released: freeing a tree takes as
+  // long as a few rules, and the other threads need not wait for it.
+  std::vector<std::shared_ptr<const LoadedDocument>> evicted;
   std::lock_guard<std::mutex> lock(mutex_);
   size_t nodes = weight(*document);
   if (key.empty() || nodes > kRecentNodes || recent_.count(key) > 0) return;
   while (recent_nodes_ + nodes > kRecentNodes) {
     auto oldest = recent_.find(recent_order_.front());
     recent_nodes_ -= weight(*oldest->second);
+    evicted.push_back(std::move(oldest->second));
     recent_.erase(oldest);
     recent_order_.pop_front();
   }

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <system_error>
@@ -63,8 +62,11 @@ struct Slot {
   std::optional<FileId> id;
 };
 
+// `walked`: options.lint for files found in a folder (skip_non_templates set), made once per
+// run rather than copied per file.
 void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOptions& options,
-              ReadResult* stdin_read, DocumentCache& cache, Slot& slot) {
+              const rules::LintOptions& walked, ReadResult* stdin_read, DocumentCache& cache,
+              Slot& slot) {
   bool from_stdin = input.path == "-";
   std::string path = from_stdin ? options.stdin_filename : printable_path(input.path);
   // Shared with linked runs only under the name it is linted as.
@@ -75,9 +77,9 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
   if (document != nullptr) {
     slot.id = document->id ? document->id : identity_of(input.path);
   } else {
-    ReadResult read = from_stdin
-                          ? std::move(*stdin_read)
-                          : read_file(input.path, options.lint.limits.max_bytes, input.from_walk);
+    ReadResult read = from_stdin ? std::move(*stdin_read)
+                                 : read_file(input.path, options.lint.limits.max_bytes,
+                                             input.from_walk, input.from_walk);
     slot.id = from_stdin ? std::nullopt : read.id ? read.id : identity_of(input.path);
     if (!read.error.empty()) {
       slot.notice = report::Notice{path, read.error};
@@ -88,8 +90,7 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
         std::make_shared<const load::Source>(path, std::move(read.bytes), read.full_size);
     fresh->id = read.id;
   }
-  rules::LintOptions lint_options = options.lint;
-  lint_options.skip_non_templates = options.lint.skip_non_templates || input.from_walk;
+  const rules::LintOptions& lint_options = input.from_walk ? walked : options.lint;
   std::shared_ptr<const load::Source> source = fresh != nullptr ? fresh->source : document->source;
   // One template must never abort the run, whatever goes wrong inside a rule.
   try {
@@ -156,9 +157,11 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
   jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(inputs.size(), 1)));
   std::atomic<size_t> next{0};
   DocumentCache cache(inputs);
+  rules::LintOptions walked = options.lint;
+  walked.skip_non_templates = true;
   auto work = [&] {
     for (size_t i = next++; i < inputs.size(); i = next++) {
-      lint_one(inputs[i], catalog, options, &stdin_read, cache, slots[i]);
+      lint_one(inputs[i], catalog, options, walked, &stdin_read, cache, slots[i]);
     }
   };
   // This thread works too; the others are helpers. When the system refuses a thread (a process
@@ -190,10 +193,11 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
   }
   // Nested stacks' findings join their file's own (each once), or make its entry when the file
   // was not an input itself.
+  bool nested = std::any_of(slots.begin(), slots.end(),
+                            [](const Slot& slot) { return !slot.nested.empty(); });
+  if (!nested) return result;  // most runs: no index of the files to build
   std::map<std::string, size_t> by_path;
-  auto key = [](const rules::FileResult& file) {
-    return std::filesystem::path(file.source->path()).lexically_normal().string();
-  };
+  auto key = [](const rules::FileResult& file) { return lexically_normal(file.source->path()); };
   for (size_t i = 0; i < result.files.size(); ++i) by_path[key(result.files[i])] = i;
   for (Slot& slot : slots) {
     for (rules::FileResult& nested : slot.nested) {

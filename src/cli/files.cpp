@@ -218,12 +218,15 @@ ReadResult read_bounded(int fd, size_t limit) {
   return read_known(fd, limit, fstat(fd, &info) == 0 ? &info : nullptr);
 }
 
-ReadResult read_file(const std::string& path, size_t limit, bool seen) {
+ReadResult read_file(const std::string& path, size_t limit, bool seen, bool listed) {
   ReadResult result;
-  // Refused before opening when possible: opening some devices has effects of its own.
+  // Refused before opening when possible: opening some devices has effects of its own. A file
+  // the folder walk just listed as regular is not asked again (a stat per file): one that
+  // changed since is opened without waiting and refused by the fstat below, as a file that
+  // changes between this stat and the open would be.
   struct stat info {};
-  bool existed = ::stat(path.c_str(), &info) == 0;
-  if (existed && !S_ISREG(info.st_mode)) {
+  bool existed = listed || ::stat(path.c_str(), &info) == 0;
+  if (!listed && existed && !S_ISREG(info.st_mode)) {
     result.error = std::string("not a regular file (") + kind_of(info.st_mode) + ")";
     return result;
   }

@@ -53,8 +53,10 @@ ReadResult read_bounded(int fd, size_t limit);
 // Opens and reads `path` with read_bounded. Only regular files are read: a FIFO, a device or a
 // socket is refused without waiting for it (opened non-blocking, checked before reading).
 // `seen`: the file was found a moment ago (in a folder walk), so a missing one "vanished"; a
-// name given by the user that is missing is "no such file".
-ReadResult read_file(const std::string& path, size_t limit, bool seen = false);
+// name given by the user that is missing is "no such file". `listed`: the walk's listing (or
+// a stat of the link) said a moment ago that it is a regular file; it is not asked again before
+// opening.
+ReadResult read_file(const std::string& path, size_t limit, bool seen = false, bool listed = false);
 
 // Reads a whole settings file (configuration, baseline, rule file, graph input): like
 // read_file, and a file larger than `limit` is an error that gives both sizes. `what` names the

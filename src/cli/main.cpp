@@ -583,12 +583,15 @@ int run(int argc, char** argv) {
       } else {
         writer(run, buffer);
       }
-      std::cout << buffer.str();  // its write errors are reported once, at the end of main
+      // Its write errors are reported once, at the end of main. Written from the buffer
+      // itself: str() would copy the whole report first.
+      std::string_view report = buffer.view();
+      std::cout.write(report.data(), static_cast<std::streamsize>(report.size()));
     } else {
       std::ostringstream buffer;
       writer(run, buffer);
       std::string error;
-      if (!cli::write_file(request.file, buffer.str(), error)) {
+      if (!cli::write_file(request.file, buffer.view(), error)) {
         cli::complain(error);
         status = kExitUsage;
       }

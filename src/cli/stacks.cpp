@@ -37,7 +37,7 @@ class Files {
   // under the same path), else the run's document of it, else read now.
   LoadedFile& get(const std::string& path, DriverResult& result, bool report_unreadable,
                   std::shared_ptr<const LoadedDocument> preloaded = nullptr) {
-    std::string key = fs::path(path).lexically_normal().string();
+    std::string key = lexically_normal(path);
     if (auto it = index_.find(key); it != index_.end()) return files_[it->second];
     index_.emplace(key, files_.size());
     LoadedFile& file = files_.emplace_back();

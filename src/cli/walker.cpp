@@ -1,5 +1,6 @@
 #include "cli/walker.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -37,7 +38,26 @@ std::string printable_path(const std::string& path) {
   return out;
 }
 
+bool is_plainly_normal(std::string_view path) {
+  if (path.empty()) return false;
+  for (size_t start = path[0] == '/' ? 1 : 0; start < path.size();) {
+    size_t end = std::min(path.find('/', start), path.size());
+    std::string_view part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+std::string lexically_normal(const std::string& path) {
+  return is_plainly_normal(path) ? path : fs::path(path).lexically_normal().string();
+}
+
 bool is_template_file_name(const std::string& name) {
+  return is_template_file_name(std::string_view(name));
+}
+
+bool is_template_file_name(std::string_view name) {
   auto ends_with = [&](std::string_view suffix) {
     return name.size() >= suffix.size() &&
            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -151,55 +171,77 @@ std::set<std::string> git_ignored(const std::string& folder,
 
 namespace {
 
-bool excluded(const fs::path& path, const std::vector<std::string>& excludes) {
-  std::string name = path.filename().string();
+bool excluded(std::string_view name, const std::vector<std::string>& excludes) {
   return std::find(excludes.begin(), excludes.end(), name) != excludes.end();
+}
+
+// `folder` + "/" + `name`, as fs::path's operator/ joins them ("dir/" + "x" is "dir/x").
+std::string child_path(const std::string& folder, std::string_view name) {
+  std::string path;
+  path.reserve(folder.size() + 1 + name.size());
+  path += folder;
+  if (!folder.empty() && folder.back() != '/') path += '/';
+  path += name;
+  return path;
 }
 
 // Walks with an explicit stack: no recursion to overflow on deep trees, and every folder that
 // cannot be read is reported instead of silently skipped. Links to folders are not followed,
 // so a link loop cannot trap the walk. The files found go to `inputs`, the problems to `result`.
+// Read with readdir and plain strings: the entry's type comes with its name (d_type), so a
+// regular file or a folder costs no system call, and no std::filesystem::path is built.
 void walk_folder(const std::string& root, const std::vector<std::string>& excludes,
                  std::vector<Input>& inputs, WalkResult& result) {
   std::vector<std::string> found;
   std::vector<std::pair<std::string, std::string>> problems;
-  std::vector<fs::path> pending{root};
+  std::vector<std::string> pending{root};
   while (!pending.empty()) {
-    fs::path folder = std::move(pending.back());
+    std::string folder = std::move(pending.back());
     pending.pop_back();
-    std::error_code error;
-    fs::directory_iterator it(folder, error);
-    for (; !error && it != fs::directory_iterator(); it.increment(error)) {
-      const fs::directory_entry& entry = *it;
-      std::error_code status_error;
+    int error = 0;
+    DIR* dir = ::opendir(folder.c_str());
+    if (dir == nullptr) error = errno;
+    while (dir != nullptr) {
+      errno = 0;
+      const dirent* entry = ::readdir(dir);
+      if (entry == nullptr) {
+        error = errno;
+        break;
+      }
+      std::string_view name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      std::string path = child_path(folder, name);
       // The entry's own type as the folder listing gave it (d_type), asked of the file system
       // only when the listing did not say; a link is not followed here.
-      bool link = entry.is_symlink(status_error);
-      if (!link && entry.is_directory(status_error)) {
-        if (!excluded(entry.path(), excludes)) pending.push_back(entry.path());
+      unsigned char type = entry->d_type;
+      struct stat info {};
+      if (type == DT_UNKNOWN && ::lstat(path.c_str(), &info) == 0) type = IFTODT(info.st_mode);
+      if (type == DT_DIR) {
+        if (!excluded(name, excludes)) pending.push_back(std::move(path));
         continue;
       }
-      std::string path = entry.path().string();
-      if (!is_template_file_name(entry.path().filename().string())) continue;
+      if (!is_template_file_name(name)) continue;
       // Reports are UTF-8 (JSON, SARIF): a name that is not cannot be reported as it is.
       if (load::find_invalid_utf8(path) != std::string::npos) {
         problems.emplace_back(printable_path(path), "skipped: the file name is not valid UTF-8");
         continue;
       }
       // What a link leads to is asked (followed); another entry's type is the listing's.
-      status_error.clear();
-      bool regular = entry.is_regular_file(status_error);
-      if (status_error) {  // a dangling link, a link loop, ...
-        problems.emplace_back(path, "skipped: " + status_error.message());
-        continue;
+      bool regular = type == DT_REG;
+      if (type == DT_LNK || type == DT_UNKNOWN) {
+        if (::stat(path.c_str(), &info) != 0) {  // a dangling link, a link loop, ...
+          problems.emplace_back(path, "skipped: " + errno_message(errno));
+          continue;
+        }
+        regular = S_ISREG(info.st_mode);
       }
       if (regular) found.push_back(std::move(path));
     }
-    if (error) {
-      problems.emplace_back(printable_path(folder.string()),
-                            "cannot read folder: " + error.message());
+    if (dir != nullptr) ::closedir(dir);
+    if (error != 0) {
+      problems.emplace_back(printable_path(folder), "cannot read folder: " + errno_message(error));
       // A folder named on the command line that cannot be read: nothing of it was linted.
-      if (folder == fs::path(root)) result.missing_named_path = true;
+      if (folder == root) result.missing_named_path = true;
     }
   }
   // Sorted, like the files: the order of a folder listing is the file system's.

@@ -3,6 +3,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stacklint::cli {
@@ -31,9 +32,19 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
 // takes longer than a bound: then nothing is ignored. Tracked files are never ignored.
 std::set<std::string> git_ignored(const std::string& folder, const std::vector<std::string>& files);
 
+// Whether a file name is one a folder walk lints: *.yaml, *.yml, *.json, *.template.
 bool is_template_file_name(const std::string& name);
+bool is_template_file_name(std::string_view name);
 
 // The path with each byte that is not UTF-8 replaced, for messages.
 std::string printable_path(const std::string& path);
+
+// Whether std::filesystem's lexically_normal() gives `path` back unchanged, told without
+// building a path: no empty component inside ("a//b"), no "." and no "..". Most paths are, and
+// building one costs more than the rest of a file's bookkeeping. False for "".
+bool is_plainly_normal(std::string_view path);
+
+// fs::path(path).lexically_normal().string(), the path itself when it is plainly normal.
+std::string lexically_normal(const std::string& path);
 
 }  // namespace stacklint::cli

@@ -12,8 +12,6 @@ constexpr std::array<std::string_view, 8> kPseudoParameters = {
     "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",   "AWS::Partition",
     "AWS::Region",    "AWS::StackId",          "AWS::StackName", "AWS::URLSuffix"};
 
-const std::vector<uint32_t> kNoEdges;
-
 size_t code_points(std::string_view text) {
   size_t n = 0;
   for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -82,6 +80,25 @@ void Template::collect_declarations() {
       continue;
     }
     if (!body->is_mapping()) continue;
+    // Room for the section's declarations at once: no regrowth, no rehashing.
+    auto room = [count = body->pairs.size()](auto& declarations, auto* index) {
+      declarations.reserve(declarations.size() + count);
+      if (index != nullptr) index->reserve(index->size() + count);
+    };
+    using Index = decltype(resource_index_);
+    if (name == "Parameters") {
+      room(parameters_, &parameter_index_);
+    } else if (name == "Resources") {
+      room(resources_, &resource_index_);
+    } else if (name == "Conditions") {
+      room(conditions_, &condition_index_);
+    } else if (name == "Mappings") {
+      room(mappings_, &mapping_index_);
+    } else if (name == "Outputs") {
+      room(outputs_, static_cast<Index*>(nullptr));
+    } else {
+      continue;  // no declarations in other sections
+    }
     for (const load::Pair& pair : body->pairs) {
       const std::string& id = pair.key->text;
       if (name == "Parameters") {
@@ -214,6 +231,12 @@ class InnerRanges {
   uint32_t column_ = 0;  // where the text at offset_ is written
 };
 
+// Only mappings and sequences can hold a reference: the scalars (most nodes) are not worth a
+// call each.
+bool holds_references(const Node* node) {
+  return node != nullptr && (node->is_mapping() || node->is_sequence());
+}
+
 Range range_inside(const Node* scalar, size_t offset, size_t length) {
   return InnerRanges(scalar).at(offset, length);
 }
@@ -223,11 +246,18 @@ Range range_inside(const Node* scalar, size_t offset, size_t length) {
 void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
   if (node == nullptr) return;
   if (node->is_sequence()) {
-    for (const Node* item : node->items) walk(item, owner, sub_variables);
+    for (const Node* item : node->items) {
+      if (holds_references(item)) walk(item, owner, sub_variables);
+    }
     return;
   }
   if (!node->is_mapping()) return;
-  if (node->pairs.size() == 1) {
+  // Every function's name starts with R (Ref), F (Fn::) or C (Condition): other keys skip
+  // the comparisons below.
+  if (char first = node->pairs.size() == 1 && !node->pairs[0].key->text.empty()
+                       ? node->pairs[0].key->text[0]
+                       : '\0';
+      first == 'R' || first == 'F' || first == 'C') {
     const std::string& fn = node->pairs[0].key->text;
     const Node* arg = node->pairs[0].value;
     if (fn == "Ref") {
@@ -328,8 +358,8 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
     if (fn == "Fn::Transform") has_inline_macro_ = true;
   }
   for (const load::Pair& pair : node->pairs) {
-    if (pair.key->text.rfind("Fn::ForEach::", 0) == 0) has_inline_macro_ = true;
-    walk(pair.value, owner, sub_variables);
+    if (pair.key->text.starts_with("Fn::ForEach::")) has_inline_macro_ = true;
+    if (holds_references(pair.value)) walk(pair.value, owner, sub_variables);
   }
 }
 
@@ -393,8 +423,6 @@ void Template::collect_edges() {
 }
 
 void Template::resolve_targets() {
-  edges_to_resource_.assign(resources_.size(), {});
-  edges_from_resource_.assign(resources_.size(), {});
   for (uint32_t e = 0; e < edges_.size(); ++e) {
     Edge& edge = edges_[e];
     if (edge.target_kind == TargetKind::Undefined) {
@@ -426,10 +454,36 @@ void Template::resolve_targets() {
           break;
       }
     }
-    if (edge.target_kind == TargetKind::Resource)
-      edges_to_resource_[edge.target_index].push_back(e);
-    if (edge.from.section == Section::Resource) edges_from_resource_[edge.from.index].push_back(e);
   }
+  // Counted, then placed (a counting sort by resource): each resource's edges stay in edge
+  // order.
+  EdgeIndex& to = edges_to_resource_;
+  EdgeIndex& from = edges_from_resource_;
+  to.starts.assign(resources_.size() + 1, 0);
+  from.starts.assign(resources_.size() + 1, 0);
+  for (const Edge& edge : edges_) {
+    if (edge.target_kind == TargetKind::Resource) ++to.starts[edge.target_index + 1];
+    if (edge.from.section == Section::Resource) ++from.starts[edge.from.index + 1];
+  }
+  for (size_t i = 0; i < resources_.size(); ++i) {
+    to.starts[i + 1] += to.starts[i];
+    from.starts[i + 1] += from.starts[i];
+  }
+  to.edges.resize(to.starts.back());
+  from.edges.resize(from.starts.back());
+  std::vector<uint32_t> to_next(to.starts.begin(), to.starts.end() - 1);
+  std::vector<uint32_t> from_next(from.starts.begin(), from.starts.end() - 1);
+  for (uint32_t e = 0; e < edges_.size(); ++e) {
+    const Edge& edge = edges_[e];
+    if (edge.target_kind == TargetKind::Resource) to.edges[to_next[edge.target_index]++] = e;
+    if (edge.from.section == Section::Resource) from.edges[from_next[edge.from.index]++] = e;
+  }
+}
+
+std::span<const uint32_t> Template::EdgeIndex::of(uint32_t resource) const {
+  if (resource + size_t{1} >= starts.size()) return {};
+  return std::span<const uint32_t>(edges).subspan(starts[resource],
+                                                  starts[resource + 1] - starts[resource]);
 }
 
 bool Template::may_add_resources() const {
@@ -468,14 +522,12 @@ std::vector<const Resource*> Template::resources_of_type(std::string_view type) 
   return found;
 }
 
-const std::vector<uint32_t>& Template::edges_to(const Resource& resource) const {
-  uint32_t i = index_of(resource);
-  return i < edges_to_resource_.size() ? edges_to_resource_[i] : kNoEdges;
+std::span<const uint32_t> Template::edges_to(const Resource& resource) const {
+  return edges_to_resource_.of(index_of(resource));
 }
 
-const std::vector<uint32_t>& Template::edges_from(const Resource& resource) const {
-  uint32_t i = index_of(resource);
-  return i < edges_from_resource_.size() ? edges_from_resource_[i] : kNoEdges;
+std::span<const uint32_t> Template::edges_from(const Resource& resource) const {
+  return edges_from_resource_.of(index_of(resource));
 }
 
 }  // namespace stacklint::graph

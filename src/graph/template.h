@@ -1,6 +1,7 @@
 // graph: the template's declarations as nodes and every reference between them as an edge.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -96,9 +97,10 @@ class Template {
   const Declaration* mapping(std::string_view id) const;
   // Resources of one type, in template order.
   std::vector<const Resource*> resources_of_type(std::string_view type) const;
-  // Edges that point at a resource, and those written inside one.
-  const std::vector<uint32_t>& edges_to(const Resource& resource) const;
-  const std::vector<uint32_t>& edges_from(const Resource& resource) const;
+  // Edges that point at a resource, and those written inside one (indexes into edges(), in
+  // increasing order).
+  std::span<const uint32_t> edges_to(const Resource& resource) const;
+  std::span<const uint32_t> edges_from(const Resource& resource) const;
   uint32_t index_of(const Resource& resource) const {
     return static_cast<uint32_t>(&resource - resources_.data());
   }
@@ -140,8 +142,15 @@ class Template {
   std::unordered_map<std::string, std::vector<uint32_t>> parameters_by_type_;
   std::unordered_map<std::string_view, uint32_t> condition_index_;
   std::unordered_map<std::string_view, uint32_t> mapping_index_;
-  std::vector<std::vector<uint32_t>> edges_to_resource_;
-  std::vector<std::vector<uint32_t>> edges_from_resource_;
+  // Per resource, its edges as a range of one flat array (resource i's are
+  // [starts[i], starts[i + 1])): two allocations per template, not two per resource.
+  struct EdgeIndex {
+    std::vector<uint32_t> starts;
+    std::vector<uint32_t> edges;
+    std::span<const uint32_t> of(uint32_t resource) const;
+  };
+  EdgeIndex edges_to_resource_;
+  EdgeIndex edges_from_resource_;
 };
 
 }  // namespace stacklint::graph

@@ -8,6 +8,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include <sys/stat.h>
+
 namespace stacklint::report {
 
 Counts count(const Run& run) {
@@ -145,17 +147,55 @@ std::optional<std::filesystem::path> inside(const std::filesystem::path& file,
   return relative;
 }
 
-// weakly_canonical(folder), resolved once per run.
-std::filesystem::path real_folder(const Run& run, const std::filesystem::path& folder,
-                                  std::error_code& error) {
-  std::string key = folder.string();
-  auto found = run.real_folders.find(key);
-  if (found == run.real_folders.end()) {
-    std::filesystem::path real = std::filesystem::weakly_canonical(folder, error);
-    if (error) return {};
-    found = run.real_folders.emplace(std::move(key), real.string()).first;
+// Whether lexically_normal() leaves `path` as it is: absolute, no empty component inside, no
+// "." or "..", no trailing slash. Such paths are compared as strings: building a
+// std::filesystem::path per file cost more than the rest of the report's path work.
+bool plain_absolute(std::string_view path) {
+  if (path.size() < 2 || path[0] != '/' || path.back() == '/') return false;
+  for (size_t start = 1; start < path.size();) {
+    size_t end = std::min(path.find('/', start), path.size());
+    std::string_view part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
   }
-  return found->second;
+  return true;
+}
+
+// inside() for plainly normal absolute paths: the rest of `file` after `root` and a slash.
+std::optional<std::string> plain_inside(std::string_view file, std::string_view root) {
+  if (file.size() <= root.size() + 1 || file.compare(0, root.size(), root) != 0 ||
+      file[root.size()] != '/') {
+    return std::nullopt;
+  }
+  return std::string(file.substr(root.size() + 1));
+}
+
+// `folder` + "/" + `name`, as fs::path's operator/ joins them.
+std::string joined(const std::string& folder, std::string_view name) {
+  return folder.empty() || folder.back() == '/' ? folder + std::string(name)
+                                                : folder + "/" + std::string(name);
+}
+
+// weakly_canonical(folder), resolved once per run. A plainly normal folder that is no link is
+// its parent's resolution and its name (one lstat, the parent's answer shared by its folders),
+// rather than a readlink per component.
+std::string real_folder(const Run& run, const std::string& folder, std::error_code& error) {
+  auto found = run.real_folders.find(folder);
+  if (found != run.real_folders.end()) return found->second;
+  std::string real;
+  struct stat own {};
+  size_t slash = folder.rfind('/');
+  if (plain_absolute(folder) && ::lstat(folder.c_str(), &own) == 0 && S_ISDIR(own.st_mode)) {
+    std::string parent = slash == 0 ? std::string("/") : folder.substr(0, slash);
+    std::string real_parent = parent == "/" ? parent : real_folder(run, parent, error);
+    if (error) return {};
+    real = joined(real_parent, std::string_view(folder).substr(slash + 1));
+  } else {
+    real = std::filesystem::weakly_canonical(folder, error).string();
+    if (error) return {};
+  }
+  run.real_folders.emplace(folder, real);
+  return real;
 }
 
 // weakly_canonical(file), through its folder's resolution: the file itself is resolved only
@@ -167,8 +207,38 @@ std::filesystem::path real_path(const Run& run, const std::filesystem::path& fil
   fs::file_status status = fs::symlink_status(file, link_error);
   if (!file.has_parent_path() || !file.has_filename() || link_error || fs::is_symlink(status))
     return fs::weakly_canonical(file, error);
-  fs::path folder = real_folder(run, file.parent_path(), error);
-  return error ? fs::path() : folder / file.filename();
+  std::string folder = real_folder(run, file.parent_path().string(), error);
+  return error ? fs::path() : fs::path(folder) / file.filename();
+}
+
+// artifact_path for a plainly normal absolute path and root, on strings; the same answers.
+ArtifactPath plain_artifact_path(const Run& run, const std::string& absolute) {
+  if (std::optional<std::string> relative = plain_inside(absolute, run.root)) {
+    return {std::move(*relative), true};
+  }
+  // Another spelling of the same place (a symbolic link in the path or the root): compare
+  // where both lead. The file itself is resolved only when it is a link.
+  std::error_code file_error, root_error;
+  std::string real_file;
+  struct stat own {};
+  if (::lstat(absolute.c_str(), &own) != 0 || S_ISLNK(own.st_mode)) {
+    real_file = std::filesystem::weakly_canonical(absolute, file_error).string();
+  } else {
+    size_t slash = absolute.rfind('/');
+    std::string folder =
+        slash == 0 ? std::string("/") : real_folder(run, absolute.substr(0, slash), file_error);
+    real_file = joined(folder, std::string_view(absolute).substr(slash + 1));
+  }
+  std::string real_root = real_folder(run, run.root, root_error);
+  if (!file_error && !root_error && plain_absolute(real_file) && plain_absolute(real_root)) {
+    if (std::optional<std::string> relative = plain_inside(real_file, real_root)) {
+      return {std::move(*relative), true};
+    }
+  } else if (!file_error && !root_error) {
+    std::optional<std::filesystem::path> relative = inside(real_file, real_root);
+    if (relative) return {relative->generic_string(), true};
+  }
+  return {absolute, false};
 }
 
 }  // namespace
@@ -176,6 +246,9 @@ std::filesystem::path real_path(const Run& run, const std::filesystem::path& fil
 ArtifactPath artifact_path(const Run& run, std::string_view path) {
   namespace fs = std::filesystem;
   if (run.root.empty()) return {display_path(path), true};
+  if (plain_absolute(path) && plain_absolute(run.root)) {
+    return plain_artifact_path(run, std::string(path));
+  }
   std::error_code error;
   fs::path absolute = fs::absolute(fs::path(path), error).lexically_normal();
   if (error) return {display_path(path), false};
@@ -186,7 +259,7 @@ ArtifactPath artifact_path(const Run& run, std::string_view path) {
     // where both lead.
     std::error_code file_error, root_error;
     fs::path real_file = real_path(run, absolute, file_error);
-    fs::path real_root = real_folder(run, root, root_error);
+    fs::path real_root = real_folder(run, root.string(), root_error);
     if (!file_error && !root_error) relative = inside(real_file, real_root);
   }
   if (relative) return {relative->generic_string(), true};
@@ -222,6 +295,7 @@ std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& f
   std::vector<std::string> out;
   out.reserve(file.findings.size());
   std::unordered_map<uint64_t, size_t> seen;  // identity → how many findings had it so far
+  seen.reserve(file.findings.size());
   for (const rules::Finding& finding : file.findings) {
     Fnv1a hash;
     hash.mix(finding.rule->id);
@@ -230,9 +304,11 @@ std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& f
     hash.mix(without_line_numbers(finding.message));
     size_t repeat = ++seen[hash.value()];
     if (repeat > 1) hash.mix(std::to_string(repeat));
-    char buffer[17];
-    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash.value()));
-    out.emplace_back(buffer);
+    // 16 lower-case hex digits, as "%016llx" writes them, without a format string to parse.
+    std::string& digits = out.emplace_back(16, '0');
+    for (size_t k = 0, value = hash.value(); k < 16; ++k, value >>= 4) {
+      digits[15 - k] = "0123456789abcdef"[value & 15];
+    }
   }
   return out;
 }
