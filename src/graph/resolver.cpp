@@ -485,11 +485,11 @@ Value Resolver::parameter_value(const Parameter& parameter, const Node* at) cons
 
 Value Resolver::resolve_ref(const Node* arg, const Node* at, int /*depth*/) const {
   if (!arg->is_scalar()) return Value::unknown(at);
-  const std::string& name = arg->text;
+  std::string_view name = arg->text;
   if (const Parameter* parameter = template_.parameter(name)) {
     return parameter_value(*parameter, at);
   }
-  if (template_.resource(name) != nullptr) return Value::resource_ref(name, "", at);
+  if (template_.resource(name) != nullptr) return Value::resource_ref(std::string(name), "", at);
   if (name == "AWS::NoValue") return Value::absent(at);
   if (name == "AWS::StackName" && linker_ != nullptr) {
     if (std::optional<std::string> stack_name = linker_->stack_name()) {

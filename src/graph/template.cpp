@@ -60,7 +60,7 @@ Template::Template(const Node* root) : root_(root) {
 void Template::collect_declarations() {
   if (root_ == nullptr || !root_->is_mapping()) return;
   for (const load::Pair& section : root_->pairs) {
-    const std::string& name = section.key->text;
+    std::string_view name = section.key->text;
     const Node* body = section.value;
     if (name == "Transform") {
       if (body->is_scalar()) transforms_.push_back(body->text);
@@ -383,7 +383,7 @@ void Template::collect_edges() {
     Owner owner{Section::Resource, i};
     if (resource.node == nullptr || !resource.node->is_mapping()) continue;
     for (const load::Pair& pair : resource.node->pairs) {
-      const std::string& attribute = pair.key->text;
+      std::string_view attribute = pair.key->text;
       if (attribute == "Condition") {
         if (pair.value->is_scalar()) {
           add_edge(EdgeKind::Condition, owner, pair.value->text, "", pair.value, pair.value->range);

@@ -147,7 +147,7 @@ std::optional<bool> yaml11_boolean(std::string_view text) {
 }
 
 Value Value::literal(const load::Node* scalar_node) {
-  const std::string& text = scalar_node->text;
+  std::string_view text = scalar_node->text;
   if (has_dynamic_reference(text)) return unknown(scalar_node);
   if (scalar_node->style == load::ScalarStyle::Plain) {
     if (std::optional<bool> b = yaml11_boolean(text)) {
@@ -155,7 +155,7 @@ Value Value::literal(const load::Node* scalar_node) {
     }
     if (yaml11_other_number(text)) return unknown(scalar_node);
   }
-  return scalar(text, scalar_node);
+  return scalar(std::string(text), scalar_node);
 }
 
 bool has_dynamic_reference(std::string_view text) {
