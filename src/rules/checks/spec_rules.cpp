@@ -43,7 +43,7 @@ class Walker {
     const spec::Shape* use = pick(shape, at->is_mapping(), at->is_sequence());
     if (use == nullptr) return;
     if (use->kind == spec::Kind::Object && at->is_mapping()) {
-      Object object{use->object, at, nullptr, path_, dotted_, true};
+      Object object{use->object, at, nullptr, path_, dotted_, true, {}};
       size_t first = keys_.size();
       for (const load::Pair& pair : at->pairs)
         keys_.push_back({pair.key->text, pair.key, pair.value, use->object->find(pair.key->text)});
@@ -84,7 +84,7 @@ class Walker {
         const load::Node* mapping = alternative.node != nullptr && alternative.node->is_mapping()
                                         ? alternative.node
                                         : nullptr;
-        Object object{use->object, mapping, &alternative, path_, dotted_, false};
+        Object object{use->object, mapping, &alternative, path_, dotted_, false, {}};
         size_t first = keys_.size();
         for (const auto& [name, field] : alternative.fields) {
           const load::Node* key = mapping != nullptr ? mapping->key_node(name) : nullptr;
