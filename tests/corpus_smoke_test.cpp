@@ -20,7 +20,8 @@ TEST_CASE("every template of the corpus is processed without a crash") {
   }
   size_t files = 0, unreadable = 0;
   for (const fs::directory_entry& entry : fs::recursive_directory_iterator(corpus)) {
-    if (!entry.is_regular_file() || !cli::is_template_file_name(entry.path().filename())) continue;
+    if (!entry.is_regular_file() || !cli::is_template_file_name(entry.path().filename().string()))
+      continue;
     CAPTURE(entry.path().string());
     testing::PipelineResult result =
         testing::run_pipeline(entry.path().string(), testing::read_file(entry.path().string()));

@@ -37,7 +37,8 @@ using Entry = std::tuple<std::string, std::string, uint32_t>;  // file, rule, li
 std::set<Entry> findings_under(const fs::path& folder) {
   std::set<Entry> found;
   for (const fs::directory_entry& entry : fs::recursive_directory_iterator(folder)) {
-    if (!entry.is_regular_file() || !cli::is_template_file_name(entry.path().filename())) continue;
+    if (!entry.is_regular_file() || !cli::is_template_file_name(entry.path().filename().string()))
+      continue;
     std::string name = fs::relative(entry.path(), kCorpus).generic_string();
     rules::FileResult result =
         testing::lint_text(testing::read_file(entry.path().string()), kErrorRules, name);

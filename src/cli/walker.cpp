@@ -53,10 +53,6 @@ std::string lexically_normal(const std::string& path) {
   return is_plainly_normal(path) ? path : fs::path(path).lexically_normal().string();
 }
 
-bool is_template_file_name(const std::string& name) {
-  return is_template_file_name(std::string_view(name));
-}
-
 bool is_template_file_name(std::string_view name) {
   auto ends_with = [&](std::string_view suffix) {
     return name.size() >= suffix.size() &&

@@ -33,7 +33,6 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
 std::set<std::string> git_ignored(const std::string& folder, const std::vector<std::string>& files);
 
 // Whether a file name is one a folder walk lints: *.yaml, *.yml, *.json, *.template.
-bool is_template_file_name(const std::string& name);
 bool is_template_file_name(std::string_view name);
 
 // The path with each byte that is not UTF-8 replaced, for messages.
