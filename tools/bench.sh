@@ -98,12 +98,20 @@ size = sum(os.path.getsize(f) for f in files)
 print(f"\ncorpus: {len(files)} files, {size / 1e6:.1f} MB")
 
 # One thread each, so that the overhead over parsing is not blurred by scheduling. The
-# contenders run in turn within each round, so that a busy spell of the machine hits all.
+# contenders run in turn within each round, so that a busy spell of the machine hits all, and
+# on the same core: cores of a virtual machine can differ in speed by half (seen on a 2-core
+# VM, where a run took 0.66 s on one core and 1.1 s on the other), which made the ratio swing
+# with where the scheduler put each run.
 floor = [os.path.join(work, "parse_only")] + files
 lint = ["--fail-level", "none", "--format", "json", "--jobs", "1"] + folders
-contenders = [("floor", floor), ("stacklint", [bin] + lint)]
+pin = []
+if shutil.which("taskset") and len(os.sched_getaffinity(0)) > 1:
+    core = max(os.sched_getaffinity(0))
+    pin = ["taskset", "-c", str(core)]
+    print(f"one-thread runs pinned to core {core} (taskset)")
+contenders = [("floor", pin + floor), ("stacklint", pin + [bin] + lint)]
 if baseline:
-    contenders.append(("baseline", [baseline] + lint))
+    contenders.append(("baseline", pin + [baseline] + lint))
 runs = {name: [] for name, _ in contenders}
 for _ in range(rounds):
     for name, args in contenders:
@@ -138,7 +146,7 @@ if callgrind:
         def instructions(args):
             p = run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + args)
             return int(re.search(r"refs:\s+([\d,]+)", p.stderr).group(1).replace(",", ""))
-        counts = {name: instructions(args) for name, args in contenders}
+        counts = {name: instructions(args[len(pin):]) for name, args in contenders}
         print("\ninstructions (callgrind, one thread; repeatable):")
         for name, _ in contenders:
             extra = f"  {counts[name] / counts['floor']:.3f} x floor" if name != "floor" else ""
