@@ -464,6 +464,12 @@ int run(int argc, char** argv) {
 
   cli::DriverOptions options;
   options.jobs = jobs;
+  // The reports read the files' paths; only the text report reads their text, for the lines
+  // it shows. The rest of each file's text goes once the file is linted.
+  bool text_read = std::any_of(requests.begin(), requests.end(), [&](const OutputRequest& r) {
+    return report::reads_file_text(r.format) && !(r.file.empty() && statistics);
+  });
+  options.keep_text = text_read ? cli::KeepText::SnippetLines : cli::KeepText::PathOnly;
   // Reports are UTF-8: a name given with bytes that are not is shown with them replaced.
   options.stdin_filename = cli::printable_path(stdin_filename);
   options.lint.skip_non_templates = skip_non_templates;
