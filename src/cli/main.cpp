@@ -579,25 +579,23 @@ int run(int argc, char** argv) {
     run.color = false;
     if (request.file.empty()) {
       run.color = request.format == "text" && use_color(color, isatty(STDOUT_FILENO) != 0);
-      std::ostringstream buffer;
+      // Streamed as it is written, through standard output's bounded buffer: never held whole.
+      // Its write errors are reported once, at the end of main. A stream of its own, so that
+      // every report starts from the default formatting.
+      std::ostream out(std::cout.rdbuf());
       if (statistics) {
         // The counts replace the report on standard output; problems with paths still show.
         for (const report::Notice& notice : run.notices) {
           cli::complain(notice.path + ": " + notice.message);
         }
-        write_statistics(run, buffer);
+        write_statistics(run, out);
       } else {
-        writer(run, buffer);
+        writer(run, out);
       }
-      // Its write errors are reported once, at the end of main. Written from the buffer
-      // itself: str() would copy the whole report first.
-      std::string_view report = buffer.view();
-      std::cout.write(report.data(), static_cast<std::streamsize>(report.size()));
     } else {
-      std::ostringstream buffer;
-      writer(run, buffer);
       std::string error;
-      if (!cli::write_file(request.file, buffer.view(), error)) {
+      auto write = [&](std::ostream& out) { writer(run, out); };
+      if (!cli::write_file(request.file, write, error)) {
         cli::complain(error);
         status = kExitUsage;
       }
