@@ -129,6 +129,8 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
     }
     // The text goes now (the tree and the cache may keep the whole Source a little longer).
     release_text(*slot.result, options.keep_text);
+    // Kept until the report: without the room left for more, which the next files reuse.
+    slot.result->findings.shrink_to_fit();
     for (rules::FileResult& file : slot.nested) release_text(file, options.keep_text);
     if (!key.empty()) cache.linted(key, document);
   } catch (const std::exception& e) {
@@ -187,6 +189,7 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
   work();
   for (std::thread& thread : threads) thread.join();
   DriverResult result;
+  result.files.reserve(slots.size());
   if (stdin_id) result.inputs.insert(*stdin_id);
   for (size_t i = 0; i < slots.size(); ++i) {
     Slot& slot = slots[i];
