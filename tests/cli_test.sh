@@ -101,4 +101,33 @@ before=$(sha1sum "$tmp/db.yaml")
 "$bin" --format sarif "$tmp/db.yaml" >/dev/null
 check "templates are never written to" test "$before" = "$(sha1sum "$tmp/db.yaml")"
 
+# Reports are streamed through a bounded buffer, and each file's text is released once it is
+# linted (the text report keeps the lines it shows): a report of many files, larger than the
+# buffer, is the same on standard output, in an --output file, and beside other formats.
+mkdir -p "$tmp/many"
+for i in $(seq 1 150); do
+  cp "$tmp/db.yaml" "$tmp/many/db$i.yaml"
+  # Each file's finding on another line, after lines of its own (CRLF, non-ASCII, a mark).
+  { printf '\xef\xbb\xbf# file %d \xc3\xa9\r\n' "$i"; seq 1 "$i" | sed 's/^/# /'; cat "$tmp/db.yaml"; } \
+    >"$tmp/many/shifted$i.yaml"
+done
+for format in text json sarif concise github gitlab junit; do
+  "$bin" --fail-level none --format $format "$tmp/many" >"$tmp/many.stdout" 2>&1
+  "$bin" --fail-level none --format $format --output "$tmp/many.out" "$tmp/many" 2>&1
+  check "$format: a report of 300 files written with --output is what stdout shows" \
+    bash -c "[ \$(wc -c <'$tmp/many.stdout') -gt 65536 ] && cmp -s '$tmp/many.stdout' '$tmp/many.out'"
+done
+"$bin" --fail-level none --format text "$tmp/many" >"$tmp/many.text"
+"$bin" --fail-level none --format json "$tmp/many" >"$tmp/many.json"
+check "every shifted file's snippet shows its own line" \
+  bash -c "for i in \$(seq 1 150); do grep -q \"^\$((i + 7)) |   *MultiAZ: false\" '$tmp/many.text' || exit 1; done"
+"$bin" --fail-level none -f json -o "$tmp/many2.json" -f text "$tmp/many" >"$tmp/many2.text"
+"$bin" --fail-level none -f text -o "$tmp/many3.text" -f json "$tmp/many" >"$tmp/many3.json"
+check "text and json together, either to a file: each as when alone" \
+  bash -c "cmp -s '$tmp/many.text' '$tmp/many2.text' && cmp -s '$tmp/many.json' '$tmp/many2.json' &&
+           cmp -s '$tmp/many.text' '$tmp/many3.text' && cmp -s '$tmp/many.json' '$tmp/many3.json'"
+out=$("$bin" --fail-level none --statistics -f text -o "$tmp/many4.text" -f json "$tmp/many")
+check "--statistics on stdout, the text report in a file: the report whole" \
+  bash -c "cmp -s '$tmp/many.text' '$tmp/many4.text' && grep -q '^R110 ' <<<'$out'"
+
 finish

@@ -127,6 +127,11 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
       slot.result->skipped = true;
       slot.result->findings.clear();
     }
+    // The text goes now (the tree and the cache may keep the whole Source a little longer).
+    release_text(*slot.result, options.keep_text);
+    // Kept until the report: without the room left for more, which the next files reuse.
+    slot.result->findings.shrink_to_fit();
+    for (rules::FileResult& file : slot.nested) release_text(file, options.keep_text);
     if (!key.empty()) cache.linted(key, document);
   } catch (const std::exception& e) {
     slot.notice = report::Notice{path, std::string("internal error, file skipped: ") + e.what()};
@@ -134,6 +139,13 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
 }
 
 }  // namespace
+
+void release_text(rules::FileResult& result, KeepText keep) {
+  if (keep == KeepText::Whole || result.source == nullptr) return;
+  report::SnippetLines lines;
+  if (keep == KeepText::SnippetLines) lines.keep(*result.source, result.findings);
+  result.source = lines.source(result.source->path());
+}
 
 DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog& catalog,
                          const DriverOptions& options) {
@@ -177,6 +189,7 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
   work();
   for (std::thread& thread : threads) thread.join();
   DriverResult result;
+  result.files.reserve(slots.size());
   if (stdin_id) result.inputs.insert(*stdin_id);
   for (size_t i = 0; i < slots.size(); ++i) {
     Slot& slot = slots[i];
@@ -206,7 +219,15 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
         result.files.push_back(std::move(nested));
         continue;
       }
-      std::vector<rules::Finding>& findings = result.files[it->second].findings;
+      rules::FileResult& file = result.files[it->second];
+      std::vector<rules::Finding>& findings = file.findings;
+      if (options.keep_text == KeepText::SnippetLines) {
+        // Each kept the lines of its own findings: the file's now shows both sets.
+        report::SnippetLines lines;
+        lines.keep(*file.source, findings);
+        lines.keep(*nested.source, nested.findings);
+        file.source = lines.source(file.source->path());
+      }
       for (rules::Finding& finding : nested.findings) {
         bool known = std::any_of(findings.begin(), findings.end(), [&](const rules::Finding& f) {
           return f.rule == finding.rule && f.range == finding.range && f.message == finding.message;

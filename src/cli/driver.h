@@ -12,11 +12,24 @@
 
 namespace stacklint::cli {
 
+// What the driver keeps of each file's text (FileResult::source) once the file is linted. The
+// reports of a run read little of it (report::reads_file_text): the rest is released file by
+// file, so that its memory holds the next file instead of every file staying until the end.
+enum class KeepText {
+  Whole,         // all of it: callers that read it after the run
+  SnippetLines,  // the path and the lines the text report shows (report::SnippetLines)
+  PathOnly,      // the path alone, which every other format reads
+};
+
 struct DriverOptions {
   rules::LintOptions lint;
   unsigned jobs = 0;  // 0: one per core
   std::string stdin_filename = "<stdin>";
+  KeepText keep_text = KeepText::Whole;
 };
+
+// Replaces `result.source` by one that holds only what `keep` says.
+void release_text(rules::FileResult& result, KeepText keep);
 
 struct DriverResult {
   std::vector<rules::FileResult> files;

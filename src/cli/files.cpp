@@ -10,7 +10,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <streambuf>
 #include <system_error>
@@ -58,7 +60,54 @@ struct Descriptor {
   }
 };
 
-bool write_in_place(const std::string& path, std::string_view content, std::string& error) {
+// A descriptor as a stream, without stdio in between, through a buffer of bounded size: every
+// write's error is kept (the first one), so that a full disk or a closed pipe is reported with
+// its reason, whenever it happened. Standard output, and the files that reports stream to.
+class OutputBuffer : public std::streambuf {
+ public:
+  explicit OutputBuffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
+  int error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* text, std::streamsize n) override {
+    if (n <= epptr() - pptr()) {
+      std::copy(text, text + n, pptr());
+      pbump(static_cast<int>(n));
+      return n;
+    }
+    if (!drain() || !send({text, static_cast<size_t>(n)})) return 0;
+    return n;
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  bool send(std::string_view text) {
+    if (error_ != 0) return false;
+    if (!write_all(fd_, text)) error_ = errno != 0 ? errno : EIO;
+    return error_ == 0;
+  }
+  bool drain() {
+    std::string_view pending(pbase(), static_cast<size_t>(pptr() - pbase()));
+    setp(buffer_, buffer_ + sizeof buffer_);
+    return pending.empty() ? error_ == 0 : send(pending);
+  }
+  int fd_;
+  int error_ = 0;
+  char buffer_[1 << 16];
+};
+
+// Writes what `fill` writes to a descriptor; false with errno set when that failed.
+using Fill = std::function<bool(int fd)>;
+
+bool write_in_place(const std::string& path, const Fill& fill, std::string& error) {
   Descriptor out(::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
   if (out.fd < 0) {
     error = errno == ENXIO ? "cannot write " + path + ": no process reads from it"
@@ -73,7 +122,7 @@ bool write_in_place(const std::string& path, std::string_view content, std::stri
   // Non-blocking was for opening a FIFO; the writes may wait for the reader.
   int flags = fcntl(out.fd, F_GETFL);
   if (flags >= 0) fcntl(out.fd, F_SETFL, flags & ~O_NONBLOCK);
-  if (!write_all(out.fd, content) || !out.close()) {
+  if (!fill(out.fd) || !out.close()) {
     error = "cannot write " + path + ": " + errno_message(errno);
     return false;
   }
@@ -99,8 +148,8 @@ std::pair<std::string, std::string> split_path(const std::string& path) {
   return {path.substr(0, std::max<size_t>(slash, 1)), path.substr(slash + 1)};
 }
 
-bool replace_regular(const std::string& target, const struct stat* existing,
-                     std::string_view content, std::string& error) {
+bool replace_regular(const std::string& target, const struct stat* existing, const Fill& fill,
+                     std::string& error) {
   auto [folder, name] = split_path(target);
   std::string temporary;
   int fd = -1;
@@ -117,8 +166,12 @@ bool replace_regular(const std::string& target, const struct stat* existing,
   bool ok = true;
   // A replaced file keeps its permissions; a new one gets 0666 less the umask, as any file.
   if (existing != nullptr) ok = fchmod(out.fd, existing->st_mode & 0777) == 0;
-  ok = ok && write_all(out.fd, content) && out.close() &&
-       std::rename(temporary.c_str(), target.c_str()) == 0;
+  try {
+    ok = ok && fill(out.fd) && out.close() && std::rename(temporary.c_str(), target.c_str()) == 0;
+  } catch (...) {  // the report could not be made (memory exhausted): no half of it is left
+    ::unlink(temporary.c_str());
+    throw;
+  }
   if (!ok) {
     int saved = errno;
     ::unlink(temporary.c_str());
@@ -287,14 +340,16 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
-bool write_file(const std::string& path, std::string_view content, std::string& error) {
+namespace {
+
+bool write_file_with(const std::string& path, const Fill& fill, std::string& error) {
   struct stat own {};
   if (::lstat(path.c_str(), &own) != 0) {
     if (errno != ENOENT) {
       error = "cannot write " + path + ": " + errno_message(errno);
       return false;
     }
-    return replace_regular(path, nullptr, content, error);
+    return replace_regular(path, nullptr, fill, error);
   }
   struct stat target = own;
   std::string resolved = path;
@@ -320,59 +375,42 @@ bool write_file(const std::string& path, std::string_view content, std::string& 
       }
     }
   }
-  if (S_ISREG(target.st_mode)) return replace_regular(resolved, &target, content, error);
+  if (S_ISREG(target.st_mode)) return replace_regular(resolved, &target, fill, error);
   if (S_ISCHR(target.st_mode) || S_ISFIFO(target.st_mode)) {
-    return write_in_place(path, content, error);
+    return write_in_place(path, fill, error);
   }
   error = "cannot write " + path + ": it is " + kind_of(target.st_mode) +
           "; stacklint writes regular files, character devices and FIFOs";
   return false;
 }
 
+}  // namespace
+
+bool write_file(const std::string& path, std::string_view content, std::string& error) {
+  return write_file_with(
+      path, [&](int fd) { return write_all(fd, content); }, error);
+}
+
+bool write_file(const std::string& path, const std::function<void(std::ostream&)>& write,
+                std::string& error) {
+  return write_file_with(
+      path,
+      [&](int fd) {
+        // On the heap: the buffer is larger than a thread's stack should carry.
+        auto buffer = std::make_unique<OutputBuffer>(fd);
+        std::ostream out(buffer.get());
+        write(out);
+        out.flush();
+        if (buffer->error() != 0 || !out) {
+          errno = buffer->error() != 0 ? buffer->error() : EIO;
+          return false;
+        }
+        return true;
+      },
+      error);
+}
+
 namespace {
-
-// Standard output without stdio in between: every write's error is kept (the first one), so
-// that a full disk or a closed pipe is reported with its reason, whenever it happened.
-class OutputBuffer : public std::streambuf {
- public:
-  explicit OutputBuffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
-  int error() const { return error_; }
-
- protected:
-  int_type overflow(int_type c) override {
-    if (!drain()) return traits_type::eof();
-    if (!traits_type::eq_int_type(c, traits_type::eof())) {
-      *pptr() = traits_type::to_char_type(c);
-      pbump(1);
-    }
-    return traits_type::not_eof(c);
-  }
-  std::streamsize xsputn(const char* text, std::streamsize n) override {
-    if (n <= epptr() - pptr()) {
-      std::copy(text, text + n, pptr());
-      pbump(static_cast<int>(n));
-      return n;
-    }
-    if (!drain() || !send({text, static_cast<size_t>(n)})) return 0;
-    return n;
-  }
-  int sync() override { return drain() ? 0 : -1; }
-
- private:
-  bool send(std::string_view text) {
-    if (error_ != 0) return false;
-    if (!write_all(fd_, text)) error_ = errno != 0 ? errno : EIO;
-    return error_ == 0;
-  }
-  bool drain() {
-    std::string_view pending(pbase(), static_cast<size_t>(pptr() - pbase()));
-    setp(buffer_, buffer_ + sizeof buffer_);
-    return pending.empty() ? error_ == 0 : send(pending);
-  }
-  int fd_;
-  int error_ = 0;
-  char buffer_[1 << 16];
-};
 
 OutputBuffer* standard_output = nullptr;
 

@@ -6,7 +6,9 @@
 #include <sys/types.h>
 
 #include <compare>
+#include <functional>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <string_view>
@@ -72,6 +74,12 @@ bool read_whole_file(const std::string& path, size_t limit, const std::string& w
 //   refused.
 // Returns false with the reason in `error`.
 bool write_file(const std::string& path, std::string_view content, std::string& error);
+
+// The same for what `write` writes to its stream, which goes to the file through a buffer of
+// bounded size as it is written (a report is never held whole). The file is opened before
+// `write` runs; when it throws, nothing is left of the write (no temporary file).
+bool write_file(const std::string& path, const std::function<void(std::ostream&)>& write,
+                std::string& error);
 
 // Writes all of `content` to `fd`, retrying short writes; false with errno set on failure.
 bool write_all(int fd, std::string_view content);

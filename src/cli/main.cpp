@@ -1,5 +1,8 @@
 // The command line: stacklint [paths] | rules | explain ID | graph FILE | lsp | help [COMMAND].
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -160,6 +163,17 @@ bool check_targets(const std::vector<Target>& targets, const std::set<cli::FileI
     }
   }
   return true;
+}
+
+// A run's memory goes up and down with each file it lints. glibc gives freed memory back to the
+// kernel (the heap's top past 128 KB, and each block above its mmap threshold when freed), and
+// every page it then asks for again costs a page fault: a run keeps what it freed for the next
+// files instead. Not for the language server, whose memory should shrink after a large file.
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
+#endif
 }
 
 int run(int argc, char** argv) {
@@ -350,6 +364,7 @@ int run(int argc, char** argv) {
 
   // The server reads each document's own configuration; it never writes to files.
   if (*lsp_command) return lsp::serve(STDIN_FILENO, STDOUT_FILENO);
+  keep_freed_memory();
 
   if (!rules::Catalog::builtin().errors().empty()) {
     for (const std::string& error : rules::Catalog::builtin().errors())
@@ -464,6 +479,12 @@ int run(int argc, char** argv) {
 
   cli::DriverOptions options;
   options.jobs = jobs;
+  // The reports read the files' paths; only the text report reads their text, for the lines
+  // it shows. The rest of each file's text goes once the file is linted.
+  bool text_read = std::any_of(requests.begin(), requests.end(), [&](const OutputRequest& r) {
+    return report::reads_file_text(r.format) && !(r.file.empty() && statistics);
+  });
+  options.keep_text = text_read ? cli::KeepText::SnippetLines : cli::KeepText::PathOnly;
   // Reports are UTF-8: a name given with bytes that are not is shown with them replaced.
   options.stdin_filename = cli::printable_path(stdin_filename);
   options.lint.skip_non_templates = skip_non_templates;
@@ -573,25 +594,23 @@ int run(int argc, char** argv) {
     run.color = false;
     if (request.file.empty()) {
       run.color = request.format == "text" && use_color(color, isatty(STDOUT_FILENO) != 0);
-      std::ostringstream buffer;
+      // Streamed as it is written, through standard output's bounded buffer: never held whole.
+      // Its write errors are reported once, at the end of main. A stream of its own, so that
+      // every report starts from the default formatting.
+      std::ostream out(std::cout.rdbuf());
       if (statistics) {
         // The counts replace the report on standard output; problems with paths still show.
         for (const report::Notice& notice : run.notices) {
           cli::complain(notice.path + ": " + notice.message);
         }
-        write_statistics(run, buffer);
+        write_statistics(run, out);
       } else {
-        writer(run, buffer);
+        writer(run, out);
       }
-      // Its write errors are reported once, at the end of main. Written from the buffer
-      // itself: str() would copy the whole report first.
-      std::string_view report = buffer.view();
-      std::cout.write(report.data(), static_cast<std::streamsize>(report.size()));
     } else {
-      std::ostringstream buffer;
-      writer(run, buffer);
       std::string error;
-      if (!cli::write_file(request.file, buffer.view(), error)) {
+      auto write = [&](std::ostream& out) { writer(run, out); };
+      if (!cli::write_file(request.file, write, error)) {
         cli::complain(error);
         status = kExitUsage;
       }

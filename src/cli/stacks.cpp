@@ -282,6 +282,7 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
     auto it = by_file.find(&file);
     if (it == by_file.end()) continue;
     rules::sort_findings(it->second.findings);
+    release_text(it->second, options.keep_text);
     result.files.push_back(std::move(it->second));
   }
   return result;

@@ -1,6 +1,8 @@
 // report: findings → text, json, sarif, ... The last stage; it reads results, never templates.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -53,6 +55,26 @@ void write_junit(const Run& run, std::ostream& out);
 using Writer = void (*)(const Run&, std::ostream&);
 Writer find_writer(std::string_view format);
 std::vector<std::string_view> format_names();
+
+// Whether a format's writer reads the linted files' text (FileResult::source) beyond their
+// paths. Only the text format does: it shows the line each finding starts on (its snippet),
+// which a run can keep with SnippetLines when it releases the rest of a file's text.
+bool reads_file_text(std::string_view format);
+
+// The lines of a file's text that the text report shows, kept when the rest is released: the
+// line each finding starts on. source() gives them as a Source with every line at its number
+// (the others empty), from which the report writes the same bytes as from the whole file.
+class SnippetLines {
+ public:
+  // Keeps, from `source`, the line each of `findings` starts on (the findings are in `source`'s
+  // file; `source` may itself hold only some lines, those of these findings).
+  void keep(const load::Source& source, const std::vector<rules::Finding>& findings);
+  // A Source named `path` that holds the kept lines; the lines are given up.
+  std::shared_ptr<const load::Source> source(std::string path);
+
+ private:
+  std::map<uint32_t, std::string> lines_;  // by line number (1-based)
+};
 
 // Path as shown in reports and SARIF uris: relative, forward slashes, no leading "./".
 std::string display_path(std::string_view path);

@@ -120,6 +120,45 @@ void write_snippet(const load::Source& source, const rules::Finding& finding, St
 
 }  // namespace
 
+bool reads_file_text(std::string_view format) {
+  return format == "text";
+}
+
+// What write_snippet reads of a file: line_count(), the finding's first line (line_text) and
+// offsets on it (offset_of, clamped to the line). A line keeps its bytes and its number, so
+// each of these is the same in the kept lines as in the whole file.
+void SnippetLines::keep(const load::Source& source, const std::vector<rules::Finding>& findings) {
+  for (const rules::Finding& finding : findings) {
+    uint32_t line = finding.range.begin.line;
+    if (line == 0 || line > source.line_count() || lines_.count(line) > 0) continue;
+    lines_.emplace(line, source.line_text(line));
+  }
+}
+
+std::shared_ptr<const load::Source> SnippetLines::source(std::string path) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  std::string text;
+  if (!lines_.empty()) {
+    // A first line that starts with the bytes of a byte order mark goes behind one: the Source
+    // would take them for the file's own mark.
+    bool mark = lines_.begin()->first == 1 && lines_.begin()->second.starts_with(kByteOrderMark);
+    size_t size = (mark ? kByteOrderMark.size() : 0) + lines_.rbegin()->first - 1;
+    for (const auto& [number, line] : lines_) size += line.size();
+    text.reserve(size);
+    if (mark) text += kByteOrderMark;
+    // Line breaks are LFs: no kept line holds one, nor a CR (a lone CR ends a line, and
+    // line_text leaves out a CRLF's CR).
+    uint32_t at = 1;
+    for (const auto& [number, line] : lines_) {
+      text.append(number - at, '\n');
+      text += line;
+      at = number;
+    }
+    lines_.clear();
+  }
+  return std::make_shared<const load::Source>(std::move(path), std::move(text));
+}
+
 void write_text(const Run& run, std::ostream& out) {
   Style style{run.color};
   for (const Notice& notice : run.notices) {
