@@ -286,3 +286,103 @@ TEST_CASE("a lone CR is a line break, as in YAML") {
   }
   CHECK(cr.source->line_count() == 6);
 }
+
+namespace {
+
+// Source's positions as a direct count: lines end at LF, CRLF or a lone CR; columns count code
+// points; a byte order mark is before line 1, column 1.
+Position counted_position(const std::string& bytes, size_t offset) {
+  size_t start = bytes.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  Position pos{1, 1};
+  for (size_t i = start; i < offset && i < bytes.size(); ++i) {
+    bool lf = bytes[i] == '\n';
+    bool lone_cr = bytes[i] == '\r' && (i + 1 == bytes.size() || bytes[i + 1] != '\n');
+    if (lf || lone_cr) {
+      pos = {pos.line + 1, 1};
+    } else if ((static_cast<unsigned char>(bytes[i]) & 0xC0) != 0x80) {
+      ++pos.column;
+    }
+  }
+  return pos;
+}
+
+bool starts_character(const std::string& bytes, size_t i) {
+  return i >= bytes.size() || (static_cast<unsigned char>(bytes[i]) & 0xC0) != 0x80;
+}
+
+void check_against_count(const std::string& bytes) {
+  Source source("t.yaml", bytes);
+  size_t breaks = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    breaks +=
+        bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 == bytes.size() || bytes[i + 1] != '\n'));
+  }
+  CHECK(source.line_count() == breaks + 1);
+  size_t hint = 0;
+  for (size_t offset = 0; offset <= bytes.size(); ++offset) {
+    if (!starts_character(bytes, offset)) continue;
+    CAPTURE(offset);
+    Position expected = counted_position(bytes, offset);
+    CHECK(source.position_at(offset) == expected);
+    CHECK(source.position_at(offset, hint) == expected);
+    // A CRLF's LF is inside the line break: it has no position of its own to go back to.
+    bool inside_crlf =
+        offset > 0 && bytes[offset - 1] == '\r' && offset < bytes.size() && bytes[offset] == '\n';
+    if (offset >= source.content_start() && !inside_crlf) {
+      CHECK(source.offset_of(expected) == offset);
+    }
+  }
+  CHECK(source.position_at(bytes.size() + 10) == counted_position(bytes, bytes.size()));
+}
+
+}  // namespace
+
+TEST_CASE("Source: line table and columns at LF, CRLF and lone CR breaks") {
+  check_against_count("");
+  check_against_count("a");
+  check_against_count("\n");
+  check_against_count("\r");
+  check_against_count("\r\n");
+  check_against_count("a\nb\n");
+  check_against_count("a\r\nb\r\n\r\nc");
+  check_against_count("a\rb\r\rc\r");  // lone CRs, one at the very end
+  check_against_count("a\r\n\rb\n\r\nc\r");
+  check_against_count(
+      "\xEF\xBB\xBF"
+      "A: 1\r\nB: 2\n");  // a byte order mark
+  check_against_count("k: \xc3\xa9t\xc3\xa9\r\n\xe2\x82\xac\r\xf0\x9f\x98\x80\n");
+}
+
+TEST_CASE("Source: columns on multi-byte lines near and past a checkpoint (256 bytes)") {
+  const std::string e = "\xc3\xa9";  // two bytes, one column
+  for (size_t length : {127, 128, 129, 255, 256, 257, 511, 512, 513}) {
+    CAPTURE(length);
+    // One line whose bytes (break included) are about `length`, then a short line.
+    std::string line;
+    while (line.size() + 2 < length) line += e;
+    if (line.size() + 1 < length) line += "x";
+    check_against_count(line + "\nend");
+    check_against_count("a\n" + line);  // the long line last, ending at the end of the file
+    check_against_count(line + "\r\n" + line + "\r" + line);
+  }
+  // A file of exactly two checkpoint blocks, one line: its end is a checkpoint.
+  std::string two_blocks;
+  while (two_blocks.size() < 512) two_blocks += e;
+  REQUIRE(two_blocks.size() == 512);
+  check_against_count(two_blocks);
+  Source source("t.yaml", two_blocks);
+  CHECK(source.position_at(512) == Position{1, 257});
+}
+
+TEST_CASE("Source: a text longer than the limit is refused, not read in part") {
+  // A Source keeps at most Source::kMaxBytes (its offsets are 32 bits); no default limit lets
+  // a longer file through, and a file read only in part is always too large.
+  static_assert(Limits{}.max_bytes <= Source::kMaxBytes);
+  Limits limits;
+  limits.max_bytes = size_t{8} * 1024 * 1024 * 1024;  // more than a Source holds
+  Source cut("huge.yaml", "Resources: {}\n", size_t{5} * 1024 * 1024 * 1024);
+  Loaded loaded = load(cut, limits);
+  REQUIRE(loaded.error);
+  CHECK(loaded.error->message.find("too large") != std::string::npos);
+  CHECK(loaded.error->message.find("at most 4095 MB") != std::string::npos);
+}

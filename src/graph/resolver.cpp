@@ -75,6 +75,7 @@ size_t tree_size(const Node* root) {
   constexpr size_t kCap = size_t{1} << 28;
   size_t size = 0;
   std::vector<const Node*> stack;
+  stack.reserve(64);  // room for a usual template's walk: one allocation
   if (root != nullptr) stack.push_back(root);
   while (!stack.empty() && size < kCap) {
     const Node* node = stack.back();

@@ -290,24 +290,35 @@ void StackSet::add_document(const Node* root, std::string file) {
 std::string_view StackSet::file_of(const Node* node) const {
   if (node == nullptr) return {};
   if (!indexed_) {
+    // Every node (keys too) with its document, sorted by address: one array, where a hash map
+    // took an allocation per node. A shared node (an alias's target, a merged pair's value) is
+    // walked once per document.
     node_files_.clear();
+    std::unordered_set<const Node*> shared;
+    std::vector<const Node*> pending;
     for (uint32_t i = 0; i < documents_.size(); ++i) {
-      std::vector<const Node*> pending{documents_[i].first};
+      shared.clear();
+      pending.assign(1, documents_[i].first);
       while (!pending.empty()) {
         const Node* current = pending.back();
         pending.pop_back();
-        if (current == nullptr || !node_files_.emplace(current, i).second) continue;
+        if (current == nullptr || (current->shared && !shared.insert(current).second)) continue;
+        node_files_.emplace_back(current, i);
         for (const Node* item : current->items) pending.push_back(item);
         for (const load::Pair& pair : current->pairs) {
-          node_files_.emplace(pair.key, i);
+          node_files_.emplace_back(pair.key, i);
           pending.push_back(pair.value);
         }
       }
     }
+    // By address, then by document: the first document that holds a node is its file.
+    std::sort(node_files_.begin(), node_files_.end());
     indexed_ = true;
   }
-  auto it = node_files_.find(node);
-  return it == node_files_.end() ? std::string_view() : documents_[it->second].second;
+  auto it = std::lower_bound(node_files_.begin(), node_files_.end(), node,
+                             [](const auto& entry, const Node* n) { return entry.first < n; });
+  return it == node_files_.end() || it->first != node ? std::string_view()
+                                                      : documents_[it->second].second;
 }
 
 std::optional<std::string> StackSet::nested_template_path(const Resolver& resolver,

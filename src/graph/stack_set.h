@@ -180,7 +180,8 @@ class StackSet {
   mutable std::map<std::pair<const Stack*, const Node*>, Value> outputs_;
   mutable std::set<std::pair<const Stack*, const Node*>> in_progress_;
   std::vector<std::pair<const Node*, std::string>> documents_;
-  mutable std::unordered_map<const Node*, uint32_t> node_files_;  // node → documents_ index
+  // Every node of the documents with its documents_ index, sorted (file_of).
+  mutable std::vector<std::pair<const Node*, uint32_t>> node_files_;
   mutable bool indexed_ = false;
 };
 

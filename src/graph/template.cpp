@@ -111,7 +111,6 @@ void Template::collect_declarations() {
           parameter.default_value = pair.value->get("Default");
         }
         parameter_index_.emplace(pair.key->text, static_cast<uint32_t>(parameters_.size()));
-        parameters_by_type_[parameter.type].push_back(static_cast<uint32_t>(parameters_.size()));
         parameters_.push_back(std::move(parameter));
       } else if (name == "Resources") {
         if (id.rfind("Fn::ForEach::", 0) == 0) {
@@ -371,6 +370,12 @@ void Template::add_rule_edges(Owner owner, const Node* name, bool by_name) {
       add_edge(EdgeKind::Ref, owner, name->text, "", name, name->range);
     return;
   }
+  // Indexed on first use: the Rules functions that name a type are rare.
+  if (parameters_by_type_.empty()) {
+    for (uint32_t i = 0; i < parameters_.size(); ++i) {
+      parameters_by_type_[parameters_[i].type].push_back(i);
+    }
+  }
   if (auto it = parameters_by_type_.find(name->text); it != parameters_by_type_.end()) {
     for (uint32_t index : it->second)
       add_edge(EdgeKind::Ref, owner, parameters_[index].id, "", name, name->range);
@@ -456,7 +461,8 @@ void Template::resolve_targets() {
     }
   }
   // Counted, then placed (a counting sort by resource): each resource's edges stay in edge
-  // order.
+  // order. While placing, starts[i] is resource i's next free place; it ends as the start of
+  // resource i + 1, and the table is shifted back by one.
   EdgeIndex& to = edges_to_resource_;
   EdgeIndex& from = edges_from_resource_;
   to.starts.assign(resources_.size() + 1, 0);
@@ -471,12 +477,15 @@ void Template::resolve_targets() {
   }
   to.edges.resize(to.starts.back());
   from.edges.resize(from.starts.back());
-  std::vector<uint32_t> to_next(to.starts.begin(), to.starts.end() - 1);
-  std::vector<uint32_t> from_next(from.starts.begin(), from.starts.end() - 1);
   for (uint32_t e = 0; e < edges_.size(); ++e) {
     const Edge& edge = edges_[e];
-    if (edge.target_kind == TargetKind::Resource) to.edges[to_next[edge.target_index]++] = e;
-    if (edge.from.section == Section::Resource) from.edges[from_next[edge.from.index]++] = e;
+    if (edge.target_kind == TargetKind::Resource) to.edges[to.starts[edge.target_index]++] = e;
+    if (edge.from.section == Section::Resource) from.edges[from.starts[edge.from.index]++] = e;
+  }
+  for (EdgeIndex* index : {&to, &from}) {
+    std::vector<uint32_t>& starts = index->starts;
+    for (size_t i = starts.size() - 1; i > 0; --i) starts[i] = starts[i - 1];
+    starts[0] = 0;
   }
 }
 

@@ -139,6 +139,7 @@ class Template {
   bool has_computed_type_ = false;
   std::unordered_map<std::string_view, uint32_t> resource_index_;
   std::unordered_map<std::string_view, uint32_t> parameter_index_;
+  // Built when a Rules function first names a parameter type (add_rule_edges).
   std::unordered_map<std::string, std::vector<uint32_t>> parameters_by_type_;
   std::unordered_map<std::string_view, uint32_t> condition_index_;
   std::unordered_map<std::string_view, uint32_t> mapping_index_;

@@ -1,5 +1,7 @@
 #include "load/loader.h"
 
+#include <algorithm>
+
 #include "load/loaders.h"
 
 namespace stacklint::load {
@@ -62,15 +64,17 @@ Loaded failure(const Source& source, size_t offset, std::string message) {
 
 Loaded load(const Source& source, const Limits& limits) {
   const std::string& s = source.bytes();
-  if (source.full_size() > limits.max_bytes) {
+  // A Source keeps at most Source::kMaxBytes: a larger limit reads no more than that.
+  size_t max_bytes = std::min(limits.max_bytes, Source::kMaxBytes);
+  if (source.full_size() > max_bytes) {
     // A file cut short by a bounded read (standard input) only says that it was too long.
     std::string size = source.full_size() > s.size()
                            ? std::to_string(source.full_size() / (1024 * 1024)) + " MB"
                            : "more than that";
     return failure(source, 0,
                    "the file is too large: stacklint reads at most " +
-                       std::to_string(limits.max_bytes / (1024 * 1024)) + " MB, the file is " +
-                       size + "; CloudFormation accepts at most 1 MB");
+                       std::to_string(max_bytes / (1024 * 1024)) + " MB, the file is " + size +
+                       "; CloudFormation accepts at most 1 MB");
   }
   if (std::string encoding = utf16_or_32(s); !encoding.empty()) {
     return failure(source, 0,

@@ -10,7 +10,9 @@
 namespace stacklint::load {
 
 struct Limits {
-  size_t max_bytes = 16 * 1024 * 1024;  // CloudFormation's own limit is 1 MB
+  // CloudFormation's own limit is 1 MB. A Source keeps at most Source::kMaxBytes (4 GiB - 1),
+  // so a larger value reads no more than that.
+  size_t max_bytes = 16 * 1024 * 1024;
   size_t max_depth = 256;
   // Including nodes reached through YAML aliases. About 100 bytes each; a 1 MB template holds
   // at most half a million.

@@ -28,56 +28,82 @@ Source::Source(std::string display_path, std::string bytes)
 Source::Source(std::string display_path, std::string bytes, size_t full_size)
     : path_(std::move(display_path)), bytes_(std::move(bytes)) {
   full_size_ = std::max(full_size, bytes_.size());
+  if (bytes_.size() > kMaxBytes) bytes_.resize(kMaxBytes);  // offsets are 32 bits
   if (bytes_.size() >= 3 && static_cast<unsigned char>(bytes_[0]) == 0xEF &&
       static_cast<unsigned char>(bytes_[1]) == 0xBB &&
       static_cast<unsigned char>(bytes_[2]) == 0xBF) {
     content_start_ = 3;
   }
-  line_starts_.push_back(content_start_);
-  const char* data = bytes_.data();
-  if (std::memchr(data, '\r', bytes_.size()) == nullptr) {  // the usual file: LF or nothing
-    for (const char* at = data + content_start_;
-         (at = static_cast<const char*>(std::memchr(at, '\n', bytes_.size() - (at - data))));) {
-      ++at;
-      line_starts_.push_back(static_cast<size_t>(at - data));
-    }
-  } else {  // YAML counts a CR, an LF and a CRLF as one line break each
-    for (size_t i = content_start_; i < bytes_.size(); ++i) {
-      if (bytes_[i] == '\n' || lone_cr(i)) {
-        line_starts_.push_back(i + 1);
-      }
-    }
-  }
+  index_lines();
   // The usual template is ASCII: every character one byte, and no checkpoints needed.
   single_byte_ = ascii(bytes_);
   if (single_byte_) return;
-  checkpoints_.reserve(bytes_.size() / kCheckpoint + 1);
   uint32_t code_points = 0;
-  for (size_t block = 0; block < bytes_.size(); block += kCheckpoint) {
+  for (char c : bytes_) code_points += starts_code_point(c);
+  // Continuation bytes are the only bytes that do not start a code point.
+  single_byte_ = code_points == bytes_.size();
+  if (single_byte_) return;
+  // Checkpoints only pay on a line longer than kCheckpoint bytes: a column on a shorter one is
+  // counted from the line's start (position_on_line, offset_of).
+  size_t longest = bytes_.size() - line_starts_.back();
+  for (size_t i = 1; i < line_starts_.size(); ++i) {
+    longest = std::max<size_t>(longest, line_starts_[i] - line_starts_[i - 1]);
+  }
+  if (longest <= kCheckpoint) return;
+  checkpoints_.reserve(bytes_.size() / kCheckpoint + 1);
+  code_points = 0;
+  // One for each block's start, and one for the end (so that code_points_before(size) holds).
+  for (size_t block = 0;; block += kCheckpoint) {
     checkpoints_.push_back(code_points);
+    if (block >= bytes_.size()) break;
     size_t end = std::min(block + kCheckpoint, bytes_.size());
     for (size_t i = block; i < end; ++i) code_points += starts_code_point(bytes_[i]);
   }
-  // Continuation bytes are the only bytes that do not start a code point.
-  single_byte_ = code_points == bytes_.size();
+}
+
+// The line starts, counted first so that the table is one allocation of its exact size.
+void Source::index_lines() {
+  const char* data = bytes_.data();
+  size_t size = bytes_.size();
+  if (std::memchr(data, '\r', size) == nullptr) {  // the usual file: LF or nothing
+    size_t lines = 1;
+    for (size_t i = content_start_; i < size; ++i) lines += data[i] == '\n';
+    line_starts_.reserve(lines);
+    line_starts_.push_back(static_cast<uint32_t>(content_start_));
+    for (const char* at = data + content_start_;
+         (at = static_cast<const char*>(std::memchr(at, '\n', size - (at - data))));) {
+      ++at;
+      line_starts_.push_back(static_cast<uint32_t>(at - data));
+    }
+    return;
+  }
+  // YAML counts a CR, an LF and a CRLF as one line break each.
+  size_t lines = 1;
+  for (size_t i = content_start_; i < size; ++i) lines += data[i] == '\n' || lone_cr(i);
+  line_starts_.reserve(lines);
+  line_starts_.push_back(static_cast<uint32_t>(content_start_));
+  for (size_t i = content_start_; i < size; ++i) {
+    if (data[i] == '\n' || lone_cr(i)) line_starts_.push_back(static_cast<uint32_t>(i + 1));
+  }
 }
 
 uint32_t Source::code_points_before(size_t offset) const {
   if (single_byte_) return static_cast<uint32_t>(offset);
   size_t base = offset / kCheckpoint * kCheckpoint;
-  uint32_t count = base / kCheckpoint < checkpoints_.size() ? checkpoints_[base / kCheckpoint] : 0;
+  uint32_t count = checkpoints_[base / kCheckpoint];
   for (size_t i = base; i < offset; ++i) count += starts_code_point(bytes_[i]);
   return count;
 }
 
 Position Source::position_at(size_t offset) const {
-  offset = std::min(offset, bytes_.size());
+  // A byte order mark is before line 1, column 1.
+  offset = std::clamp(offset, content_start_, bytes_.size());
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   return position_on_line(offset, static_cast<size_t>(it - line_starts_.begin()) - 1);
 }
 
 Position Source::position_searched(size_t offset, size_t& line_hint) const {
-  offset = std::min(offset, bytes_.size());
+  offset = std::clamp(offset, content_start_, bytes_.size());
   size_t lines = line_starts_.size();
   size_t line = line_hint < lines ? line_hint : 0;
   constexpr int kSteps = 8;  // past this many lines forward, a binary search is cheaper
@@ -115,11 +141,12 @@ size_t Source::offset_of(Position pos) const {
   }
   uint32_t column = 1;
   // On a long line, jump to the last checkpoint before the column instead of counting from the
-  // line's start: a template on one line would otherwise cost quadratic time.
-  uint32_t wanted = code_points_before(offset) + pos.column - 1;
+  // line's start: a template on one line would otherwise cost quadratic time. Without
+  // checkpoints, no line is longer than kCheckpoint bytes.
   size_t line_end = pos.line < line_starts_.size() ? line_starts_[pos.line] : bytes_.size();
   size_t first = offset / kCheckpoint + 1, last = (line_end - 1) / kCheckpoint;
-  if (line_end > offset && first <= last && first < checkpoints_.size()) {
+  if (!checkpoints_.empty() && line_end > offset && first <= last && first < checkpoints_.size()) {
+    uint32_t wanted = code_points_before(offset) + pos.column - 1;
     auto begin = checkpoints_.begin() + static_cast<std::ptrdiff_t>(first);
     auto end =
         checkpoints_.begin() + static_cast<std::ptrdiff_t>(std::min(last + 1, checkpoints_.size()));

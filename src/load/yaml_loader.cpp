@@ -335,6 +335,51 @@ struct Frame {
   size_t first_pair = 0;
 };
 
+// The builder's stacks, kept by each thread from one document to the next, so that their
+// memory is reused rather than allocated and grown again for every file. A builder leases them
+// (Lease); a builder made while another holds them (none does today) gets stacks of its own.
+struct Scratch {
+  std::vector<Frame> stack;
+  // The children of the collections still open, innermost last (see Frame::first_item).
+  std::vector<const Node*> items;
+  std::vector<Pair> pairs;
+  std::vector<const Node*> short_forms;  // the mappings that short-form tags became
+  bool leased = false;
+
+  void clear() {
+    stack.clear(), items.clear(), pairs.clear(), short_forms.clear();
+    // After a huge document, the memory goes back rather than stay with the thread.
+    constexpr size_t kKeep = 64 * 1024;
+    if (items.capacity() > kKeep) items = {};
+    if (pairs.capacity() > kKeep) pairs = {};
+    if (short_forms.capacity() > kKeep) short_forms = {};
+    if (stack.capacity() > 1024) stack = {};
+  }
+};
+
+class Lease {
+ public:
+  Lease() : scratch_(shared().leased ? own_ : shared()) {
+    scratch_.clear();
+    scratch_.leased = true;
+  }
+  ~Lease() {
+    scratch_.clear();
+    scratch_.leased = false;
+  }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  Scratch& operator*() { return scratch_; }
+
+ private:
+  static Scratch& shared() {
+    thread_local Scratch scratch;
+    return scratch;
+  }
+  Scratch own_;
+  Scratch& scratch_;
+};
+
 bool is_merge_key(const Node* key) {
   return key->kind == NodeKind::Scalar && key->style == ScalarStyle::Plain && key->text == "<<";
 }
@@ -733,12 +778,12 @@ class TreeBuilder : public YAML::EventHandler {
   const Limits& limits_;
   const MovedTags& moved_tags_;
   size_t line_hint_ = 0;  // positions arrive mostly in file order
-  std::vector<Frame> stack_;
-  // The children of the collections still open, innermost last (see Frame::first_item).
-  std::vector<const Node*> items_;
-  std::vector<Pair> pairs_;
+  Lease scratch_;
+  std::vector<Frame>& stack_ = (*scratch_).stack;
+  std::vector<const Node*>& items_ = (*scratch_).items;
+  std::vector<Pair>& pairs_ = (*scratch_).pairs;
   std::unordered_map<YAML::anchor_t, Anchor> anchors_;
-  std::vector<const Node*> short_forms_;            // the mappings that short-form tags became
+  std::vector<const Node*>& short_forms_ = (*scratch_).short_forms;
   std::unordered_set<const Node*> short_form_set_;  // the first short_forms_indexed_ of them
   size_t short_forms_indexed_ = 0;
   const Node* root_ = nullptr;
