@@ -544,13 +544,18 @@ class Walk {
   void allowed(const Value& v, const spec::Constraints& c, const std::string& path,
                const load::Node* at) {
     if (c.allowed.empty()) return;
-    std::optional<double> number = v.as_number();
+    // The value as a number, read only once an option is one (most lists are words).
+    std::optional<std::optional<double>> as_number;
+    auto number = [&] {
+      if (!as_number) as_number = v.as_number();
+      return *as_number;
+    };
     for (std::string_view option : c.allowed) {
       if (option.empty()) return;  // a value the data could not carry as text (a number)
       if (option == v.text) return;
-      if (number && option.find_first_not_of("0123456789.-+eE") == std::string_view::npos) {
+      if (option.find_first_not_of("0123456789.-+eE") == std::string_view::npos && number()) {
         Value as_value = Value::scalar(std::string(option));
-        if (as_value.as_number() == number) return;
+        if (as_value.as_number() == number()) return;
       }
       // Some services take these in any case (cfn-lint's enumCaseInsensitive); a case-only
       // difference is not proven wrong.
