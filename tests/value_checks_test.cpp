@@ -113,11 +113,13 @@ TEST_CASE("ASCII text: the Latin-1 programs decide as the UTF-8 ones, for every 
     collect(spec::find_resource_type(name)->properties, patterns, seen);
   const std::string long_text(130, 'a');
   // Lengths at the bounds of repeated characters ([0-9]{12}, [...]{1,128}, {1,256}, {1,1000}):
-  // such a pattern's Latin-1 program is `^C*$` with the bounds checked apart.
+  // such a pattern's Latin-1 program is `^PC*$` with the bounds checked apart (its first
+  // character P, when there is one, may be a letter: "a" then the rest).
   std::vector<std::string> at_bounds;
   for (size_t n : {11, 12, 13, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1000, 1001}) {
     at_bounds.emplace_back(n, 'a');
     at_bounds.emplace_back(n, '7');
+    at_bounds.push_back("a" + std::string(n, '7'));
   }
   std::vector<std::string_view> texts = {"",
                                          "x",
@@ -137,6 +139,9 @@ TEST_CASE("ASCII text: the Latin-1 programs decide as the UTF-8 ones, for every 
                                          "{year}",
                                          "Name=Value/@:+",
                                          "sg-0123456789abcdef0",
+                                         "subnet-0123456789abcdef0",
+                                         "a-",
+                                         "Ab-1/c#d.e_f",
                                          long_text};
   texts.insert(texts.end(), at_bounds.begin(), at_bounds.end());
   size_t compared = 0;

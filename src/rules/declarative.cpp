@@ -344,17 +344,23 @@ bool names_near_miss(CheckContext& ctx, const graph::Resource& resource, const l
     pending.pop_back();
     for (const load::Node* item : node->items) pending.push_back(item);
     for (const load::Pair& pair : node->pairs) {
-      const std::string& key = pair.key->text;
+      std::string_view key = pair.key->text;
       if (key == "property" || key == "report-at" || key == "attribute") {
-        std::vector<const load::Node*> paths =
-            pair.value->is_sequence() ? pair.value->items : std::vector{pair.value};
+        // The paths: a list of them, or one (in place: no list built for it).
+        std::span<const load::Node* const> paths =
+            pair.value->is_sequence() ? std::span<const load::Node* const>(
+                                            pair.value->items.begin(), pair.value->items.end())
+                                      : std::span<const load::Node* const>(&pair.value, 1);
         for (const load::Node* path : paths) {
           if (!path->is_scalar() || path->text.empty()) continue;
           if (misses == nullptr) misses = &specrules::near_misses(ctx);
+          // Most resources write no name misspelled: nothing to compare.
+          if (!misses->any(resource.id)) return false;
           // `attribute: DeletionPolicy` and `report-at: "@DeletionPolicy"` name resource
           // attributes; the rest, properties.
-          std::string name =
-              key == "attribute" && path->text[0] != '@' ? "@" + path->text : path->text;
+          std::string name = key == "attribute" && path->text[0] != '@'
+                                 ? "@" + std::string(path->text)
+                                 : std::string(path->text);
           if (misses->covers(resource.id, name)) return true;
         }
       } else {

@@ -151,8 +151,15 @@ void run_rules(const load::Source& source, const load::Loaded& loaded, const gra
                FileResult& result) {
   Clock::time_point start = Clock::now();
   CheckContext::SharedFacts facts;  // derived once per template, by the first rule that asks
+  // The usual run selects nothing: every rule is enabled, known once rather than asked per rule.
+  const Selection& selection = options.selection;
+  bool every_rule =
+      selection.select.empty() && selection.ignore.empty() && selection.severity.empty();
   for (const RuleInfo* rule : catalog.rules()) {
-    if (rule->implementation == "engine" || !options.selection.enabled(*rule)) continue;
+    // Only a graph rule has a graph check: most rules are told apart without a string compared.
+    if ((rule->graph_check == nullptr && rule->implementation == "engine") ||
+        (!every_rule && !selection.enabled(*rule)))
+      continue;
     size_t first = result.findings.size();
     CheckContext ctx(source, tmpl, resolver, *rule, result.findings);
     ctx.shared_facts = &facts;

@@ -75,11 +75,30 @@ uint64_t letter_mask(std::string_view name) {
   return mask;
 }
 
+// How many characters (case folded) two names share, counted with repeats; `counts` holds the
+// first name's count of each. An edit changes at most two counts by one each, so the characters
+// not shared, halved, bound the edit distance from below: for type names, which share most of
+// their letters ("AWS::EC2::"), far more closely than letter_mask.
+size_t shared_characters(const std::array<uint8_t, 256>& counts, std::string_view other) {
+  std::array<uint8_t, 256> left = counts;
+  size_t shared = 0;
+  for (char c : other) {
+    uint8_t& count = left[static_cast<unsigned char>(lower(c))];
+    if (count > 0) --count, ++shared;
+  }
+  return shared;
+}
+
 template <typename Names>
 std::string_view closest_of(std::string_view name, const Names& candidates) {
   if (name.empty()) return {};
   const size_t limit = std::max<size_t>(2, name.size() / 3);
   const uint64_t mask = letter_mask(name);
+  std::array<uint8_t, 256> counts{};
+  bool counted = name.size() < 256;  // no count overflows
+  if (counted) {
+    for (char c : name) ++counts[static_cast<unsigned char>(lower(c))];
+  }
   std::string_view best;
   size_t best_score = limit + 2;  // limit + 1: a truncation
   for (std::string_view candidate : candidates) {
@@ -87,9 +106,14 @@ std::string_view closest_of(std::string_view name, const Names& candidates) {
     // Most candidates share too few letters to be near: no table for them (a type name is
     // compared with some 1,800 others).
     size_t bound = std::min(limit, best_score);
-    size_t score = static_cast<size_t>(std::popcount(mask ^ letter_mask(candidate)) + 1) / 2 > bound
-                       ? bound + 1
-                       : edit_distance_within(name, candidate, bound);
+    auto far = [&] {
+      if (static_cast<size_t>(std::popcount(mask ^ letter_mask(candidate)) + 1) / 2 > bound)
+        return true;
+      if (!counted) return false;
+      size_t apart = name.size() + candidate.size() - 2 * shared_characters(counts, candidate);
+      return (apart + 1) / 2 > bound;
+    };
+    size_t score = far() ? bound + 1 : edit_distance_within(name, candidate, bound);
     if (score > std::min(limit, best_score)) {
       const std::string_view& shorter = name.size() < candidate.size() ? name : candidate;
       const std::string_view& longer = name.size() < candidate.size() ? candidate : name;

@@ -3,6 +3,7 @@
 // then one cycle per component, found by breadth-first search: linear in the graph.
 #include <algorithm>
 #include <deque>
+#include <span>
 
 #include "rules/checks/T0_validity.h"
 
@@ -25,8 +26,35 @@ bool is_dependency(const graph::Edge& edge) {
   }
 }
 
-// Each resource's outgoing dependency edges (indexes into tmpl.edges()).
-using Adjacency = std::vector<std::vector<uint32_t>>;
+// Each resource's outgoing dependency edges (indexes into tmpl.edges()), in one list: resource
+// v's are edges[first[v]] to edges[first[v + 1]] (a list per resource was an allocation per
+// resource that has any).
+class Adjacency {
+ public:
+  explicit Adjacency(const graph::Template& tmpl) : first_(tmpl.resources().size() + 1, 0) {
+    const std::vector<graph::Edge>& all = tmpl.edges();
+    for (const graph::Edge& edge : all) {
+      if (edge.from.section == graph::Section::Resource && is_dependency(edge))
+        ++first_[edge.from.index + 1];
+    }
+    for (size_t v = 1; v < first_.size(); ++v) first_[v] += first_[v - 1];
+    edges_.resize(first_.back());
+    std::vector<uint32_t> next(first_.begin(), first_.end() - 1);
+    for (uint32_t e = 0; e < all.size(); ++e) {
+      const graph::Edge& edge = all[e];
+      if (edge.from.section == graph::Section::Resource && is_dependency(edge))
+        edges_[next[edge.from.index]++] = e;
+    }
+  }
+  size_t size() const { return first_.size() - 1; }
+  std::span<const uint32_t> operator[](size_t v) const {
+    return std::span<const uint32_t>(edges_).subspan(first_[v], first_[v + 1] - first_[v]);
+  }
+
+ private:
+  std::vector<uint32_t> first_;
+  std::vector<uint32_t> edges_;
+};
 
 // component[v]: the strongly connected component of resource v.
 std::vector<uint32_t> components(const graph::Template& tmpl, const Adjacency& out) {
@@ -114,12 +142,7 @@ STACKLINT_CHECK(T020) {
   const validity::Generated& generated = ctx.shared<validity::Generated>(tmpl);
   if (generated.opaque()) return;
   const auto& resources = tmpl.resources();
-  Adjacency out(resources.size());
-  for (uint32_t e = 0; e < tmpl.edges().size(); ++e) {
-    const graph::Edge& edge = tmpl.edges()[e];
-    if (edge.from.section == graph::Section::Resource && is_dependency(edge))
-      out[edge.from.index].push_back(e);
-  }
+  const Adjacency out(tmpl);
   std::vector<uint32_t> component = components(tmpl, out);
   std::vector<uint32_t> size(resources.size(), 0);
   std::vector<bool> serverless(resources.size(), false);

@@ -48,7 +48,8 @@ std::string as_glob(std::string_view key) {
 
 // Whether a mapping repeats a key (T002's question, answered for the whole tree at once).
 bool repeats_a_key(const load::Node& mapping) {
-  const std::vector<load::Pair>& pairs = mapping.pairs;
+  // The node's own list (a std::vector here would be a copy of it, made for every mapping).
+  const auto& pairs = mapping.pairs;
   constexpr size_t kSmallMapping = 16;  // compared directly; a sorted copy for large ones
   if (pairs.size() <= kSmallMapping) {
     for (size_t p = 1; p < pairs.size(); ++p) {
@@ -58,8 +59,8 @@ bool repeats_a_key(const load::Node& mapping) {
     }
     return false;
   }
-  std::vector<std::string_view> keys;
-  keys.reserve(pairs.size());
+  thread_local std::vector<std::string_view> keys;  // kept: this runs for every large mapping
+  keys.clear();
   for (const load::Pair& pair : pairs) keys.push_back(pair.key->text);
   std::sort(keys.begin(), keys.end());
   return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
@@ -172,8 +173,10 @@ Generated::Generated(const graph::Template& tmpl) {
   }
   if (sam_) read_sam(tmpl);
   // One pass over the tree for what the graph does not record: loops, inline macros and
-  // computed map names.
-  std::vector<const load::Node*> pending{tmpl.root()};
+  // computed map names. The stack of nodes to visit is the thread's, kept from one template to
+  // the next: grown anew for each template, it was most of this walk's allocations.
+  thread_local std::vector<const load::Node*> pending;
+  pending.assign(1, tmpl.root());
   while (!pending.empty()) {
     const load::Node* node = pending.back();
     pending.pop_back();

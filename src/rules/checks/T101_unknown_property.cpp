@@ -13,11 +13,11 @@ namespace {
 void check_resource_keys(CheckContext& ctx, const graph::Resource& resource, bool sam) {
   if (!resource.node->is_mapping()) return;
   for (const load::Pair& pair : resource.node->pairs) {
-    const std::string& key = pair.key->text;
+    std::string_view key = pair.key->text;  // a std::string here would be a copy
     if (specrules::is_resource_attribute(key)) continue;
     if (sam && (key == "Connectors" || key == "IgnoreGlobals")) continue;
     std::string_view meant = specrules::resource_key_near_miss(resource, key);
-    std::string message = resource.id + " has " + key +
+    std::string message = resource.id + " has " + std::string(key) +
                           ", which is not a resource attribute: CloudFormation rejects the "
                           "template. A resource takes Type, Properties, DependsOn, Condition, "
                           "Metadata, DeletionPolicy, UpdateReplacePolicy, UpdatePolicy and "

@@ -25,8 +25,23 @@ bool removed(const graph::Resolver& resolver, const load::Node* value) {
 
 STACKLINT_CHECK(T102) {
   // A place written once but reached from several resources (a YAML alias) or branches is
-  // reported once.
+  // reported once. Most templates reach each mapping once: the set of those checked is kept
+  // only when some mapping is reached twice (found first, with one sorted list of them, instead
+  // of a hash set node per object).
+  std::vector<const load::Node*> reached;
+  for (const graph::Resource& resource : ctx.tmpl.resources()) {
+    if (resource.properties == nullptr || specrules::checked_type(ctx, resource) == nullptr)
+      continue;
+    for (const specrules::Object& object : specrules::objects(ctx).of(resource)) {
+      if (object.mapping != nullptr) reached.push_back(object.mapping);
+    }
+  }
+  std::sort(reached.begin(), reached.end());
+  bool reached_twice = std::adjacent_find(reached.begin(), reached.end()) != reached.end();
   std::unordered_set<const load::Node*> checked;
+  // Reused from one object to the next.
+  std::vector<std::string_view> meant;
+  std::vector<std::string> missing;
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
     const spec::ResourceType* type = specrules::checked_type(ctx, resource);
     if (type == nullptr) continue;
@@ -56,26 +71,35 @@ STACKLINT_CHECK(T102) {
       // Only objects written as a mapping (in place, or as an Fn::If alternative), and only keys
       // the mapping lacks in every branch: a key that Fn::If removes in one branch alone is
       // missing only when the template does not prove which branch CloudFormation takes.
-      if (object.mapping == nullptr || !checked.insert(object.mapping).second) return;
+      if (object.mapping == nullptr) return;
+      if (reached_twice && !checked.insert(object.mapping).second) return;
       // Most objects' types require nothing: asked before any list is built.
       std::span<const spec::Property> all = object.set->all();
       if (object.set->required_any.empty() &&
           std::none_of(all.begin(), all.end(), [](const spec::Property& p) { return p.required; }))
         return;
       if (specrules::has_generated_keys(object)) return;  // a loop may write what is missing
-      std::vector<const spec::Property*> required_here = required(*object.set);
       // A required property written misspelled is T101's: "did you mean" says more.
-      std::vector<std::string_view> meant;
-      for (const load::Pair& pair : object.mapping->pairs) {
-        if (specrules::is_unknown_key(object, *type, pair.key->text))
-          meant.push_back(object.set->closest(pair.key->text));
+      meant.clear();
+      if (object.literal) {
+        // The mapping's own keys, each with the property the objects walk found for it.
+        for (const specrules::Key& key : specrules::keys_of(object)) {
+          if (specrules::is_unknown_key(object, *type, key))
+            meant.push_back(object.set->closest(key.name));
+        }
+      } else {
+        for (const load::Pair& pair : object.mapping->pairs) {
+          if (specrules::is_unknown_key(object, *type, pair.key->text))
+            meant.push_back(object.set->closest(pair.key->text));
+        }
       }
-      std::vector<std::string> missing;
-      for (const spec::Property* property : required_here) {
-        const load::Node* value = object.mapping->get(property->name);
+      missing.clear();
+      for (const spec::Property& property : all) {
+        if (!property.required) continue;
+        const load::Node* value = object.mapping->get(property.name);
         if (value != nullptr && !removed(ctx.resolver, value)) continue;
-        if (std::find(meant.begin(), meant.end(), property->name) == meant.end())
-          missing.emplace_back(property->name);
+        if (std::find(meant.begin(), meant.end(), property.name) == meant.end())
+          missing.emplace_back(property.name);
       }
       // One of several sets (the registry's anyOf/oneOf): reported when no set is written.
       auto written = [&](std::string_view name) {

@@ -7,7 +7,9 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace stacklint::rules::patterns {
 
@@ -237,47 +239,78 @@ std::unique_ptr<re2::RE2> compile(const std::string& translated, bool latin1) {
   return regex->ok() ? std::move(regex) : nullptr;
 }
 
-// A pattern that is one repeated character, `^C{m,n}$` (C a bracket class, `.` or a class
-// escape; also {m,} and {n}): RE2 compiles a copy of C per repetition, and the tag patterns'
-// {1,128} to {1,1000} cost more to compile than the whole corpus costs to match. On ASCII text
-// (one byte, one character) it matches exactly when `^C*$` does and the length is within
-// [m, n], so the Latin-1 program is compiled as `^C*$`, bounds apart.
-struct Repeated {
-  std::string each;  // ^C*$
-  size_t least = 0, most = 0;
-};
-
-std::optional<Repeated> repeated_character(std::string_view p) {
-  if (p.size() < 4 || p.front() != '^' || p.back() != '$') return std::nullopt;
-  size_t i = 1;
-  if (p[i] == '.') {
-    ++i;
-  } else if (p[i] == '\\') {
-    if (i + 1 >= p.size() || std::string_view("dDsSwW").find(p[i + 1]) == std::string_view::npos)
-      return std::nullopt;
-    i += 2;
-  } else if (p[i] == '[') {
+// The end of the one-character atom at `i` (a bracket class, `.`, a class escape such as \d or
+// \p{L}, an escaped punctuation mark, or a plain character), or npos when `i` starts anything
+// else (a group, an assertion, a quantifier, the end).
+size_t atom_end(std::string_view p, size_t i) {
+  if (i >= p.size()) return std::string_view::npos;
+  char c = p[i];
+  if (c == '[') {
     ++i;
     if (i < p.size() && p[i] == '^') ++i;
     if (i < p.size() && p[i] == ']') ++i;  // a literal ] first
     for (;; ++i) {
-      if (i >= p.size() || p[i] == '[') return std::nullopt;  // [:alpha:] and the like: not here
-      if (p[i] == ']') break;
+      if (i >= p.size() || p[i] == '[') return std::string_view::npos;  // [:alpha:]: not here
+      if (p[i] == ']') return i + 1;
       if (p[i] != '\\') continue;
-      if (++i >= p.size()) return std::nullopt;
+      if (++i >= p.size()) return std::string_view::npos;
       if ((p[i] == 'x' || p[i] == 'p' || p[i] == 'P') && i + 1 < p.size() && p[i + 1] == '{') {
         i = p.find('}', i);
-        if (i == std::string_view::npos) return std::nullopt;
+        if (i == std::string_view::npos) return i;
       }
     }
-    ++i;
-  } else {
-    return std::nullopt;
   }
-  std::string_view atom = p.substr(1, i - 1);
-  std::string_view bounds = p.substr(i, p.size() - 1 - i);  // "{m,n}"
-  if (bounds.size() < 3 || bounds.front() != '{' || bounds.back() != '}') return std::nullopt;
-  bounds = bounds.substr(1, bounds.size() - 2);
+  if (c == '\\') {
+    if (i + 1 >= p.size()) return std::string_view::npos;
+    char e = p[i + 1];
+    if (std::string_view("dDsSwW").find(e) != std::string_view::npos) return i + 2;
+    if ((e == 'x' || e == 'p' || e == 'P') && i + 2 < p.size() && p[i + 2] == '{') {
+      size_t close = p.find('}', i);
+      return close == std::string_view::npos ? close : close + 1;
+    }
+    if ((e == 'p' || e == 'P') && i + 2 < p.size() && is_letter(p[i + 2])) return i + 3;
+    // An escaped punctuation mark is itself; an escaped letter or digit may be an assertion
+    // (\b, \z) or a back reference.
+    bool punctuation =
+        !is_letter(e) && !(e >= '0' && e <= '9') && static_cast<unsigned char>(e) < 0x80;
+    return punctuation ? i + 2 : std::string_view::npos;
+  }
+  if (std::string_view("^$|?*+(){}]").find(c) != std::string_view::npos)
+    return std::string_view::npos;
+  return static_cast<unsigned char>(c) < 0x80 ? i + 1 : std::string_view::npos;
+}
+
+// A pattern that ends in one repeated character, `^PC{m,n}$` (P a run of one-character atoms,
+// possibly none; C one such atom; also {m,} and {n}; \z for $): RE2 compiles a copy of C per
+// repetition, and the tag patterns' {1,128} to {1,1000} cost more to compile than the whole
+// corpus costs to match. On ASCII text (one byte, one character) it matches exactly when
+// `^PC*$` does and the length is within [|P| + m, |P| + n], so the Latin-1 program is compiled
+// as `^PC*$`, bounds apart. Without the final $, a match of PC{m,n} is one of PC{m} (n only
+// lets it go on), whatever the text: the program is PC{m}, without bounds.
+struct Repeated {
+  std::string each;  // ^PC*$, or PC{m}
+  size_t least = 0, most = std::string_view::npos;
+};
+
+std::optional<Repeated> repeated_character(std::string_view p) {
+  bool anchored = !p.empty() && p.front() == '^';
+  size_t i = anchored ? 1 : 0;
+  // The atoms, one character each: the last is the one repeated.
+  size_t atoms = 0, last = i, end = i;
+  while (true) {
+    size_t next = atom_end(p, end);
+    if (next == std::string_view::npos) break;
+    last = end;
+    end = next;
+    ++atoms;
+  }
+  if (atoms == 0 || end >= p.size() || p[end] != '{') return std::nullopt;
+  size_t close = p.find('}', end);
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string_view bounds = p.substr(end + 1, close - end - 1);  // "m,n"
+  std::string_view rest = p.substr(close + 1);
+  bool to_the_end = rest == "$" || rest == "\\z";
+  if (!rest.empty() && !(anchored && to_the_end)) return std::nullopt;
   size_t comma = bounds.find(',');
   auto number = [](std::string_view digits, size_t& out) {
     if (digits.empty() || digits.size() > 6) return false;
@@ -288,17 +321,117 @@ std::optional<Repeated> repeated_character(std::string_view p) {
     }
     return true;
   };
-  Repeated r;
-  if (!number(bounds.substr(0, comma), r.least)) return std::nullopt;
+  size_t least = 0, most = 0;
+  if (!number(bounds.substr(0, comma), least)) return std::nullopt;
   if (comma == std::string_view::npos) {
-    r.most = r.least;
+    most = least;
   } else if (comma + 1 == bounds.size()) {
-    r.most = std::string_view::npos;
-  } else if (!number(bounds.substr(comma + 1), r.most) || r.most < r.least) {
+    most = std::string_view::npos;
+  } else if (!number(bounds.substr(comma + 1), most) || most < least) {
     return std::nullopt;
   }
-  r.each.append("^").append(atom).append("*$");
+  std::string_view prefix = p.substr(0, last);  // with its ^
+  std::string_view atom = p.substr(last, end - last);
+  Repeated r;
+  if (!to_the_end) {
+    constexpr size_t kFewCopies = 16;  // PC{m} copies C m times: for a small m only
+    if (least > kFewCopies || most == least) return std::nullopt;
+    r.each.append(prefix).append(atom);
+    if (least != 1) r.each.append("{").append(std::to_string(least)).append("}");
+    return r;
+  }
+  size_t fixed = atoms - 1;
+  r.each.append(prefix).append(atom).append("*$");
+  r.least = fixed + least;
+  r.most = most == std::string_view::npos ? most : fixed + most;
   return r;
+}
+
+// The top-level alternatives of a pattern (A|B: a match of either is one of the pattern), or
+// the pattern alone. Also alone when it sets flags ((?i)...), which reach past a |.
+std::vector<std::string_view> alternatives(std::string_view p) {
+  std::vector<std::string_view> out;
+  for (size_t at = p.find("(?"); at != std::string_view::npos; at = p.find("(?", at + 2)) {
+    if (at + 2 < p.size() && p[at + 2] != ':' && p[at + 2] != 'P') return {p};
+  }
+  int depth = 0;
+  bool in_class = false;
+  size_t from = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      out.push_back(p.substr(from, i - from));
+      from = i + 1;
+    }
+  }
+  out.push_back(p.substr(from));
+  return out;
+}
+
+// The pattern with each long bounded repetition X{m,n} (n of at least kLongBound) made X{m,}, and
+// in `up_to` the smallest such n; nullopt when it has none. On a text of at most `up_to`
+// characters no match repeats X more than n times (X's empty matches apart, which are not
+// needed), so the two decide alike there, and RE2 compiles m copies of X instead of n.
+constexpr size_t kLongBound = 32;
+
+std::optional<std::string> relaxed_bounds(std::string_view p, size_t& up_to) {
+  std::string out;
+  up_to = std::string_view::npos;
+  bool in_class = false;
+  size_t copied = 0;  // p up to here is in `out`
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      // \x{...} and \p{...} hold braces of their own.
+      if (i + 2 < p.size() && (p[i + 1] == 'x' || p[i + 1] == 'p' || p[i + 1] == 'P') &&
+          p[i + 2] == '{') {
+        i = p.find('}', i);
+        if (i == std::string_view::npos) return std::nullopt;
+      } else {
+        ++i;
+      }
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+    } else if (c == '{') {
+      size_t close = p.find('}', i);
+      if (close == std::string_view::npos) continue;
+      std::string_view bounds = p.substr(i + 1, close - i - 1);
+      size_t comma = bounds.find(',');
+      if (comma == 0 || comma == std::string_view::npos || comma + 1 == bounds.size() ||
+          bounds.size() > 13)
+        continue;
+      auto digits = [](std::string_view d) {
+        return std::all_of(d.begin(), d.end(), [](char x) { return x >= '0' && x <= '9'; });
+      };
+      std::string_view least = bounds.substr(0, comma), most = bounds.substr(comma + 1);
+      if (!digits(least) || !digits(most)) continue;
+      size_t n = std::stoul(std::string(most));
+      if (n < kLongBound || std::stoul(std::string(least)) > n) continue;
+      out.append(p.substr(copied, i - copied)).append("{").append(least).append(",}");
+      copied = close + 1;
+      up_to = std::min(up_to, n);
+      i = close;
+    }
+  }
+  if (copied == 0) return std::nullopt;
+  out.append(p.substr(copied));
+  return out;
 }
 
 // A pattern in up to three compiled forms, each made on first need and kept for the process's
@@ -310,12 +443,29 @@ std::optional<Repeated> repeated_character(std::string_view p) {
 // cannot hold (\x{2028}), uses the UTF-8 form. For other text, the ASCII classes' form in UTF-8
 // and the Unicode one, as before.
 struct Compiled {
+  // One program of the Latin-1 form: for a repeated character's `^PC*$`, the text's length must
+  // be within [least, most] too.
+  struct Program {
+    std::unique_ptr<re2::RE2> regex;
+    size_t least = 0, most = std::string_view::npos;
+  };
   std::optional<std::string> ascii_text;  // to_re2(pattern, false)
-  std::unique_ptr<re2::RE2> for_ascii;    // Latin-1 form, or null to use `ascii`
-  // for_ascii is a repeated character's `^C*$`: the text's length must be within these too.
-  size_t least = 0, most = std::string_view::npos;
-  std::once_flag ascii_once, unicode_once;
+  // The Latin-1 form: one program, or one per top-level alternative when some alternative is a
+  // repeated character (a text matches when one of them does); empty to use `ascii`.
+  std::vector<Program> for_ascii;
+  // Else, when the pattern has long bounded repetitions: its relaxed_bounds() form in Latin-1,
+  // for ASCII texts of at most `relaxed_up_to` characters; longer ones use `latin1`, the
+  // Latin-1 form as written, compiled on first need (most texts are short).
+  std::unique_ptr<re2::RE2> relaxed;
+  size_t relaxed_up_to = 0;
+  std::once_flag ascii_once, unicode_once, latin1_once;
   std::unique_ptr<re2::RE2> ascii, unicode;  // UTF-8 forms
+  std::unique_ptr<re2::RE2> latin1;
+
+  re2::RE2* latin1_as_written() {
+    std::call_once(latin1_once, [&] { latin1 = compile(*ascii_text, true); });
+    return latin1.get();
+  }
 
   re2::RE2* utf8_ascii() {
     std::call_once(ascii_once, [&] {
@@ -324,6 +474,33 @@ struct Compiled {
     return ascii.get();
   }
 };
+
+// The Latin-1 programs of an ASCII pattern with a repeated character (see Compiled::for_ascii);
+// empty when it has none, or when RE2 refuses one.
+std::vector<Compiled::Program> repeated_programs(const std::string& pattern) {
+  std::vector<Compiled::Program> programs;
+  std::vector<std::string_view> branches = alternatives(pattern);
+  std::vector<std::optional<Repeated>> repeated;
+  for (std::string_view branch : branches) repeated.push_back(repeated_character(branch));
+  if (std::any_of(repeated.begin(), repeated.end(), [](const auto& r) { return r.has_value(); })) {
+    for (size_t i = 0; i < branches.size(); ++i) {
+      Compiled::Program& program = programs.emplace_back();
+      program.regex = compile(repeated[i] ? repeated[i]->each : std::string(branches[i]), true);
+      if (repeated[i]) {
+        program.least = repeated[i]->least;
+        program.most = repeated[i]->most;
+      }
+      // A rewritten program that RE2 refuses says nothing of the whole pattern: compiled as
+      // written.
+      if (program.regex == nullptr) {
+        programs.clear();
+        break;
+      }
+    }
+    if (!programs.empty()) return programs;
+  }
+  return programs;
+}
 
 Compiled& compiled(std::string_view pattern) {
   static std::shared_mutex mutex;
@@ -336,14 +513,17 @@ Compiled& compiled(std::string_view pattern) {
   auto entry = std::make_unique<Compiled>();
   entry->ascii_text = to_re2(pattern, false);
   if (entry->ascii_text && is_ascii(*entry->ascii_text)) {
-    std::optional<Repeated> repeated = repeated_character(*entry->ascii_text);
-    entry->for_ascii = compile(repeated ? repeated->each : *entry->ascii_text, true);
-    // A `^C*$` that RE2 refuses says nothing of the whole pattern: compiled as written.
-    if (repeated && entry->for_ascii == nullptr) {
-      entry->for_ascii = compile(*entry->ascii_text, true);
-    } else if (repeated) {
-      entry->least = repeated->least;
-      entry->most = repeated->most;
+    const std::string& text = *entry->ascii_text;
+    entry->for_ascii = repeated_programs(text);
+    size_t up_to = 0;
+    std::optional<std::string> relaxed;
+    if (entry->for_ascii.empty() && (relaxed = relaxed_bounds(text, up_to))) {
+      entry->relaxed = compile(*relaxed, true);
+      entry->relaxed_up_to = up_to;
+    }
+    if (entry->for_ascii.empty() && entry->relaxed == nullptr) {
+      if (std::unique_ptr<re2::RE2> whole = compile(text, true))
+        entry->for_ascii.push_back({std::move(whole)});
     }
   }
   std::unique_lock lock(mutex);
@@ -357,9 +537,15 @@ std::optional<bool> match(std::string_view pattern, std::string_view text) {
   Compiled& entry = compiled(pattern);
   if (!entry.ascii_text) return std::nullopt;
   bool ascii_text = is_ascii(text);
-  if (ascii_text && entry.for_ascii != nullptr) {
-    if (text.size() < entry.least || text.size() > entry.most) return false;
-    return re2::RE2::PartialMatch(text, *entry.for_ascii);
+  if (ascii_text && !entry.for_ascii.empty()) {
+    return std::any_of(entry.for_ascii.begin(), entry.for_ascii.end(), [&](const auto& program) {
+      return text.size() >= program.least && text.size() <= program.most &&
+             re2::RE2::PartialMatch(text, *program.regex);
+    });
+  }
+  if (ascii_text && entry.relaxed != nullptr) {
+    if (text.size() <= entry.relaxed_up_to) return re2::RE2::PartialMatch(text, *entry.relaxed);
+    if (re2::RE2* latin1 = entry.latin1_as_written()) return re2::RE2::PartialMatch(text, *latin1);
   }
   re2::RE2* ascii = entry.utf8_ascii();
   if (ascii == nullptr) return std::nullopt;

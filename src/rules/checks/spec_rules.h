@@ -169,6 +169,8 @@ class NearMisses {
   // "LifecycleConfiguration.Rules.*.Status", "@DeletionPolicy" for a resource attribute) on
   // this resource names, or lies under, a name written misspelled.
   bool covers(std::string_view resource, std::string_view path) const;
+  // Whether this resource writes any name misspelled (covers() is false for it otherwise).
+  bool any(std::string_view resource) const { return meant_.count(resource) != 0; }
 
  private:
   // Per resource id, the paths meant: "VersioningConfiguration", "Rules.*.Status",

@@ -138,6 +138,19 @@ bool scalar_fits(const Value& value, Kind kind) {
   }
 }
 
+// Whether an allowed value is written with the characters of a number only (it is then also
+// compared as one). Most allowed values are words: their first letter answers.
+bool numeric_text(std::string_view option) {
+  constexpr std::string_view kNumeric = "0123456789.-+eE";
+  return !option.empty() && kNumeric.find(option[0]) != std::string_view::npos &&
+         option.find_first_not_of(kNumeric) == std::string_view::npos;
+}
+
+// std::tolower in the "C" locale, which stacklint never changes, without a call per character.
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 size_t code_points(std::string_view text) {
   return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -544,21 +557,24 @@ class Walk {
   void allowed(const Value& v, const spec::Constraints& c, const std::string& path,
                const load::Node* at) {
     if (c.allowed.empty()) return;
-    std::optional<double> number = v.as_number();
+    // The value as a number, read only once an option is one (most lists are words).
+    std::optional<std::optional<double>> as_number;
+    auto number = [&] {
+      if (!as_number) as_number = v.as_number();
+      return *as_number;
+    };
     for (std::string_view option : c.allowed) {
       if (option.empty()) return;  // a value the data could not carry as text (a number)
       if (option == v.text) return;
-      if (number && option.find_first_not_of("0123456789.-+eE") == std::string_view::npos) {
+      if (numeric_text(option) && number()) {
         Value as_value = Value::scalar(std::string(option));
-        if (as_value.as_number() == number) return;
+        if (as_value.as_number() == number()) return;
       }
       // Some services take these in any case (cfn-lint's enumCaseInsensitive); a case-only
       // difference is not proven wrong.
       if (option.size() == v.text.size() &&
-          std::equal(option.begin(), option.end(), v.text.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) ==
-                   std::tolower(static_cast<unsigned char>(b));
-          })) {
+          std::equal(option.begin(), option.end(), v.text.begin(),
+                     [](char a, char b) { return ascii_lower(a) == ascii_lower(b); })) {
         return;
       }
     }
