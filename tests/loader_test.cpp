@@ -386,3 +386,33 @@ TEST_CASE("Source: a text longer than the limit is refused, not read in part") {
   CHECK(loaded.error->message.find("too large") != std::string::npos);
   CHECK(loaded.error->message.find("at most 4095 MB") != std::string::npos);
 }
+
+TEST_CASE("scalar ends: escapes, doubled quotes, and the bytes that may end a plain scalar") {
+  auto doc = load_text(
+      "a: \"x\\\\\" # a backslash escaped, then the closing quote\n"
+      "b: 'a''''b' # two doubled quotes\n"
+      "c: a:b,c]d}e#f # none of these ends it\n"
+      "d: [p:q, r#s, t]\n"
+      "e: x\tz #\n"
+      "f: one\n"
+      "  two # folded\n");
+  REQUIRE_MESSAGE(!doc.loaded.error, doc.loaded.error->message);
+  const Node* root = doc.loaded.document.root;
+  CHECK(at(root, {"a"})->text == "x\\");
+  CHECK(range_text(at(root, {"a"})->range) == "1:4-1:9");
+  CHECK(at(root, {"b"})->text == "a''b");
+  CHECK(range_text(at(root, {"b"})->range) == "2:4-2:12");
+  CHECK(at(root, {"c"})->text == "a:b,c]d}e#f");
+  CHECK(range_text(at(root, {"c"})->range) == "3:4-3:15");
+  const Node* d = at(root, {"d"});
+  REQUIRE(d->items.size() == 3);
+  CHECK(range_text(d->items[0]->range) == "4:5-4:8");
+  CHECK(range_text(d->items[1]->range) == "4:10-4:13");
+  CHECK(range_text(at(root, {"e"})->range) == "5:4-5:7");
+  CHECK(at(root, {"f"})->text == "one two");
+  CHECK(range_text(at(root, {"f"})->range) == "6:4-7:6");
+  // A double quote whose only closing quote is escaped.
+  auto unclosed = load_text("a: \"x\\\"\nb: 1\n");
+  REQUIRE(unclosed.loaded.error);
+  CHECK(unclosed.loaded.error->message.find("never closed") != std::string::npos);
+}

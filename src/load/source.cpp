@@ -61,30 +61,27 @@ Source::Source(std::string display_path, std::string bytes, size_t full_size)
   }
 }
 
-// The line starts, counted first so that the table is one allocation of its exact size.
+// The line starts, found once into the thread's scratch table and copied into one allocation
+// of the exact size (pushed into the Source's own table, it grew by reallocation).
 void Source::index_lines() {
+  thread_local std::vector<uint32_t> starts;
+  starts.clear();
   const char* data = bytes_.data();
   size_t size = bytes_.size();
+  starts.push_back(static_cast<uint32_t>(content_start_));
   if (std::memchr(data, '\r', size) == nullptr) {  // the usual file: LF or nothing
-    size_t lines = 1;
-    for (size_t i = content_start_; i < size; ++i) lines += data[i] == '\n';
-    line_starts_.reserve(lines);
-    line_starts_.push_back(static_cast<uint32_t>(content_start_));
     for (const char* at = data + content_start_;
          (at = static_cast<const char*>(std::memchr(at, '\n', size - (at - data))));) {
       ++at;
-      line_starts_.push_back(static_cast<uint32_t>(at - data));
+      starts.push_back(static_cast<uint32_t>(at - data));
     }
-    return;
+  } else {  // YAML counts a CR, an LF and a CRLF as one line break each
+    for (size_t i = content_start_; i < size; ++i) {
+      if (data[i] == '\n' || lone_cr(i)) starts.push_back(static_cast<uint32_t>(i + 1));
+    }
   }
-  // YAML counts a CR, an LF and a CRLF as one line break each.
-  size_t lines = 1;
-  for (size_t i = content_start_; i < size; ++i) lines += data[i] == '\n' || lone_cr(i);
-  line_starts_.reserve(lines);
-  line_starts_.push_back(static_cast<uint32_t>(content_start_));
-  for (size_t i = content_start_; i < size; ++i) {
-    if (data[i] == '\n' || lone_cr(i)) line_starts_.push_back(static_cast<uint32_t>(i + 1));
-  }
+  line_starts_.assign(starts.begin(), starts.end());
+  if (starts.capacity() > 1024 * 1024) starts = {};  // not kept after a huge file
 }
 
 uint32_t Source::code_points_before(size_t offset) const {

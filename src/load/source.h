@@ -23,8 +23,8 @@ struct Range {
   friend auto operator<=>(const Range&, const Range&) = default;
 };
 
-// A file's bytes with its line table: 4 bytes per line, allocated once (the lines are counted
-// first). Offsets are kept in 32 bits, so a Source holds at most kMaxBytes bytes: longer text
+// A file's bytes with its line table: 4 bytes per line, allocated once (at its exact size).
+// Offsets are kept in 32 bits, so a Source holds at most kMaxBytes bytes: longer text
 // is cut there and full_size() keeps its real size, as for a file too large to read, which
 // load() refuses (Limits::max_bytes, 16 MB by default, is far below).
 class Source {

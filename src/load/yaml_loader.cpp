@@ -6,6 +6,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <istream>
 #include <optional>
@@ -58,6 +59,9 @@ size_t end_of_line(const std::string& s, size_t i) {
 size_t quoted_end(const std::string& s, size_t i) {
   char quote = s[i];
   for (++i; i < s.size(); ++i) {
+    // Straight to the next quote, or the next quote or backslash in a double-quoted scalar.
+    i = quote == '"' ? s.find_first_of("\"\\", i) : s.find(quote, i);
+    if (i == std::string::npos) break;
     if (quote == '"' && s[i] == '\\') {
       ++i;
     } else if (s[i] == quote) {
@@ -70,6 +74,14 @@ size_t quoted_end(const std::string& s, size_t i) {
   }
   return std::string::npos;
 }
+
+// The bytes at which a plain scalar's scan (scalar_end) stops to look: line breaks, `:`, `#`
+// and the flow indicators `,`, `]` and `}`.
+constexpr auto kMayEndPlain = [] {
+  std::array<bool, 256> may_end{};
+  for (unsigned char c : std::string_view("\n\r:#,]}")) may_end[c] = true;
+  return may_end;
+}();
 
 // Where the text of the scalar starting at `offset` ends. yaml-cpp reports only where a node
 // starts, so the end is found in the source text.
@@ -107,6 +119,9 @@ size_t scalar_end(const std::string& s, size_t offset, size_t value_length, bool
   while (i < s.size()) {
     size_t j = i;
     while (j < s.size() && !is_break(s[j])) {
+      // Past the bytes that cannot end the scalar (most of them), to the next that may.
+      while (j < s.size() && !kMayEndPlain[static_cast<unsigned char>(s[j])]) ++j;
+      if (j == s.size() || is_break(s[j])) break;
       if (s[j] == ':' && (j + 1 == s.size() || is_space(s[j + 1]) || is_break(s[j + 1]) ||
                           (in_flow && (s[j + 1] == ',' || s[j + 1] == ']' || s[j + 1] == '}')))) {
         break;
