@@ -23,28 +23,49 @@ bool is_letter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// The index of the ')' that closes the group opened at `open`, or npos; escapes and character
-// classes inside are skipped over.
-size_t group_end(std::string_view p, size_t open) {
-  int depth = 0;
+// Calls `at(i)` for each character of a pattern from `from` on that is neither escaped nor in
+// a character class (an escape's braces, \x{...} and \p{...}, are the escape's), until `at`
+// returns false.
+template <typename At>
+void for_each_unescaped(std::string_view p, size_t from, At at) {
   bool in_class = false;
-  for (size_t i = open; i < p.size(); ++i) {
+  for (size_t i = from; i < p.size(); ++i) {
     char c = p[i];
     if (c == '\\') {
-      ++i;
+      if (i + 2 < p.size() && (p[i + 1] == 'x' || p[i + 1] == 'p' || p[i + 1] == 'P') &&
+          p[i + 2] == '{') {
+        i = p.find('}', i);
+        if (i == std::string_view::npos) return;
+      } else {
+        ++i;
+      }
     } else if (in_class) {
       if (c == ']') in_class = false;
     } else if (c == '[') {
       in_class = true;
       if (i + 1 < p.size() && p[i + 1] == '^') ++i;
       if (i + 1 < p.size() && p[i + 1] == ']') ++i;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')' && --depth == 0) {
-      return i;
+    } else if (!at(i)) {
+      return;
     }
   }
-  return std::string_view::npos;
+}
+
+// The index of the ')' that closes the group opened at `open`, or npos; escapes and character
+// classes inside are skipped over.
+size_t group_end(std::string_view p, size_t open) {
+  int depth = 0;
+  size_t end = std::string_view::npos;
+  for_each_unescaped(p, open, [&](size_t i) {
+    if (p[i] == '(') {
+      ++depth;
+    } else if (p[i] == ')' && --depth == 0) {
+      end = i;
+      return false;
+    }
+    return true;
+  });
+  return end;
 }
 
 }  // namespace
@@ -355,27 +376,18 @@ std::vector<std::string_view> alternatives(std::string_view p) {
     if (at + 2 < p.size() && p[at + 2] != ':' && p[at + 2] != 'P') return {p};
   }
   int depth = 0;
-  bool in_class = false;
   size_t from = 0;
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\') {
-      ++i;
-    } else if (in_class) {
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
-    } else if (c == '(') {
+  for_each_unescaped(p, 0, [&](size_t i) {
+    if (p[i] == '(') {
       ++depth;
-    } else if (c == ')') {
+    } else if (p[i] == ')') {
       --depth;
-    } else if (c == '|' && depth == 0) {
+    } else if (p[i] == '|' && depth == 0) {
       out.push_back(p.substr(from, i - from));
       from = i + 1;
     }
-  }
+    return true;
+  });
   out.push_back(p.substr(from));
   return out;
 }
@@ -389,46 +401,28 @@ constexpr size_t kLongBound = 32;
 std::optional<std::string> relaxed_bounds(std::string_view p, size_t& up_to) {
   std::string out;
   up_to = std::string_view::npos;
-  bool in_class = false;
   size_t copied = 0;  // p up to here is in `out`
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\') {
-      // \x{...} and \p{...} hold braces of their own.
-      if (i + 2 < p.size() && (p[i + 1] == 'x' || p[i + 1] == 'p' || p[i + 1] == 'P') &&
-          p[i + 2] == '{') {
-        i = p.find('}', i);
-        if (i == std::string_view::npos) return std::nullopt;
-      } else {
-        ++i;
-      }
-    } else if (in_class) {
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
-    } else if (c == '{') {
-      size_t close = p.find('}', i);
-      if (close == std::string_view::npos) continue;
-      std::string_view bounds = p.substr(i + 1, close - i - 1);
-      size_t comma = bounds.find(',');
-      if (comma == 0 || comma == std::string_view::npos || comma + 1 == bounds.size() ||
-          bounds.size() > 13)
-        continue;
-      auto digits = [](std::string_view d) {
-        return std::all_of(d.begin(), d.end(), [](char x) { return x >= '0' && x <= '9'; });
-      };
-      std::string_view least = bounds.substr(0, comma), most = bounds.substr(comma + 1);
-      if (!digits(least) || !digits(most)) continue;
-      size_t n = std::stoul(std::string(most));
-      if (n < kLongBound || std::stoul(std::string(least)) > n) continue;
-      out.append(p.substr(copied, i - copied)).append("{").append(least).append(",}");
-      copied = close + 1;
-      up_to = std::min(up_to, n);
-      i = close;
-    }
-  }
+  auto digits = [](std::string_view d) {
+    return std::all_of(d.begin(), d.end(), [](char x) { return x >= '0' && x <= '9'; });
+  };
+  for_each_unescaped(p, 0, [&](size_t i) {
+    if (p[i] != '{') return true;
+    size_t close = p.find('}', i);
+    if (close == std::string_view::npos) return true;
+    std::string_view bounds = p.substr(i + 1, close - i - 1);
+    size_t comma = bounds.find(',');
+    if (comma == 0 || comma == std::string_view::npos || comma + 1 == bounds.size() ||
+        bounds.size() > 13)
+      return true;
+    std::string_view least = bounds.substr(0, comma), most = bounds.substr(comma + 1);
+    if (!digits(least) || !digits(most)) return true;
+    size_t n = std::stoul(std::string(most));
+    if (n < kLongBound || std::stoul(std::string(least)) > n) return true;
+    out.append(p.substr(copied, i - copied)).append("{").append(least).append(",}");
+    copied = close + 1;
+    up_to = std::min(up_to, n);
+    return true;
+  });
   if (copied == 0) return std::nullopt;
   out.append(p.substr(copied));
   return out;
