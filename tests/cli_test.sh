@@ -129,5 +129,10 @@ check "text and json together, either to a file: each as when alone" \
 out=$("$bin" --fail-level none --statistics -f text -o "$tmp/many4.text" -f json "$tmp/many")
 check "--statistics on stdout, the text report in a file: the report whole" \
   bash -c "cmp -s '$tmp/many.text' '$tmp/many4.text' && grep -q '^R110 ' <<<'$out'"
+# An --output that is standard output itself comes after the report streamed there before it,
+# whole: the tail that report left in the buffer is not cut off by the other report.
+"$bin" --fail-level none -f text -f json -o /dev/stdout "$tmp/many" | cat >"$tmp/many5"
+check "text on stdout, then json to /dev/stdout (the same pipe): text whole, then json" \
+  bash -c "cat '$tmp/many.text' '$tmp/many.json' | cmp -s - '$tmp/many5'"
 
 finish

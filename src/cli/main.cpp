@@ -608,6 +608,10 @@ int run(int argc, char** argv) {
         writer(run, out);
       }
     } else {
+      // What the reports before wrote to standard output goes first: the file may be standard
+      // output itself (-o /dev/stdout, /dev/stderr on the same terminal or log), where the tail
+      // of a streamed report left in the buffer would come after this one, cut mid-line.
+      std::cout.flush();
       std::string error;
       auto write = [&](std::ostream& out) { writer(run, out); };
       if (!cli::write_file(request.file, write, error)) {
