@@ -26,39 +26,15 @@ bool is_dependency(const graph::Edge& edge) {
   }
 }
 
-// Each resource's outgoing dependency edges (indexes into tmpl.edges()), in one list: resource
-// v's are edges[first[v]] to edges[first[v + 1]] (a list per resource was an allocation per
-// resource that has any).
-class Adjacency {
- public:
-  explicit Adjacency(const graph::Template& tmpl) : first_(tmpl.resources().size() + 1, 0) {
-    const std::vector<graph::Edge>& all = tmpl.edges();
-    for (const graph::Edge& edge : all) {
-      if (edge.from.section == graph::Section::Resource && is_dependency(edge))
-        ++first_[edge.from.index + 1];
-    }
-    for (size_t v = 1; v < first_.size(); ++v) first_[v] += first_[v - 1];
-    edges_.resize(first_.back());
-    std::vector<uint32_t> next(first_.begin(), first_.end() - 1);
-    for (uint32_t e = 0; e < all.size(); ++e) {
-      const graph::Edge& edge = all[e];
-      if (edge.from.section == graph::Section::Resource && is_dependency(edge))
-        edges_[next[edge.from.index]++] = e;
-    }
-  }
-  size_t size() const { return first_.size() - 1; }
-  std::span<const uint32_t> operator[](size_t v) const {
-    return std::span<const uint32_t>(edges_).subspan(first_[v], first_[v + 1] - first_[v]);
-  }
-
- private:
-  std::vector<uint32_t> first_;
-  std::vector<uint32_t> edges_;
-};
+// Resource v's outgoing dependency edges are those of tmpl.edges_from(v) (the graph's own
+// index, in edge order) that is_dependency accepts.
+std::span<const uint32_t> edges_from(const graph::Template& tmpl, uint32_t v) {
+  return tmpl.edges_from(tmpl.resources()[v]);
+}
 
 // component[v]: the strongly connected component of resource v.
-std::vector<uint32_t> components(const graph::Template& tmpl, const Adjacency& out) {
-  size_t n = out.size();
+std::vector<uint32_t> components(const graph::Template& tmpl) {
+  size_t n = tmpl.resources().size();
   std::vector<uint32_t> index(n, kNone), low(n, 0), component(n, kNone);
   std::vector<uint32_t> stack;
   std::vector<bool> on_stack(n, false);
@@ -74,8 +50,10 @@ std::vector<uint32_t> components(const graph::Template& tmpl, const Adjacency& o
         stack.push_back(v);
         on_stack[v] = true;
       }
-      if (next < out[v].size()) {
-        uint32_t w = tmpl.edges()[out[v][next++]].target_index;
+      if (std::span<const uint32_t> out = edges_from(tmpl, v); next < out.size()) {
+        const graph::Edge& edge = tmpl.edges()[out[next++]];
+        if (!is_dependency(edge)) continue;
+        uint32_t w = edge.target_index;
         if (index[w] == kNone) {
           calls.push_back({w, 0});
         } else if (on_stack[w]) {
@@ -102,7 +80,7 @@ std::vector<uint32_t> components(const graph::Template& tmpl, const Adjacency& o
 }
 
 // The edges of a shortest cycle through `start` inside its component, in order.
-std::vector<uint32_t> cycle_through(const graph::Template& tmpl, const Adjacency& out,
+std::vector<uint32_t> cycle_through(const graph::Template& tmpl,
                                     const std::vector<uint32_t>& component, uint32_t start,
                                     std::vector<uint32_t>& parent_edge) {
   std::deque<uint32_t> queue{start};
@@ -112,7 +90,8 @@ std::vector<uint32_t> cycle_through(const graph::Template& tmpl, const Adjacency
   while (!queue.empty() && cycle.empty()) {
     uint32_t v = queue.front();
     queue.pop_front();
-    for (uint32_t e : out[v]) {
+    for (uint32_t e : edges_from(tmpl, v)) {
+      if (!is_dependency(tmpl.edges()[e])) continue;
       uint32_t w = tmpl.edges()[e].target_index;
       if (component[w] != component[start]) continue;
       if (w == start) {
@@ -142,8 +121,7 @@ STACKLINT_CHECK(T020) {
   const validity::Generated& generated = ctx.shared<validity::Generated>(tmpl);
   if (generated.opaque()) return;
   const auto& resources = tmpl.resources();
-  const Adjacency out(tmpl);
-  std::vector<uint32_t> component = components(tmpl, out);
+  std::vector<uint32_t> component = components(tmpl);
   std::vector<uint32_t> size(resources.size(), 0);
   std::vector<bool> serverless(resources.size(), false);
   for (uint32_t v = 0; v < resources.size(); ++v) {
@@ -156,12 +134,14 @@ STACKLINT_CHECK(T020) {
   for (uint32_t v = 0; v < resources.size(); ++v) {
     uint32_t c = component[v];
     if (reported[c] || serverless[c]) continue;
-    bool self_loop = std::any_of(out[v].begin(), out[v].end(),
-                                 [&](uint32_t e) { return tmpl.edges()[e].target_index == v; });
+    std::span<const uint32_t> out = edges_from(tmpl, v);
+    bool self_loop = std::any_of(out.begin(), out.end(), [&](uint32_t e) {
+      return is_dependency(tmpl.edges()[e]) && tmpl.edges()[e].target_index == v;
+    });
     if (size[c] < 2 && !self_loop) continue;
     reported[c] = true;
     // v is the component's first resource in template order: the cycle starts there.
-    std::vector<uint32_t> cycle = cycle_through(tmpl, out, component, v, parent_edge);
+    std::vector<uint32_t> cycle = cycle_through(tmpl, component, v, parent_edge);
     if (cycle.empty()) continue;
     std::string names = resources[v].id;
     for (uint32_t e : cycle) names += " -> " + tmpl.edges()[e].target;
