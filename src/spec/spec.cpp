@@ -18,14 +18,6 @@ namespace stacklint::spec {
 // format is described in tools/spec_generate.py).
 extern const std::string_view kEmbeddedSpec;
 
-namespace {
-
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-}  // namespace
-
 size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit) {
   if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
   thread_local std::vector<size_t> before, previous, row;
@@ -37,10 +29,10 @@ size_t edit_distance_within(std::string_view a, std::string_view b, size_t limit
     row[0] = i;
     size_t smallest = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      size_t cost = ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]) ? 0 : 1;
       row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-          lower(a[i - 2]) == lower(b[j - 1])) {
+      if (i > 1 && j > 1 && ascii_lower(a[i - 1]) == ascii_lower(b[j - 2]) &&
+          ascii_lower(a[i - 2]) == ascii_lower(b[j - 1])) {
         row[j] = std::min(row[j], before[j - 2] + 1);
       }
       smallest = std::min(smallest, row[j]);
@@ -58,7 +50,7 @@ namespace {
 bool prefix_of(std::string_view shorter, std::string_view longer) {
   if (shorter.size() > longer.size()) return false;
   for (size_t i = 0; i < shorter.size(); ++i) {
-    if (lower(shorter[i]) != lower(longer[i])) return false;
+    if (ascii_lower(shorter[i]) != ascii_lower(longer[i])) return false;
   }
   return true;
 }
@@ -71,7 +63,7 @@ bool prefix_of(std::string_view shorter, std::string_view longer) {
 // them, so half the differing bits bound the edit distance from below.
 uint64_t letter_mask(std::string_view name) {
   uint64_t mask = 0;
-  for (char c : name) mask |= uint64_t{1} << (static_cast<unsigned char>(lower(c)) % 64);
+  for (char c : name) mask |= uint64_t{1} << (static_cast<unsigned char>(ascii_lower(c)) % 64);
   return mask;
 }
 
@@ -83,7 +75,7 @@ size_t shared_characters(const std::array<uint8_t, 256>& counts, std::string_vie
   std::array<uint8_t, 256> left = counts;
   size_t shared = 0;
   for (char c : other) {
-    uint8_t& count = left[static_cast<unsigned char>(lower(c))];
+    uint8_t& count = left[static_cast<unsigned char>(ascii_lower(c))];
     if (count > 0) --count, ++shared;
   }
   return shared;
@@ -97,7 +89,7 @@ std::string_view closest_of(std::string_view name, const Names& candidates) {
   std::array<uint8_t, 256> counts{};
   bool counted = name.size() < 256;  // no count overflows
   if (counted) {
-    for (char c : name) ++counts[static_cast<unsigned char>(lower(c))];
+    for (char c : name) ++counts[static_cast<unsigned char>(ascii_lower(c))];
   }
   std::string_view best;
   size_t best_score = limit + 2;  // limit + 1: a truncation

@@ -119,6 +119,12 @@ std::string_view closest_resource_type(std::string_view name);
 // Every type name in the data, sorted.
 std::span<const std::string_view> resource_type_names();
 
+// ASCII case folding ('A'-'Z' to 'a'-'z', every other byte as it is): names and allowed values
+// are compared this way, without a locale call per character (stacklint never sets a locale).
+inline char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 // Optimal string alignment distance (insertions, deletions, substitutions and swaps of
 // neighbours each cost one; ASCII case differences cost nothing), or limit + 1 once it is sure
 // to exceed `limit`. The "did you mean" measure of the suggestions here and of the rules.

@@ -16,11 +16,6 @@ constexpr std::string_view kSam = "AWS::Serverless-2016-10-31";
 constexpr std::string_view kLanguageExtensions = "AWS::LanguageExtensions";
 constexpr std::string_view kForEach = "Fn::ForEach::";
 
-// ASCII case folding (logical ids are ASCII alphanumerics); no locale call per character.
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
@@ -82,7 +77,8 @@ namespace {
 // so half the differing bits bound the distance from below.
 uint64_t letter_mask(std::string_view name) {
   uint64_t mask = 0;
-  for (char c : name) mask |= uint64_t{1} << (static_cast<unsigned char>(lower(c)) % 64);
+  for (char c : name)
+    mask |= uint64_t{1} << (static_cast<unsigned char>(spec::ascii_lower(c)) % 64);
   return mask;
 }
 

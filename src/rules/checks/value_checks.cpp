@@ -146,11 +146,6 @@ bool numeric_text(std::string_view option) {
          option.find_first_not_of(kNumeric) == std::string_view::npos;
 }
 
-// std::tolower in the "C" locale, which stacklint never changes, without a call per character.
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 size_t code_points(std::string_view text) {
   return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -574,7 +569,7 @@ class Walk {
       // difference is not proven wrong.
       if (option.size() == v.text.size() &&
           std::equal(option.begin(), option.end(), v.text.begin(),
-                     [](char a, char b) { return ascii_lower(a) == ascii_lower(b); })) {
+                     [](char a, char b) { return spec::ascii_lower(a) == spec::ascii_lower(b); })) {
         return;
       }
     }
