@@ -387,6 +387,28 @@ TEST_CASE("Source: a text longer than the limit is refused, not read in part") {
   CHECK(loaded.error->message.find("at most 4095 MB") != std::string::npos);
 }
 
+TEST_CASE("plain scalar ends: one line as read, or folded over several, with tags and anchors") {
+  auto doc = load_text(
+      "a: ab\n"
+      "  cd\n"
+      "b: a\n"
+      "\n"
+      "  b # a blank line folds to a line break\n"
+      "c: !Sub x-${y}  \n"
+      "d: &v value\n"
+      "e: {k: v w, l: m}\n"
+      "f: 'q'\n");
+  REQUIRE_MESSAGE(!doc.loaded.error, doc.loaded.error->message);
+  const Node* root = doc.loaded.document.root;
+  CHECK(at(root, {"a"})->text == "ab cd");
+  CHECK(range_text(at(root, {"a"})->range) == "1:4-2:5");
+  CHECK(at(root, {"b"})->text == "a\nb");
+  CHECK(range_text(at(root, {"c", "Fn::Sub"})->range) == "6:9-6:15");
+  CHECK(range_text(at(root, {"d"})->range) == "7:7-7:12");
+  CHECK(range_text(at(root, {"e", "k"})->range) == "8:8-8:11");
+  CHECK(range_text(at(root, {"e", "l"})->range) == "8:16-8:17");
+}
+
 TEST_CASE("scalar ends: escapes, doubled quotes, and the bytes that may end a plain scalar") {
   auto doc = load_text(
       "a: \"x\\\\\" # a backslash escaped, then the closing quote\n"

@@ -499,7 +499,7 @@ class TreeBuilder : public YAML::EventHandler {
         (tag == "?" || is_short_form(tag)) && !quoted ? ScalarStyle::Plain : ScalarStyle::Quoted;
     // The value starts after its tag and anchor; a short form's key spans the tag.
     if (value_begin != begin) node->range.begin = source_.position_at(value_begin, line_hint_);
-    size_t end = quoted ? closed : scalar_end(s_, begin, value.size(), in_flow);
+    size_t end = quoted ? closed : plain_end(value_begin, begin, value, in_flow);
     node->range.end = source_.position_at(end, line_hint_);
     if (is_short_form(tag)) {
       Node* wrapper = wrap_short_form(tag, node, begin);
@@ -537,6 +537,18 @@ class TreeBuilder : public YAML::EventHandler {
  private:
   size_t offset(const YAML::Mark& mark) const {
     return source_.content_start() + static_cast<size_t>(mark.pos < 0 ? 0 : mark.pos);
+  }
+
+  // scalar_end for the plain or block scalar at `begin` (its text at `value_begin`), whose
+  // value yaml-cpp read as `value`. Most plain scalars sit on one line exactly as read: their
+  // end is known without scanning the line again. (A folded scalar never matches its source:
+  // where the source breaks the line, the value has the next line's first character or the
+  // space a fold makes.)
+  size_t plain_end(size_t value_begin, size_t begin, const std::string& value, bool in_flow) const {
+    if (!value.empty() && std::string_view(s_).substr(value_begin, value.size()) == value) {
+      return value_begin + value.size();
+    }
+    return scalar_end(s_, begin, value.size(), in_flow);
   }
 
   const std::string& restored_tag(const YAML::Mark& mark, const std::string& tag) const {
