@@ -2,6 +2,7 @@
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
+#include <sys/mman.h>
 #endif
 
 #include <CLI/CLI.hpp>
@@ -173,6 +174,21 @@ void keep_freed_memory() {
 #if defined(__GLIBC__)
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
+  // A page fault costs 10-20 us on a virtual machine, a page of tree or findings perhaps 2 us
+  // to fill: the heap takes 32 MB of address space at once (only what is touched becomes
+  // memory) and asks for transparent huge pages there, so that the run's memory arrives in
+  // 2 MB pages, one fault where there were 512. Where the kernel has them off, nothing changes.
+  char* before = static_cast<char*>(sbrk(0));
+  mallopt(M_TOP_PAD, 32 << 20);
+  void* volatile grown = malloc(1 << 20);  // more than the heap has free: it grows
+  free(grown);
+  mallopt(M_TOP_PAD, 128 << 10);  // glibc's default, for any later growth
+  char* after = static_cast<char*>(sbrk(0));
+  uintptr_t start = (reinterpret_cast<uintptr_t>(before) + 4095) & ~uintptr_t{4095};
+  if (before != reinterpret_cast<char*>(-1) && reinterpret_cast<uintptr_t>(after) > start) {
+    madvise(reinterpret_cast<void*>(start), reinterpret_cast<uintptr_t>(after) - start,
+            MADV_HUGEPAGE);
+  }
 #endif
 }
 
