@@ -526,10 +526,16 @@ int run(int argc, char** argv) {
     cli::Excludes from_config(
         patterns, config.file.empty() ? std::filesystem::current_path() : config.directory);
     cli::Excludes from_flags(excludes, std::filesystem::current_path());
-    std::erase_if(walk.inputs, [&](const cli::Input& input) {
+    auto excluded = [&](const cli::Input& input) {
       if (input.path == "-" || (!input.from_walk && !force_exclude)) return false;
       return from_config.excluded(input.path) || from_flags.excluded(input.path);
-    });
+    };
+    // A file is linted under the first of its names: an excluded first name leaves it out
+    // under its later names too, which only asking each name's identity now can tell.
+    if (std::any_of(walk.inputs.begin(), walk.inputs.end(), excluded)) {
+      cli::drop_later_names(walk.inputs);
+      std::erase_if(walk.inputs, excluded);
+    }
   }
   std::vector<cli::RootStack> roots;
   if (declared != nullptr) {

@@ -355,14 +355,15 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
   for (std::vector<Input>& part : parts) {
     for (Input& input : part) result.inputs.push_back(std::move(input));
   }
-  // The same file under several names (./a.yaml, a.yaml, a hard link, a link) is linted once,
-  // under the first name it was given.
+  return result;
+}
+
+void drop_later_names(std::vector<Input>& inputs) {
   std::set<FileId> seen;
-  std::erase_if(result.inputs, [&](const Input& input) {
+  std::erase_if(inputs, [&](const Input& input) {
     std::optional<FileId> id = input.path == "-" ? std::nullopt : identity_of(input.path);
     return id && !seen.insert(*id).second;
   });
-  return result;
 }
 
 }  // namespace stacklint::cli

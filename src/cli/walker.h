@@ -21,11 +21,18 @@ struct WalkResult {
 };
 
 // Folders named in `excludes` (e.g. "node_modules", "cdk.out") are not entered. A file named
-// several ways (or found twice) is listed once. With `gitignore`, files found in a folder that
+// several ways (or found twice) is listed under each name: lint_inputs lints it once, under the
+// first, as it reads it (see drop_later_names). With `gitignore`, files found in a folder that
 // git ignores (.gitignore, .git/info/exclude, the global excludes file) are left out; git itself
 // decides (see git_ignored). Files named on the command line are never left out.
 WalkResult find_inputs(const std::vector<std::string>& paths,
                        const std::vector<std::string>& excludes, bool gitignore = false);
+
+// Leaves out each input that names the same file (by identity: ./a.yaml, a.yaml, a hard link, a
+// link) as an input before it, asking the file system for each one's identity (a stat each).
+// For a caller that drops inputs before linting them (excludes): a later name of a dropped file
+// is dropped with it, as lint_inputs would have left it out behind the first.
+void drop_later_names(std::vector<Input>& inputs);
 
 // Which of `files` (paths below `folder`) git ignores, asked of `git check-ignore` run in
 // `folder`. Empty when `folder` is in no git work tree, git is not installed, or git fails or
