@@ -11,6 +11,8 @@ namespace stacklint::cli {
 struct Input {
   std::string path;        // as given, or as found under a folder
   bool from_walk = false;  // found in a folder, not named on the command line
+  // Found in a folder that listed it as a regular file (d_type, or an lstat): no link.
+  bool listed_regular = false;
 };
 
 struct WalkResult {
@@ -18,6 +20,9 @@ struct WalkResult {
   std::vector<std::pair<std::string, std::string>> problems;  // (path, what went wrong)
   bool missing_named_path =
       false;  // a named path does not exist, or is a folder that cannot be read
+  // The folders found below the named ones (listed as folders: no links), spelled as the paths
+  // of the files in them, in no particular order.
+  std::vector<std::string> folders;
 };
 
 // Folders named in `excludes` (e.g. "node_modules", "cdk.out") are not entered. A file named
