@@ -569,6 +569,15 @@ int run(int argc, char** argv) {
   run.quiet = quiet;
   run.files = std::move(linted.files);
   run.root = cli::report_root(report_root).string();  // --root (issue 12)
+  if (!run.root.empty()) {
+    // What the folder walk saw is no link: the reports' paths need not ask the file system
+    // again for each file (the walk is done with the inputs' names).
+    run.not_links.reserve(walk.inputs.size() + walk.folders.size());
+    for (cli::Input& input : walk.inputs) {
+      if (input.listed_regular) run.not_links.insert(std::move(input.path));
+    }
+    for (std::string& folder : walk.folders) run.not_links.insert(std::move(folder));
+  }
   run.include_suppressed = !no_suppressed;
   for (auto& [path, message] : walk.problems) run.notices.push_back({path, message});
   for (report::Notice& notice : linted.notices) run.notices.push_back(std::move(notice));
