@@ -309,7 +309,14 @@ std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& f
     hash.mix(finding.rule->id);
     hash.mix(path);
     hash.mix(finding.path);
-    hash.mix(without_line_numbers(finding.message));
+    // Most messages name no line or column: hashed as they are, without building a copy.
+    std::string_view message = finding.message;
+    if (message.find("line") == std::string_view::npos &&
+        message.find("column ") == std::string_view::npos) {
+      hash.mix(message);
+    } else {
+      hash.mix(without_line_numbers(message));
+    }
     size_t repeat = ++seen[hash.value()];
     if (repeat > 1) hash.mix(std::to_string(repeat));
     // 16 lower-case hex digits, as "%016llx" writes them, without a format string to parse.
