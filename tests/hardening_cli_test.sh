@@ -321,6 +321,23 @@ check "h91 one file named five ways (hard and soft links too) is linted once" \
   bash -c "[ \"\$(grep -c 'warning: Bucket B' <<<\"\$1\")\" = 1 ] && grep -q 'in 1 file' <<<\"\$1\"" _ "$out"
 check "... and a folder with a file named again too" \
   has "in 2 files" "$("$bin" gl gl/t.yaml rep 2>&1 | tail -1)"
+# The names are told apart as each file is read (its identity comes with the read): the first
+# name wins with any number of threads, found in a folder (a hard link, a link beside it) or
+# named, and a file that cannot be read is reported once, under its first name.
+mkdir -p dup && cp t.yaml dup/a.yaml && ln dup/a.yaml dup/b.yaml && ln -s a.yaml dup/c.yaml
+mkfifo dup-fifo.yaml && ln -s dup-fifo.yaml dup-fifo-link.yaml
+for jobs in 1 2 4; do
+  out=$("$bin" --jobs $jobs -f concise dup-fifo.yaml dup soft.yaml t.yaml dup ./dup-fifo-link.yaml \
+    ./dup/c.yaml 2>&1)
+  check "h91 --jobs $jobs: each file once, under its first name, in order" \
+    test "$(sed 's/:.*//' <<<"$out" | tr '\n' ' ')" = "dup-fifo.yaml dup/a.yaml soft.yaml "
+done
+# An excluded first name leaves the file out under its later names too; a name before it wins.
+mkdir -p ex && cp t.yaml ex/a.yaml && ln -s ex/a.yaml exlink.yaml
+check "h91 an excluded walked file named again later is not linted" \
+  has "No CloudFormation templates found" "$("$bin" --exclude ex/a.yaml ex exlink.yaml 2>&1)"
+check "... named before the folder it is linted, under that name" \
+  has "exlink.yaml:1:13: warning" "$("$bin" --exclude ex/a.yaml exlink.yaml ex 2>&1)"
 # `- -`: standard input can be read once.
 out=$("$bin" - - <t.yaml 2>&1)
 check "- - is exit 2" test $? = 2

@@ -164,6 +164,40 @@ cd "$work/wt/infra" && check_paths "$work/wt" db.yaml
 # --root wins over the repository; relative to the working folder.
 mkdir -p "$work/repo/x/infra" && cp "$work/findings.yaml" "$work/repo/x/infra/db.yaml"
 cd "$work/repo/x/infra" && check_paths "$work/repo/x" --root .. db.yaml
+# Folders walked outside the root, named absolute (as CI scripts do) or relative: the walk's
+# listing tells which entries are no links, and links are still followed: a plain file keeps
+# its absolute path, a link beside it to a file in the root, a folder named through a link into
+# the root and a folder below that are paths relative to the root.
+mkdir -p "$work/out/walked/deeper" "$work/repo/infra/linked/deeper"
+cp "$work/findings.yaml" "$work/out/walked/plain.yaml"
+cp "$work/findings.yaml" "$work/out/walked/deeper/plain.yaml"
+cp "$work/findings.yaml" "$work/repo/infra/linked/l.yaml"
+cp "$work/findings.yaml" "$work/repo/infra/linked/deeper/d.yaml"
+ln -s "$work/repo/infra/db.yaml" "$work/out/walked/to-root.yaml"
+ln -s "$work/repo/infra/linked" "$work/out/folder-link"
+walked_paths() {  # the stacklint arguments; prints the GitLab paths, and checks SARIF agrees
+  "$stacklint" --root "$work/repo" --fail-level none --format gitlab --output "$work/w.json" \
+    --format sarif --output "$work/w.sarif" "$@"
+  python3 - "$work/w.json" "$work/w.sarif" "$work/repo" <<'PY'
+import json, sys
+paths = sorted({issue["location"]["path"] for issue in json.load(open(sys.argv[1]))})
+run = json.load(open(sys.argv[2]))["runs"][0]
+uris = set()
+for result in run["results"]:
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    uris.add(location["uri"] if "uriBaseId" in location else location["uri"][len("file://"):])
+assert uris == set(paths), (uris, paths)
+print(" ".join(paths))
+PY
+}
+expected="$work/out/walked/deeper/plain.yaml $work/out/walked/plain.yaml infra/db.yaml"
+expected+=" infra/linked/deeper/d.yaml infra/linked/l.yaml"
+got=$(cd "$work" && walked_paths "$work/out/walked" "$work/out/folder-link")
+[ "$got" = "$expected" ] || { echo "FAIL: walked absolute folders: $got"; exit 1; }
+got=$(cd "$work/out" && walked_paths walked ./folder-link)
+[ "$got" = "$expected" ] || { echo "FAIL: walked relative folders: $got"; exit 1; }
+got=$(cd "$work/repo/infra/sub" && walked_paths ../../../out/walked ../../../out/folder-link)
+[ "$got" = "$expected" ] || { echo "FAIL: walked folders through ..: $got"; exit 1; }
 cd "$work"
 echo "SARIF, GitLab and JUnit paths relative to the repository root"
 

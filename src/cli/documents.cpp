@@ -36,7 +36,7 @@ DocumentCache::DocumentCache(const std::vector<Input>& inputs) {
 
 std::string DocumentCache::key_of(const std::string& path) {
   // Most paths are normal already (a walk's, the linked runs'): no path built for them.
-  bool normal = !path.empty() && lexically_normal(path) == path;
+  bool normal = !path.empty() && (is_plainly_normal(path) || lexically_normal(path) == path);
   return normal && load::find_invalid_utf8(path) == std::string::npos ? path : std::string();
 }
 

@@ -4,12 +4,12 @@
 
 #include <cstddef>
 #include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cli/files.h"
@@ -72,10 +72,12 @@ class DocumentCache {
  private:
   static size_t weight(const LoadedDocument& document);
   mutable std::mutex mutex_;
-  std::set<std::string> pending_;  // inputs whose own lint has not started
-  std::map<std::string, std::shared_ptr<const LoadedDocument>> awaited_;
+  // Hashed: the keys are paths, long and alike at their start, that a tree compares over and
+  // over (every input's lint looks up and updates these).
+  std::unordered_set<std::string> pending_;  // inputs whose own lint has not started
+  std::unordered_map<std::string, std::shared_ptr<const LoadedDocument>> awaited_;
   size_t awaited_nodes_ = 0;
-  std::map<std::string, std::shared_ptr<const LoadedDocument>> recent_;
+  std::unordered_map<std::string, std::shared_ptr<const LoadedDocument>> recent_;
   std::deque<std::string> recent_order_;  // oldest first
   size_t recent_nodes_ = 0;
 };

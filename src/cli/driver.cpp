@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -54,6 +55,28 @@ bool only_unreadable(const rules::FileResult& result) {
                      [](const rules::Finding& finding) { return finding.rule->id == "T001"; });
 }
 
+// Which input is the first name of each file: the same file under several names (./a.yaml,
+// a.yaml, a hard link, a link) is linted once, under the first name given, whatever the order in
+// which the threads read them. The identity comes with each read (its fstat), so no name is asked
+// of the file system twice. Thread-safe.
+class FirstNames {
+ public:
+  // Input `index` is the file `id`: false when an input before it is the same file, so that it
+  // need not be linted. True may be taken back by an earlier input read later (first()).
+  bool claim(const FileId& id, size_t index) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto [it, added] = first_.emplace(id, index);
+    if (added || index < it->second) it->second = index;
+    return it->second == index;
+  }
+  // Once every input has claimed its file: whether input `index` is the first name of `id`.
+  bool first(const FileId& id, size_t index) const { return first_.at(id) == index; }
+
+ private:
+  std::mutex mutex_;
+  std::map<FileId, size_t> first_;
+};
+
 struct Slot {
   std::optional<rules::FileResult> result;
   // The nested stacks of a template linked with them: their files' findings as nested stacks.
@@ -64,9 +87,9 @@ struct Slot {
 
 // `walked`: options.lint for files found in a folder (skip_non_templates set), made once per
 // run rather than copied per file.
-void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOptions& options,
-              const rules::LintOptions& walked, ReadResult* stdin_read, DocumentCache& cache,
-              Slot& slot) {
+void lint_one(const Input& input, size_t index, const rules::Catalog& catalog,
+              const DriverOptions& options, const rules::LintOptions& walked,
+              ReadResult* stdin_read, DocumentCache& cache, FirstNames& first_names, Slot& slot) {
   bool from_stdin = input.path == "-";
   std::string path = from_stdin ? options.stdin_filename : printable_path(input.path);
   // Shared with linked runs only under the name it is linted as.
@@ -74,13 +97,19 @@ void lint_one(const Input& input, const rules::Catalog& catalog, const DriverOpt
   std::shared_ptr<const LoadedDocument> document;
   std::shared_ptr<LoadedDocument> fresh;  // read here, loaded below
   if (!key.empty()) document = cache.start_input(key);
+  ReadResult read;
   if (document != nullptr) {
     slot.id = document->id ? document->id : identity_of(input.path);
   } else {
-    ReadResult read = from_stdin ? std::move(*stdin_read)
-                                 : read_file(input.path, options.lint.limits.max_bytes,
-                                             input.from_walk, input.from_walk);
+    read = from_stdin ? std::move(*stdin_read)
+                      : read_file(input.path, options.lint.limits.max_bytes, input.from_walk,
+                                  input.from_walk);
+    // A file that could not be opened has no identity from the read: asked by name.
     slot.id = from_stdin ? std::nullopt : read.id ? read.id : identity_of(input.path);
+  }
+  // Another name of a file an earlier input names: linted (or reported) under that one only.
+  if (slot.id && !first_names.claim(*slot.id, index)) return;
+  if (document == nullptr) {
     if (!read.error.empty()) {
       slot.notice = report::Notice{path, read.error};
       return;
@@ -171,9 +200,10 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
   DocumentCache cache(inputs);
   rules::LintOptions walked = options.lint;
   walked.skip_non_templates = true;
+  FirstNames first_names;
   auto work = [&] {
     for (size_t i = next++; i < inputs.size(); i = next++) {
-      lint_one(inputs[i], catalog, options, walked, &stdin_read, cache, slots[i]);
+      lint_one(inputs[i], i, catalog, options, walked, &stdin_read, cache, first_names, slots[i]);
     }
   };
   // This thread works too; the others are helpers. When the system refuses a thread (a process
@@ -193,6 +223,8 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
   if (stdin_id) result.inputs.insert(*stdin_id);
   for (size_t i = 0; i < slots.size(); ++i) {
     Slot& slot = slots[i];
+    // A later name of a file linted under an earlier one: nothing of it is reported.
+    if (slot.id && !first_names.first(*slot.id, i)) continue;
     bool skipped = slot.result && slot.result->skipped;
     if (slot.notice) {
       result.notices.push_back(std::move(*slot.notice));

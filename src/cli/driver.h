@@ -41,6 +41,9 @@ struct DriverResult {
   std::set<FileId> inputs;
 };
 
+// Lints `inputs`; results and notices come in input order. An input that names the same file as
+// one before it (by identity, which each read gives: ./a.yaml, a.yaml, a hard link, a link) is
+// left out, whatever the thread count: nothing of it is reported.
 DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog& catalog,
                          const DriverOptions& options);
 

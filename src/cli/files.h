@@ -49,7 +49,8 @@ struct ReadResult {
 
 // Reads at most limit + 1 bytes from `fd`, so that an endless stream is never read whole. A
 // regular file larger than `limit` is not read beyond its first line (kept for the report),
-// and `full_size` says how large it is.
+// and `full_size` says how large it is; one of at most `limit` bytes is read as far as its size
+// when fstat said it (what is appended after that is not read).
 ReadResult read_bounded(int fd, size_t limit);
 
 // Opens and reads `path` with read_bounded. Only regular files are read: a FIFO, a device or a

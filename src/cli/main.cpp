@@ -542,10 +542,16 @@ int run(int argc, char** argv) {
     cli::Excludes from_config(
         patterns, config.file.empty() ? std::filesystem::current_path() : config.directory);
     cli::Excludes from_flags(excludes, std::filesystem::current_path());
-    std::erase_if(walk.inputs, [&](const cli::Input& input) {
+    auto excluded = [&](const cli::Input& input) {
       if (input.path == "-" || (!input.from_walk && !force_exclude)) return false;
       return from_config.excluded(input.path) || from_flags.excluded(input.path);
-    });
+    };
+    // A file is linted under the first of its names: an excluded first name leaves it out
+    // under its later names too, which only asking each name's identity now can tell.
+    if (std::any_of(walk.inputs.begin(), walk.inputs.end(), excluded)) {
+      cli::drop_later_names(walk.inputs);
+      std::erase_if(walk.inputs, excluded);
+    }
   }
   std::vector<cli::RootStack> roots;
   if (declared != nullptr) {
@@ -579,6 +585,15 @@ int run(int argc, char** argv) {
   run.quiet = quiet;
   run.files = std::move(linted.files);
   run.root = cli::report_root(report_root).string();  // --root (issue 12)
+  if (!run.root.empty()) {
+    // What the folder walk saw is no link: the reports' paths need not ask the file system
+    // again for each file (the walk is done with the inputs' names).
+    run.not_links.reserve(walk.inputs.size() + walk.folders.size());
+    for (cli::Input& input : walk.inputs) {
+      if (input.listed_regular) run.not_links.insert(std::move(input.path));
+    }
+    for (std::string& folder : walk.folders) run.not_links.insert(std::move(folder));
+  }
   run.include_suppressed = !no_suppressed;
   for (auto& [path, message] : walk.problems) run.notices.push_back({path, message});
   for (report::Notice& notice : linted.notices) run.notices.push_back(std::move(notice));

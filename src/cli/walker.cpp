@@ -13,13 +13,23 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "cli/files.h"
 #include "load/source.h"
+
+// glibc 2.30 and later declare getdents64 (with _GNU_SOURCE, which g++ defines).
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
+#define STACKLINT_GETDENTS64 1
+#else
+#define STACKLINT_GETDENTS64 0
+#endif
 
 namespace stacklint::cli {
 
@@ -181,39 +191,118 @@ std::string child_path(const std::string& folder, std::string_view name) {
   return path;
 }
 
+// A folder's entries, with the type its listing gives (d_type). Read with getdents64 into a
+// buffer of the caller's where glibc has it (2.30): opendir would also fstat each folder and
+// allocate a buffer for it, which the walk does not need. The same entries as readdir gives.
+class FolderEntries {
+ public:
+  static constexpr size_t kBufferSize = 32 * 1024;  // readdir's
+
+  explicit FolderEntries(char* buffer) : buffer_(buffer) {}
+  FolderEntries(const FolderEntries&) = delete;
+  FolderEntries& operator=(const FolderEntries&) = delete;
+  ~FolderEntries() { close(); }
+
+  // Opens `folder` as opendir does: 0, or what went wrong (errno).
+  int open(const std::string& folder) {
+#if STACKLINT_GETDENTS64
+    fd_ = ::open(folder.c_str(), O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC);
+    return fd_ < 0 ? errno : 0;
+#else
+    dir_ = ::opendir(folder.c_str());
+    return dir_ == nullptr ? errno : 0;
+#endif
+  }
+
+  // The next entry's name and type: false at the end, or when the listing failed (`error` then
+  // says why, else 0). "." and ".." come as any entry.
+  bool next(std::string_view& name, unsigned char& type, int& error) {
+    error = 0;
+#if STACKLINT_GETDENTS64
+    for (;;) {
+      if (offset_ == size_) {
+        ssize_t n = ::getdents64(fd_, buffer_, kBufferSize);
+        // A folder removed while it is read ends, as readdir has it (POSIX: not an error).
+        if (n < 0 && errno != ENOENT) error = errno;
+        if (n <= 0) return false;
+        offset_ = 0;
+        size_ = static_cast<size_t>(n);
+      }
+      // The record's fields by their offsets (the kernel's struct linux_dirent64, glibc's
+      // dirent64), copied out rather than cast: the buffer holds bytes.
+      const char* record = buffer_ + offset_;
+      uint64_t inode;
+      unsigned short length;
+      std::memcpy(&inode, record + offsetof(struct dirent64, d_ino), sizeof inode);
+      std::memcpy(&length, record + offsetof(struct dirent64, d_reclen), sizeof length);
+      offset_ += length;
+      if (inode == 0) continue;  // a deleted entry, which readdir skips too
+      type = static_cast<unsigned char>(record[offsetof(struct dirent64, d_type)]);
+      name = record + offsetof(struct dirent64, d_name);
+      return true;
+    }
+#else
+    errno = 0;
+    const dirent* entry = ::readdir(dir_);
+    if (entry == nullptr) {
+      error = errno;
+      return false;
+    }
+    name = entry->d_name;
+    type = entry->d_type;
+    return true;
+#endif
+  }
+
+ private:
+  void close() {
+#if STACKLINT_GETDENTS64
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+#else
+    if (dir_ != nullptr) ::closedir(dir_);
+    dir_ = nullptr;
+#endif
+  }
+  char* buffer_;
+#if STACKLINT_GETDENTS64
+  int fd_ = -1;
+  size_t offset_ = 0, size_ = 0;
+#else
+  DIR* dir_ = nullptr;
+#endif
+};
+
 // Walks with an explicit stack: no recursion to overflow on deep trees, and every folder that
 // cannot be read is reported instead of silently skipped. Links to folders are not followed,
 // so a link loop cannot trap the walk. The files found go to `inputs`, the problems to `result`.
-// Read with readdir and plain strings: the entry's type comes with its name (d_type), so a
-// regular file or a folder costs no system call, and no std::filesystem::path is built.
+// Read with plain strings: the entry's type comes with its name (d_type), so a regular file or
+// a folder costs no system call, and no std::filesystem::path is built.
 void walk_folder(const std::string& root, const std::vector<std::string>& excludes,
                  std::vector<Input>& inputs, WalkResult& result) {
-  std::vector<std::string> found;
+  std::vector<std::pair<std::string, bool>> found;  // (path, listed as a regular file)
   std::vector<std::pair<std::string, std::string>> problems;
   std::vector<std::string> pending{root};
+  auto buffer = std::make_unique<char[]>(FolderEntries::kBufferSize);
   while (!pending.empty()) {
     std::string folder = std::move(pending.back());
     pending.pop_back();
-    int error = 0;
-    DIR* dir = ::opendir(folder.c_str());
-    if (dir == nullptr) error = errno;
-    while (dir != nullptr) {
-      errno = 0;
-      const dirent* entry = ::readdir(dir);
-      if (entry == nullptr) {
-        error = errno;
-        break;
-      }
-      std::string_view name = entry->d_name;
+    FolderEntries entries(buffer.get());
+    int error = entries.open(folder);
+    std::string_view name;
+    unsigned char type = DT_UNKNOWN;
+    while (error == 0 && entries.next(name, type, error)) {
       if (name == "." || name == "..") continue;
       std::string path = child_path(folder, name);
       // The entry's own type as the folder listing gave it (d_type), asked of the file system
       // only when the listing did not say; a link is not followed here.
-      unsigned char type = entry->d_type;
       struct stat info {};
       if (type == DT_UNKNOWN && ::lstat(path.c_str(), &info) == 0) type = IFTODT(info.st_mode);
       if (type == DT_DIR) {
-        if (!excluded(name, excludes)) pending.push_back(std::move(path));
+        if (!excluded(name, excludes)) {
+          result.folders.push_back(path);
+          pending.push_back(std::move(path));
+        }
         continue;
       }
       if (!is_template_file_name(name)) continue;
@@ -229,11 +318,11 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
           problems.emplace_back(path, "skipped: " + errno_message(errno));
           continue;
         }
-        regular = S_ISREG(info.st_mode);
+        if (S_ISREG(info.st_mode)) found.emplace_back(std::move(path), false);
+        continue;
       }
-      if (regular) found.push_back(std::move(path));
+      if (regular) found.emplace_back(std::move(path), true);
     }
-    if (dir != nullptr) ::closedir(dir);
     if (error != 0) {
       problems.emplace_back(printable_path(folder), "cannot read folder: " + errno_message(error));
       // A folder named on the command line that cannot be read: nothing of it was linted.
@@ -244,7 +333,7 @@ void walk_folder(const std::string& root, const std::vector<std::string>& exclud
   std::sort(problems.begin(), problems.end());
   for (auto& problem : problems) result.problems.push_back(std::move(problem));
   std::sort(found.begin(), found.end());
-  for (std::string& path : found) inputs.push_back({std::move(path), true});
+  for (auto& [path, regular] : found) inputs.push_back({std::move(path), true, regular});
 }
 
 // Where git would look for the work tree of a folder: the nearest folder holding a `.git` (a
@@ -355,14 +444,15 @@ WalkResult find_inputs(const std::vector<std::string>& paths,
   for (std::vector<Input>& part : parts) {
     for (Input& input : part) result.inputs.push_back(std::move(input));
   }
-  // The same file under several names (./a.yaml, a.yaml, a hard link, a link) is linted once,
-  // under the first name it was given.
+  return result;
+}
+
+void drop_later_names(std::vector<Input>& inputs) {
   std::set<FileId> seen;
-  std::erase_if(result.inputs, [&](const Input& input) {
+  std::erase_if(inputs, [&](const Input& input) {
     std::optional<FileId> id = input.path == "-" ? std::nullopt : identity_of(input.path);
     return id && !seen.insert(*id).second;
   });
-  return result;
 }
 
 }  // namespace stacklint::cli

@@ -177,15 +177,17 @@ std::string joined(const std::string& folder, std::string_view name) {
 }
 
 // weakly_canonical(folder), resolved once per run. A plainly normal folder that is no link is
-// its parent's resolution and its name (one lstat, the parent's answer shared by its folders),
-// rather than a readlink per component.
+// its parent's resolution and its name (one lstat, none for a folder in run.not_links; the
+// parent's answer shared by its folders), rather than a readlink per component.
 std::string real_folder(const Run& run, const std::string& folder, std::error_code& error) {
   auto found = run.real_folders.find(folder);
   if (found != run.real_folders.end()) return found->second;
   std::string real;
   struct stat own {};
   size_t slash = folder.rfind('/');
-  if (plain_absolute(folder) && ::lstat(folder.c_str(), &own) == 0 && S_ISDIR(own.st_mode)) {
+  // A folder that the walk listed is no link; another is asked.
+  if (plain_absolute(folder) && (run.not_links.count(folder) > 0 ||
+                                 (::lstat(folder.c_str(), &own) == 0 && S_ISDIR(own.st_mode)))) {
     std::string parent = slash == 0 ? std::string("/") : folder.substr(0, slash);
     std::string real_parent = parent == "/" ? parent : real_folder(run, parent, error);
     if (error) return {};
@@ -199,13 +201,17 @@ std::string real_folder(const Run& run, const std::string& folder, std::error_co
 }
 
 // weakly_canonical(file), through its folder's resolution: the file itself is resolved only
-// when it is a symbolic link.
+// when it is a symbolic link. `given`: the file's path as reported (run.not_links).
 std::filesystem::path real_path(const Run& run, const std::filesystem::path& file,
-                                std::error_code& error) {
+                                std::string_view given, std::error_code& error) {
   namespace fs = std::filesystem;
   std::error_code link_error;
-  fs::file_status status = fs::symlink_status(file, link_error);
-  if (!file.has_parent_path() || !file.has_filename() || link_error || fs::is_symlink(status))
+  bool link = false;
+  if (run.not_links.count(std::string(given)) == 0) {
+    fs::file_status status = fs::symlink_status(file, link_error);
+    link = link_error || fs::is_symlink(status);
+  }
+  if (!file.has_parent_path() || !file.has_filename() || link)
     return fs::weakly_canonical(file, error);
   std::string folder = real_folder(run, file.parent_path().string(), error);
   return error ? fs::path() : fs::path(folder) / file.filename();
@@ -221,7 +227,9 @@ ArtifactPath plain_artifact_path(const Run& run, const std::string& absolute) {
   std::error_code file_error, root_error;
   std::string real_file;
   struct stat own {};
-  if (::lstat(absolute.c_str(), &own) != 0 || S_ISLNK(own.st_mode)) {
+  bool link = run.not_links.count(absolute) == 0 &&
+              (::lstat(absolute.c_str(), &own) != 0 || S_ISLNK(own.st_mode));
+  if (link) {
     real_file = std::filesystem::weakly_canonical(absolute, file_error).string();
   } else {
     size_t slash = absolute.rfind('/');
@@ -258,7 +266,7 @@ ArtifactPath artifact_path(const Run& run, std::string_view path) {
     // Another spelling of the same place (a symbolic link in the path or the root): compare
     // where both lead.
     std::error_code file_error, root_error;
-    fs::path real_file = real_path(run, absolute, file_error);
+    fs::path real_file = real_path(run, absolute, path, file_error);
     fs::path real_root = real_folder(run, root.string(), root_error);
     if (!file_error && !root_error) relative = inside(real_file, real_root);
   }
@@ -301,7 +309,14 @@ std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& f
     hash.mix(finding.rule->id);
     hash.mix(path);
     hash.mix(finding.path);
-    hash.mix(without_line_numbers(finding.message));
+    // Most messages name no line or column: hashed as they are, without building a copy.
+    std::string_view message = finding.message;
+    if (message.find("line") == std::string_view::npos &&
+        message.find("column ") == std::string_view::npos) {
+      hash.mix(message);
+    } else {
+      hash.mix(without_line_numbers(message));
+    }
     size_t repeat = ++seen[hash.value()];
     if (repeat > 1) hash.mix(std::to_string(repeat));
     // 16 lower-case hex digits, as "%016llx" writes them, without a format string to parse.

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "rules/catalog.h"
@@ -34,6 +35,10 @@ struct Run {
   // reports need them (a folder holds many files: each is resolved once). Reports are written
   // by one thread.
   mutable std::unordered_map<std::string, std::string> real_folders;
+  // Paths that are known to be no symbolic link: regular files and folders that a folder walk
+  // listed as such (d_type), spelled as the reported files' paths and their folders. Resolving
+  // them, artifact_path does not ask the file system whether they are links. Empty: it asks.
+  std::unordered_set<std::string> not_links;
   // False: suppressed findings are left out of every report (--no-suppressed), not only marked.
   bool include_suppressed = true;
 };
