@@ -20,21 +20,16 @@
 #include <unordered_map>
 #include <vector>
 
+#include "generated_source.h"
 #include "spec/compiled.h"
 #include "spec/spec.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using stacklint::tools::literal;
+using stacklint::tools::read_file;
 using namespace stacklint::spec;
-
-bool read_file(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  out = bytes.str();
-  return static_cast<bool>(in);
-}
 
 // The properties of Tag, as spec.cpp makes them: only its identity is written (object 0).
 const PropertySet kTag;
@@ -320,32 +315,6 @@ class Writer {
   const std::unordered_map<const PropertySet*, size_t>* numbers_ = nullptr;
 };
 
-// `bytes` as a C++ string literal: printable ASCII as is, everything else as a three-digit octal
-// escape (never followed by a digit that could extend it), in lines of source of about 100.
-std::string literal(std::string_view bytes) {
-  std::string out = "\"";
-  size_t line = 0;
-  for (char c : bytes) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u >= 0x20 && u < 0x7f && c != '?') {  // '?': no trigraph, in any standard
-      out += c;
-    } else {
-      const char octal[] = {'\\', static_cast<char>('0' + (u >> 6)),
-                            static_cast<char>('0' + ((u >> 3) & 7)),
-                            static_cast<char>('0' + (u & 7)), '\0'};
-      out += octal;
-    }
-    if (out.size() - line >= 100) {
-      out += "\"\n    \"";
-      line = out.size();
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -424,21 +393,5 @@ int main(int argc, char** argv) {
     out += "const std::string_view k" + n + "(k" + n + "Bytes, sizeof(k" + n + "Bytes) - 1);\n";
   }
   out += "\n}  // namespace stacklint::spec::compiled\n";
-  // Rewritten only when it changes, so that relinking the tool rebuilds nothing else.
-  std::string old;
-  if (fs::exists(output) && read_file(output, old) && old == out) return 0;
-  fs::path temporary = output;
-  temporary += ".tmp";
-  std::error_code ignored;  // a folder that cannot be made fails the write below
-  if (output.has_parent_path()) fs::create_directories(output.parent_path(), ignored);
-  {
-    std::ofstream file(temporary, std::ios::binary);
-    file << out;
-    if (!file.flush()) {
-      std::cerr << temporary.string() << ": cannot write\n";
-      return 1;
-    }
-  }
-  fs::rename(temporary, output);
-  return 0;
+  return stacklint::tools::write_if_changed(output, out) ? 0 : 1;
 }
