@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "generated_source.h"
 #include "rules/catalog.h"
 #include "rules/embedded.h"
 
@@ -26,36 +27,8 @@ const size_t kCompiledCatalogSize = 0;
 namespace {
 
 namespace fs = std::filesystem;
-
-bool read_file(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  out = bytes.str();
-  return static_cast<bool>(in);
-}
-
-// `bytes` as a C++ string literal: printable ASCII as is, everything else as a three-digit octal
-// escape (never followed by a digit that could extend it), a line of source after each newline.
-std::string literal(const std::string& bytes) {
-  std::string out = "\"";
-  for (char c : bytes) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u >= 0x20 && u < 0x7f && c != '?') {  // '?': no trigraph, in any standard
-      out += c;
-    } else {
-      const char octal[] = {'\\', static_cast<char>('0' + (u >> 6)),
-                            static_cast<char>('0' + ((u >> 3) & 7)),
-                            static_cast<char>('0' + (u & 7)), '\0'};
-      out += octal;
-      if (c == '\n') out += "\"\n    \"";
-    }
-  }
-  return out + "\"";
-}
+using stacklint::tools::literal;
+using stacklint::tools::read_file;
 
 }  // namespace
 
@@ -90,19 +63,5 @@ int main(int argc, char** argv) {
       literal(catalog.compile()) +
       ";\nconst size_t kCompiledCatalogSize = sizeof(kCompiledCatalog) - 1;\n\n"
       "}  // namespace stacklint::rules\n";
-  // Rewritten only when it changes, so that relinking the tool rebuilds nothing else.
-  std::string old;
-  if (fs::exists(output) && read_file(output, old) && old == source) return 0;
-  fs::path temporary = output;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << source;
-    if (!out.flush()) {
-      std::cerr << temporary.string() << ": cannot write\n";
-      return 1;
-    }
-  }
-  fs::rename(temporary, output);
-  return 0;
+  return stacklint::tools::write_if_changed(output, source) ? 0 : 1;
 }

@@ -257,9 +257,8 @@ void Catalog::add_file(const std::string& name, std::string text, bool builtin) 
   link_check(*rule);
   index_equivalents(*rule);
   ordered_.push_back(rule.get());
-  std::sort(ordered_.begin(), ordered_.end(),
-            [](const RuleInfo* a, const RuleInfo* b) { return a->id < b->id; });
   rules_.push_back(std::move(rule));
+  order();
   files_.push_back(std::move(file));
 }
 
@@ -340,9 +339,22 @@ void Catalog::add_compiled(std::string_view bytes, bool builtin) {
   if (!valid || in.failed() || !in.at_end()) {
     errors_.push_back("the compiled rule catalogue is corrupt or from another version");
   }
+  order();
+  compiled_.push_back(std::move(document));
+}
+
+void Catalog::order() {
   std::sort(ordered_.begin(), ordered_.end(),
             [](const RuleInfo* a, const RuleInfo* b) { return a->id < b->id; });
-  compiled_.push_back(std::move(document));
+  runnable_.clear();
+  for (const RuleInfo* rule : ordered_) {
+    // Only a graph rule has a graph check; a rule of the engine's has nothing to run.
+    if (rule->graph_check != nullptr || rule->implementation == "declarative")
+      runnable_.push_back({rule, rule->graph_check});
+  }
+  unreadable_ = find("T001");
+  aliases_ = find("T004");
+  limited_ = find("T007");
 }
 
 const RuleInfo* Catalog::find(std::string_view id_or_name) const {

@@ -33,6 +33,19 @@ class Catalog {
   void add_compiled(std::string_view bytes, bool builtin);
 
   const std::vector<const RuleInfo*>& rules() const { return ordered_; }
+  // What the engine runs for each template: the rules with a check (a graph check, or a
+  // declarative one), in rules() order. Packed, so that going over every rule for every template
+  // reads one small array rather than each rule's RuleInfo, which the YAML parse between two
+  // templates has pushed out of the cache.
+  struct Runnable {
+    const RuleInfo* rule;
+    void (*graph_check)(CheckContext&);  // null: a declarative check
+  };
+  const std::vector<Runnable>& runnable() const { return runnable_; }
+  // The rules the engine reports itself (T001, T004, T007) once per template; null when absent.
+  const RuleInfo* unreadable() const { return unreadable_; }
+  const RuleInfo* aliases() const { return aliases_; }
+  const RuleInfo* limited() const { return limited_; }
   const RuleInfo* find(std::string_view id_or_name) const;
   // The rules that name `id` of another tool (cfn-lint, cfn_nag, ...) among their equivalents:
   // what that tool's suppression of `id` suppresses. Null when none does.
@@ -52,6 +65,12 @@ class Catalog {
   std::vector<std::unique_ptr<load::Document>> compiled_;
   std::vector<std::unique_ptr<RuleInfo>> rules_;
   std::vector<const RuleInfo*> ordered_;
+  std::vector<Runnable> runnable_;
+  const RuleInfo* unreadable_ = nullptr;
+  const RuleInfo* aliases_ = nullptr;
+  const RuleInfo* limited_ = nullptr;
+  // Sorts ordered_ by id and derives runnable_ and the engine's rules from it.
+  void order();
   // The rules by "tool\nid" of their equivalents, indexed as rules are added (not per template).
   std::map<std::string, std::vector<const RuleInfo*>, std::less<>> equivalents_;
   void index_equivalents(const RuleInfo& rule);

@@ -92,7 +92,7 @@ FileResult lint_loaded(std::shared_ptr<const load::Source> source, const load::L
                        const Catalog& catalog, const LintOptions& options) {
   FileResult result;
   result.source = source;
-  const RuleInfo* unreadable = catalog.find("T001");
+  const RuleInfo* unreadable = catalog.unreadable();
   auto report_unreadable = [&](load::Range range, std::string message) {
     if (unreadable == nullptr || !options.selection.enabled(*unreadable)) return;
     Finding finding;
@@ -155,17 +155,14 @@ void run_rules(const load::Source& source, const load::Loaded& loaded, const gra
   const Selection& selection = options.selection;
   bool every_rule =
       selection.select.empty() && selection.ignore.empty() && selection.severity.empty();
-  for (const RuleInfo* rule : catalog.rules()) {
-    // Only a graph rule has a graph check: most rules are told apart without a string compared.
-    if ((rule->graph_check == nullptr && rule->implementation == "engine") ||
-        (!every_rule && !selection.enabled(*rule)))
-      continue;
+  for (const auto& [rule, graph_check] : catalog.runnable()) {
+    if (!every_rule && !selection.enabled(*rule)) continue;
     size_t first = result.findings.size();
     CheckContext ctx(source, tmpl, resolver, *rule, result.findings);
     ctx.shared_facts = &facts;
-    if (rule->graph_check != nullptr) {
-      rule->graph_check(ctx);
-    } else if (rule->implementation == "declarative") {
+    if (graph_check != nullptr) {
+      graph_check(ctx);
+    } else {
       run_declarative_check(ctx);
     }
     // A property another rule finds missing, but written misspelled, is T101's to report.
@@ -182,7 +179,7 @@ void run_rules(const load::Source& source, const load::Loaded& loaded, const gra
   }
   // T007 from what the resolver met while the rules ran: values a limit made Unknown, so that
   // findings which depend on them may be missing.
-  const RuleInfo* limit_rule = catalog.find("T007");
+  const RuleInfo* limit_rule = catalog.limited();
   if (limit_rule != nullptr && options.selection.enabled(*limit_rule)) {
     for (const graph::Resolver::Limited& limited : resolver.limited()) {
       Finding finding;
@@ -210,7 +207,7 @@ void run_rules(const load::Source& source, const load::Loaded& loaded, const gra
     }
   }
   // T004 from what the loader saw: the tree itself no longer tells an alias from a copy.
-  const RuleInfo* alias_rule = catalog.find("T004");
+  const RuleInfo* alias_rule = catalog.aliases();
   if (const std::vector<load::Range>& aliases = loaded.document.yaml_aliases;
       !aliases.empty() && alias_rule != nullptr && options.selection.enabled(*alias_rule)) {
     Finding finding;

@@ -4,9 +4,10 @@
 // @aws-cdk/aws-service-spec (resource types, properties, nested property types, required flags,
 // GetAtt attributes, documentation) with the CloudFormation registry schemas that cfn-lint
 // bundles (enum, pattern, minimum/maximum, minLength/maxLength, minItems/maxItems, required
-// properties and groups of alternatives, read-only attributes). Nothing is parsed at start-up: the
-// first lookup indexes the type names, and each resource type is parsed on its first lookup and
-// kept for the process's life, so every pointer and string_view handed out here stays valid until
+// properties and groups of alternatives, read-only attributes). The build compiles it
+// (tools/compile_spec.cpp, the form of compiled.h); nothing is decoded at start-up: the first
+// lookup indexes the type names, and each resource type is decoded on its first lookup and kept
+// for the process's life, so every pointer and string_view handed out here stays valid until
 // exit. Thread-safe.
 #pragma once
 
