@@ -1,11 +1,14 @@
 #include "cli/stacks.h"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
+#include <system_error>
+#include <thread>
 #include <tuple>
 
 #include "cli/files.h"
@@ -168,9 +171,50 @@ struct Linked {
   std::vector<std::pair<LoadedFile*, const load::Node*>> cut;
 };
 
-void build(Linked& linked, const std::vector<RootStack>& roots, DriverResult& result) {
-  for (const RootStack& root : roots) {
-    LoadedFile& file = linked.files.get(root.path, result, true, root.loaded);
+// The roots' templates read and loaded on `jobs` threads (0: one per core), in root order;
+// null where a root came loaded, or where the read failed (Files::get reads it again and
+// reports why). The rest of a linked run needs all its stacks and runs on one thread.
+std::vector<std::shared_ptr<const LoadedDocument>> load_roots(const std::vector<RootStack>& roots,
+                                                              const DriverOptions& options) {
+  std::vector<std::shared_ptr<const LoadedDocument>> loaded(roots.size());
+  unsigned jobs =
+      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<size_t>(jobs, roots.size()));
+  if (jobs < 2) return loaded;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < roots.size(); i = next++) {
+      if (roots[i].loaded != nullptr) continue;
+      try {
+        std::string key = lexically_normal(roots[i].path);
+        ReadResult read;
+        loaded[i] = read_document(key, printable_path(key), options.lint.limits, false, read);
+      } catch (const std::exception&) {
+        loaded[i] = nullptr;  // read again on this thread, where the failure is reported
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) {
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  work();
+  for (std::thread& thread : threads) thread.join();
+  return loaded;
+}
+
+void build(Linked& linked, const std::vector<RootStack>& roots, const DriverOptions& options,
+           DriverResult& result) {
+  std::vector<std::shared_ptr<const LoadedDocument>> loaded = load_roots(roots, options);
+  for (size_t i = 0; i < roots.size(); ++i) {
+    const RootStack& root = roots[i];
+    LoadedFile& file =
+        linked.files.get(root.path, result, true, root.loaded != nullptr ? root.loaded : loaded[i]);
+    loaded[i] = nullptr;  // the file keeps it, or it was another spelling of a file met before
     if (file.tmpl == nullptr) continue;
     graph::Stack* stack = linked.set.add(file.path, *file.tmpl, root.name);
     if (stack == nullptr) {
@@ -220,7 +264,7 @@ DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
                          DocumentCache* cache) {
   DriverResult result;
   Linked linked(options, complete, cache);
-  build(linked, roots, result);
+  build(linked, roots, options, result);
   Files& files = linked.files;
   graph::StackSet& set = linked.set;
   auto& stacks = linked.stacks;
@@ -312,7 +356,7 @@ void draw_linked(const std::vector<RootStack>& roots, const rules::Catalog& cata
                  std::vector<report::StackEdge>& links, DriverResult& result) {
   DriverOptions driver;
   Linked linked(driver, false);
-  build(linked, roots, result);
+  build(linked, roots, driver, result);
   std::map<const graph::Stack*, size_t> index;
   for (auto& [stack, file] : linked.stacks) {
     size_t i = index.size();

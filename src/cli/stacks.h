@@ -32,7 +32,8 @@ struct RootStack {
 // the roots are every stack of the deployment (T061). One FileResult per template file, in the
 // order the files are first met; a file nested several times, or with several parameter sets,
 // gets the findings of every instance, each once. Files that cannot be read are notices; a
-// missing nested template is unknown and silent. Runs on one thread. With `cache`, templates
+// missing nested template is unknown and silent. The roots are read and loaded on
+// `options.jobs` threads, the rest runs on one. With `cache`, templates
 // are taken from and offered to the run's documents (see DocumentCache).
 DriverResult lint_linked(const std::vector<RootStack>& roots, bool complete,
                          const rules::Catalog& catalog, const DriverOptions& options,
