@@ -395,3 +395,59 @@ TEST_CASE("resolver: what kind of value a function returns (ValueShape)") {
   CHECK(either.items[0].shape() == ValueShape::List);
   CHECK(either.items[1].shape() == ValueShape::String);
 }
+
+TEST_CASE("edges: names are views, NUL-terminated, and a copy owns its own") {
+  // Enough Fn::Sub names that the Template's store for parts of scalars takes several blocks.
+  std::string sub;
+  for (int i = 0; i < 200; ++i) sub += "${Resource" + std::to_string(i) + ".Attribute" + "}-";
+  Fixture f(
+      "Resources:\n"
+      "  Resource0:\n"
+      "    Type: AWS::SNS::Topic\n"
+      "    Properties:\n"
+      "      TopicName: !Sub '" +
+      sub +
+      "'\n"
+      "      DisplayName: !GetAtt Resource0.TopicName.Deep\n");
+  std::vector<graph::Edge> copies;
+  size_t subs = 0;
+  for (const graph::Edge& edge : f.tmpl->edges()) {
+    // c_str() reads exactly the name: each is followed by a NUL.
+    CHECK(std::string(edge.target.c_str()) == std::string(edge.target));
+    CHECK(std::string(edge.attribute.c_str()) == std::string(edge.attribute));
+    if (edge.kind != graph::EdgeKind::Sub) continue;
+    CHECK(edge.target == "Resource" + std::to_string(subs));
+    CHECK(edge.attribute == "Attribute");
+    ++subs;
+    copies.push_back(edge);
+  }
+  CHECK(subs == 200);
+  const graph::Edge* getatt = &f.tmpl->edges().back();
+  CHECK(getatt->kind == graph::EdgeKind::GetAtt);
+  CHECK(getatt->target == "Resource0");
+  CHECK(getatt->attribute == "TopicName.Deep");
+  CHECK(f.tmpl->resources()[0].type == "AWS::SNS::Topic");
+  f.tmpl.reset();  // the copies own their names
+  CHECK(copies[199].target == "Resource199");
+  CHECK(copies[199].attribute == "Attribute");
+}
+
+TEST_CASE("make_choice: nested choices flatten in order, duplicates dropped") {
+  auto scalar = [](const char* text) { return Value::scalar(text); };
+  Value inner = graph::make_choice({scalar("b"), scalar("c")}, nullptr);
+  REQUIRE(inner.is_choice());
+  Value choice =
+      graph::make_choice({scalar("a"), scalar("b"), inner, scalar("a"), scalar("d")}, nullptr);
+  REQUIRE(choice.is_choice());
+  REQUIRE(choice.items.size() == 4);
+  CHECK(choice.items[0].text == "a");
+  CHECK(choice.items[1].text == "b");
+  CHECK(choice.items[2].text == "c");
+  CHECK(choice.items[3].text == "d");
+  CHECK(graph::make_choice({scalar("x"), scalar("x")}, nullptr).text == "x");
+  std::vector<Value> many;
+  for (int i = 0; i <= static_cast<int>(graph::kMaxAlternatives); ++i) {
+    many.push_back(Value::scalar(std::to_string(i)));
+  }
+  CHECK(graph::make_choice(std::move(many), nullptr).is_unknown());
+}

@@ -204,7 +204,7 @@ bool Network::routes_complete(const Resource& route_table) const {
     const Edge& edge = template_.edges()[index];
     if (edge.from.section == Section::Output) return false;
     if (edge.from.section != Section::Resource) continue;
-    const std::string& type = template_.resources()[edge.from.index].type;
+    std::string_view type = template_.resources()[edge.from.index].type;
     if (type == "AWS::CloudFormation::Stack" || type == "AWS::Serverless::Application" ||
         type == "AWS::CloudFormation::CustomResource" || starts_with(type, "Custom::")) {
       return false;
@@ -355,7 +355,7 @@ std::optional<std::vector<Placement>> Network::list_placements(const Value& list
 }
 
 std::optional<std::vector<Placement>> Network::placements(const Resource& resource) const {
-  const std::string& type = resource.type;
+  std::string_view type = resource.type;
   auto subnets_or_zones = [&](std::string_view subnets_path, std::string_view zones_path) {
     Value subnets = resolver_.property(resource, subnets_path);
     if (!subnets.is_absent()) return list_placements(subnets, false);
@@ -407,7 +407,7 @@ std::optional<std::vector<Placement>> Network::placements(const Resource& resour
 }
 
 std::optional<Zone> Network::zone_of_resource(const Resource& resource) const {
-  const std::string& type = resource.type;
+  std::string_view type = resource.type;
   if (type == kSubnet) return subnet_zone(resource);
   if (type == "AWS::EC2::Volume") return zone_of(resolver_.property(resource, "AvailabilityZone"));
   if (type == "AWS::EC2::NatGateway" || type == "AWS::EC2::NetworkInterface" ||

@@ -35,7 +35,8 @@ void ParameterValues::supply_text(std::string name, std::string text) {
 }
 
 const SuppliedValue* ParameterValues::find(std::string_view name) const {
-  auto it = index_.find(std::string(name));
+  if (values_.empty()) return nullptr;
+  auto it = index_.find(name);
   return it == index_.end() ? nullptr : &values_[it->second];
 }
 

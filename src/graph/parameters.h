@@ -4,6 +4,7 @@
 // value and its origin".
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -48,8 +49,13 @@ class ParameterValues {
   bool empty() const { return values_.empty(); }
 
  private:
+  // Looked up by a view of the name (is_transparent): no copy of it per lookup.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>()(name); }
+  };
   std::vector<SuppliedValue> values_;
-  std::unordered_map<std::string, size_t> index_;
+  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
 };
 
 // A list type's value as CloudFormation splits it ("a, b,c" is [a, b, c]): at commas, with the

@@ -19,11 +19,11 @@ bool is_intrinsic(const Node* node) {
   return key == "Ref" || key.rfind("Fn::", 0) == 0;
 }
 
-std::string trim(std::string_view text) {
+std::string_view trim(std::string_view text) {
   size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return "";
+  if (first == std::string_view::npos) return {};
   size_t last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
+  return text.substr(first, last - first + 1);
 }
 
 bool is_list_parameter_type(std::string_view type) {
@@ -295,6 +295,7 @@ Value Resolver::resolve_at(const Node* node, int depth) const {
       Value list;
       list.kind = ValueKind::List;
       list.node = node;
+      list.items.reserve(node->items.size());
       for (const Node* item : node->items) {
         Value v = resolve_at(item, depth + 1);
         if (v.kind != ValueKind::Absent) list.items.push_back(std::move(v));
@@ -310,6 +311,7 @@ Value Resolver::resolve_at(const Node* node, int depth) const {
   Value map;
   map.kind = ValueKind::Map;
   map.node = node;
+  map.fields.reserve(node->pairs.size());
   for (const load::Pair& pair : node->pairs) {
     Value v = resolve_at(pair.value, depth + 1);
     if (v.kind != ValueKind::Absent) map.fields.emplace_back(pair.key->text, std::move(v));
@@ -323,8 +325,12 @@ Value Resolver::resolve_function(std::string_view fn, const Node* arg, const Nod
   if (fn == "Fn::GetAtt") return resolve_getatt(arg, at, depth);
   if (fn == "Fn::If") {
     if (!arg->is_sequence() || arg->items.size() != 3) return Value::unknown(at);
-    return make_choice({resolve_at(arg->items[1], depth + 1), resolve_at(arg->items[2], depth + 1)},
-                       at);
+    // Built in place: an initializer list would copy both branches.
+    std::vector<Value> branches;
+    branches.reserve(2);
+    branches.push_back(resolve_at(arg->items[1], depth + 1));
+    branches.push_back(resolve_at(arg->items[2], depth + 1));
+    return make_choice(std::move(branches), at);
   }
   if (fn == "Fn::GetAZs") {
     Value region = resolve_at(arg, depth + 1);
@@ -506,17 +512,19 @@ Value Resolver::resolve_ref(const Node* arg, const Node* at, int /*depth*/) cons
 }
 
 Value Resolver::resolve_getatt(const Node* arg, const Node* at, int depth) const {
-  std::string name, attribute;
+  // Views of the tree and of `attr`, copied only into the value made.
+  std::string_view name, attribute;
+  Value attr;
   if (arg->is_sequence() && arg->items.size() == 2 && arg->items[0]->is_scalar()) {
     name = arg->items[0]->text;
-    Value attr = resolve_at(arg->items[1], depth + 1);
+    attr = resolve_at(arg->items[1], depth + 1);
     if (attr.kind != ValueKind::Scalar) return Value::unknown(at);
     attribute = attr.text;
   } else if (arg->is_scalar()) {
     size_t dot = arg->text.find('.');
     if (dot == std::string::npos) return Value::unknown(at);
-    name = arg->text.substr(0, dot);
-    attribute = arg->text.substr(dot + 1);
+    name = std::string_view(arg->text).substr(0, dot);
+    attribute = std::string_view(arg->text).substr(dot + 1);
   } else {
     return Value::unknown(at);
   }
@@ -533,7 +541,7 @@ Value Resolver::resolve_getatt(const Node* arg, const Node* at, int depth) const
     if (cidr == nullptr) return Value::unknown(at);
     return remembered(cidr, at, [&] { return resolve_at(cidr, depth + 1); });
   }
-  return Value::resource_ref(name, attribute, at);
+  return Value::resource_ref(std::string(name), std::string(attribute), at);
 }
 
 Value Resolver::resolve_select(const Node* arg, const Node* at, int depth) const {
@@ -564,17 +572,21 @@ Value Resolver::resolve_select(const Node* arg, const Node* at, int depth) const
 // string per combination of alternatives, at most kMaxAlternatives of them, each at most
 // kMaxStringLength long. Unknown when any part is not text, as the result then is not known
 // in every case. Linear in the output: the strings grow in place.
-Value Resolver::concatenate(const std::vector<Value>& parts, std::string_view separator,
+Value Resolver::concatenate(std::span<const Piece> pieces, std::string_view separator,
                             const Node* at) const {
   std::vector<std::string> partials(1);
-  for (size_t i = 0; i < parts.size(); ++i) {
-    std::span<const Value> alternatives = parts[i].alternatives();
-    for (const Value& alternative : alternatives) {
-      if (alternative.kind != ValueKind::Scalar) return Value::unknown(at);
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const Piece& piece = pieces[i];
+    std::span<const Value> alternatives;
+    if (piece.value != nullptr) {
+      alternatives = piece.value->alternatives();
+      for (const Value& alternative : alternatives) {
+        if (alternative.kind != ValueKind::Scalar) return Value::unknown(at);
+      }
     }
     std::string_view glue = i > 0 ? separator : std::string_view();
-    if (alternatives.size() == 1) {
-      const std::string& text = alternatives[0].text;
+    if (piece.value == nullptr || alternatives.size() == 1) {
+      std::string_view text = piece.value == nullptr ? piece.literal : alternatives[0].text;
       for (std::string& partial : partials) {
         if (partial.size() + glue.size() + text.size() > kMaxStringLength) {
           note_limited(at, true);
@@ -601,12 +613,14 @@ Value Resolver::concatenate(const std::vector<Value>& parts, std::string_view se
     }
     partials = std::move(next);
   }
-  std::vector<Value> results;
-  for (std::string& partial : partials) {
-    // A dynamic reference, even one assembled from pieces, is replaced at deploy time.
+  // A dynamic reference, even one assembled from pieces, is replaced at deploy time.
+  for (const std::string& partial : partials) {
     if (has_dynamic_reference(partial)) return Value::unknown(at);
-    results.push_back(Value::scalar(std::move(partial), at));
   }
+  if (partials.size() == 1) return Value::scalar(std::move(partials[0]), at);
+  std::vector<Value> results;
+  results.reserve(partials.size());
+  for (std::string& partial : partials) results.push_back(Value::scalar(std::move(partial), at));
   return make_choice(std::move(results), at);
 }
 
@@ -617,7 +631,10 @@ Value Resolver::resolve_join(const Node* arg, const Node* at, int depth) const {
   if (delimiter.kind != ValueKind::Scalar || list.kind != ValueKind::List) {
     return Value::unknown(at);
   }
-  return concatenate(list.items, delimiter.text, at);
+  std::vector<Piece> pieces;
+  pieces.reserve(list.items.size());
+  for (const Value& item : list.items) pieces.push_back({{}, &item});
+  return concatenate(pieces, delimiter.text, at);
 }
 
 Value Resolver::resolve_sub(const Node* arg, const Node* at, int depth) const {
@@ -628,39 +645,48 @@ Value Resolver::resolve_sub(const Node* arg, const Node* at, int depth) const {
     if (arg->items.size() > 1) variables = arg->items[1];
   }
   if (!text->is_scalar()) return Value::unknown(at);
-  const std::string& s = text->text;
+  std::string_view s = text->text;
   SubVariables locals(variables);
-  // Split the string into literal text and ${} variables, then combine their alternatives.
-  std::vector<Value> parts;
+  // Split the string into literal text (views of it) and ${} variables (values), then combine
+  // their alternatives. Room for a value per "${", so that the pieces' pointers stay valid.
+  size_t variable_count = 0;
+  for (size_t open = s.find("${"); open != std::string_view::npos; open = s.find("${", open + 2)) {
+    ++variable_count;
+  }
+  std::vector<Value> values;
+  values.reserve(variable_count);
+  std::vector<Piece> pieces;
+  pieces.reserve(2 * variable_count + 1);
+  auto add = [&](Value value) { pieces.push_back({{}, &values.emplace_back(std::move(value))}); };
   size_t i = 0;
   while (i < s.size()) {
     if (!charge(1)) return Value::unknown(at);
     size_t open = s.find("${", i);
-    if (open == std::string::npos) {
-      parts.push_back(Value::scalar(s.substr(i), at));
+    if (open == std::string_view::npos) {
+      pieces.push_back({s.substr(i)});
       break;
     }
     size_t close = s.find('}', open + 2);
-    if (close == std::string::npos) {
-      parts.push_back(Value::scalar(s.substr(i), at));
+    if (close == std::string_view::npos) {
+      pieces.push_back({s.substr(i)});
       break;
     }
-    parts.push_back(Value::scalar(s.substr(i, open - i), at));
-    std::string name = trim(std::string_view(s).substr(open + 2, close - open - 2));
+    pieces.push_back({s.substr(i, open - i)});
+    std::string_view name = trim(s.substr(open + 2, close - open - 2));
     if (!name.empty() && name[0] == '!') {
-      parts.push_back(Value::scalar("${" + name.substr(1) + "}", at));
+      add(Value::scalar("${" + std::string(name.substr(1)) + "}", at));
     } else if (const Node* local = locals.get(name)) {
-      parts.push_back(resolve_at(local, depth + 1));
+      add(resolve_at(local, depth + 1));
     } else if (const Parameter* parameter = template_.parameter(name)) {
-      parts.push_back(parameter_value(*parameter, at));
+      add(parameter_value(*parameter, at));
     } else if (name == "AWS::StackName" && linker_ != nullptr && linker_->stack_name()) {
-      parts.push_back(Value::scalar(*linker_->stack_name(), at));
+      add(Value::scalar(*linker_->stack_name(), at));
     } else {
-      parts.push_back(Value::unknown(at));
+      add(Value::unknown(at));
     }
     i = close + 1;
   }
-  return concatenate(parts, "", at);
+  return concatenate(pieces, "", at);
 }
 
 Value Resolver::resolve_find_in_map(const Node* arg, const Node* at, int depth) const {

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -151,7 +152,12 @@ class Resolver {
   // The parameter's value with no Ref applied: the supplied value, else the Default.
   Value value_of(const Parameter& parameter) const;
   Value literal_tree(const Node* node) const;
-  Value concatenate(const std::vector<Value>& parts, std::string_view separator,
+  // A part of a concatenation: literal text (Fn::Sub's, between its variables), or a value.
+  struct Piece {
+    std::string_view literal;
+    const Value* value = nullptr;  // null: the literal
+  };
+  Value concatenate(std::span<const Piece> pieces, std::string_view separator,
                     const Node* at) const;
   template <typename Compute>
   Value remembered(const void* key, const Node* at, Compute compute) const;

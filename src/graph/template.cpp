@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <unordered_set>
 
 namespace stacklint::graph {
@@ -11,6 +12,11 @@ namespace {
 constexpr std::array<std::string_view, 8> kPseudoParameters = {
     "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",   "AWS::Partition",
     "AWS::Region",    "AWS::StackId",          "AWS::StackName", "AWS::URLSuffix"};
+
+// A view of a whole scalar's text (NUL-terminated, as the tree's texts are), or of its tail.
+load::Text view(const load::Text& text, size_t from = 0) {
+  return load::Text::borrow(text.data() + from, text.size() - from);
+}
 
 size_t code_points(std::string_view text) {
   size_t n = 0;
@@ -100,54 +106,62 @@ void Template::collect_declarations() {
       continue;  // no declarations in other sections
     }
     for (const load::Pair& pair : body->pairs) {
-      const std::string& id = pair.key->text;
+      std::string_view id = pair.key->text;
       if (name == "Parameters") {
         Parameter parameter;
-        parameter.id = id, parameter.key = pair.key, parameter.node = pair.value;
+        parameter.id = view(pair.key->text), parameter.key = pair.key, parameter.node = pair.value;
         if (pair.value->is_mapping()) {
           if (const Node* type = pair.value->get("Type"); type != nullptr && type->is_scalar()) {
-            parameter.type = type->text;
+            parameter.type = view(type->text);
           }
           parameter.default_value = pair.value->get("Default");
         }
         parameter_index_.emplace(pair.key->text, static_cast<uint32_t>(parameters_.size()));
         parameters_.push_back(std::move(parameter));
       } else if (name == "Resources") {
-        if (id.rfind("Fn::ForEach::", 0) == 0) {
+        if (id.starts_with("Fn::ForEach::")) {
           has_inline_macro_ = true;
           continue;
         }
         Resource resource;
-        resource.id = id, resource.key = pair.key, resource.node = pair.value;
+        resource.id = view(pair.key->text), resource.key = pair.key, resource.node = pair.value;
         if (const Node* def = pair.value; def->is_mapping()) {
-          if (const Node* type = def->get("Type"); type != nullptr && type->is_scalar()) {
-            resource.type = type->text;
+          // One pass over the attributes, the first of a repeated one winning (as Node::get).
+          const Node* type = nullptr;
+          for (const load::Pair& attribute : def->pairs) {
+            std::string_view key = attribute.key->text;
+            const Node** slot = key == "Type"                  ? &type
+                                : key == "Properties"          ? &resource.properties
+                                : key == "Condition"           ? &resource.condition
+                                : key == "DependsOn"           ? &resource.depends_on
+                                : key == "Metadata"            ? &resource.metadata
+                                : key == "DeletionPolicy"      ? &resource.deletion_policy
+                                : key == "UpdateReplacePolicy" ? &resource.update_replace_policy
+                                                               : nullptr;
+            if (slot != nullptr && *slot == nullptr) *slot = attribute.value;
+          }
+          if (type != nullptr && type->is_scalar()) {
+            resource.type = view(type->text);
           } else if (type != nullptr && type->is_mapping()) {
             has_computed_type_ = true;
           }
-          resource.properties = def->get("Properties");
-          resource.condition = def->get("Condition");
-          resource.depends_on = def->get("DependsOn");
-          resource.metadata = def->get("Metadata");
-          resource.deletion_policy = def->get("DeletionPolicy");
-          resource.update_replace_policy = def->get("UpdateReplacePolicy");
         }
         resource_index_.emplace(pair.key->text, static_cast<uint32_t>(resources_.size()));
         resources_.push_back(std::move(resource));
       } else if (name == "Conditions") {
         condition_index_.emplace(pair.key->text, static_cast<uint32_t>(conditions_.size()));
-        conditions_.push_back({id, pair.key, pair.value});
+        conditions_.push_back({view(pair.key->text), pair.key, pair.value});
       } else if (name == "Mappings") {
         mapping_index_.emplace(pair.key->text, static_cast<uint32_t>(mappings_.size()));
-        mappings_.push_back({id, pair.key, pair.value});
+        mappings_.push_back({view(pair.key->text), pair.key, pair.value});
       } else if (name == "Outputs") {
-        outputs_.push_back({id, pair.key, pair.value});
+        outputs_.push_back({view(pair.key->text), pair.key, pair.value});
       }
     }
   }
 }
 
-void Template::add_edge(EdgeKind kind, Owner owner, std::string target, std::string attribute,
+void Template::add_edge(EdgeKind kind, Owner owner, load::Text target, load::Text attribute,
                         const Node* at, Range range) {
   Edge edge;
   edge.kind = kind;
@@ -159,18 +173,34 @@ void Template::add_edge(EdgeKind kind, Owner owner, std::string target, std::str
   edges_.push_back(std::move(edge));
 }
 
+load::Text Template::keep(std::string_view text) {
+  if (text.empty()) return {};
+  if (text.size() + 1 > room_) {
+    // Blocks double from 512 bytes to 64 KB; a longer name gets a block of its own.
+    size_t size = std::max(text.size() + 1, std::min<size_t>(512 << blocks_.size(), 64 << 10));
+    blocks_.push_back(std::make_unique<char[]>(size));
+    free_ = blocks_.back().get(), room_ = size;
+  }
+  char* copy = free_;
+  std::memcpy(copy, text.data(), text.size());
+  copy[text.size()] = '\0';
+  free_ += text.size() + 1, room_ -= text.size() + 1;
+  return load::Text::borrow(copy, text.size());
+}
+
 namespace {
 
 // Names in a Fn::Sub string: ${Name} and ${Name.Attr}; ${!Text} is literal text.
 struct SubReference {
-  std::string name;
-  std::string attribute;
+  std::string_view name;
+  std::string_view attribute;
   size_t offset;  // of the name, in bytes from the string's start
   size_t length;
 };
 
-std::vector<SubReference> sub_references(std::string_view text) {
-  std::vector<SubReference> found;
+// Calls `found(SubReference)` for each name, in order.
+template <typename Found>
+void sub_references(std::string_view text, Found found) {
   size_t i = 0;
   while ((i = text.find("${", i)) != std::string_view::npos) {
     size_t close = text.find('}', i + 2);
@@ -185,16 +215,15 @@ std::vector<SubReference> sub_references(std::string_view text) {
         SubReference ref;
         size_t dot = name.find('.');
         // AWS::Region has no dot; a resource attribute such as DB.Endpoint.Address does.
-        ref.name = std::string(name.substr(0, dot));
-        if (dot != std::string_view::npos) ref.attribute = std::string(name.substr(dot + 1));
+        ref.name = name.substr(0, dot);
+        if (dot != std::string_view::npos) ref.attribute = name.substr(dot + 1);
         ref.offset = i + 2 + first;
         ref.length = name.size();
-        found.push_back(std::move(ref));
+        found(ref);
       }
     }
     i = close + 1;
   }
-  return found;
 }
 
 // Ranges of pieces of a scalar's text, when the scalar is written on one line without escapes
@@ -261,7 +290,7 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
     const Node* arg = node->pairs[0].value;
     if (fn == "Ref") {
       if (arg->is_scalar()) {
-        add_edge(EdgeKind::Ref, owner, arg->text, "", arg, arg->range);
+        add_edge(EdgeKind::Ref, owner, view(arg->text), {}, arg, arg->range);
       } else {
         walk(arg, owner, sub_variables);
       }
@@ -270,15 +299,20 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
     if (fn == "Fn::GetAtt") {
       if (arg->is_sequence() && !arg->items.empty() && arg->items[0]->is_scalar()) {
         const Node* name = arg->items[0];
-        std::string attribute;
-        if (arg->items.size() > 1 && arg->items[1]->is_scalar()) attribute = arg->items[1]->text;
-        add_edge(EdgeKind::GetAtt, owner, name->text, attribute, name, name->range);
+        load::Text attribute;
+        if (arg->items.size() > 1 && arg->items[1]->is_scalar()) {
+          attribute = view(arg->items[1]->text);
+        }
+        add_edge(EdgeKind::GetAtt, owner, view(name->text), std::move(attribute), name,
+                 name->range);
         edges_.back().arg = arg;
         for (size_t i = 1; i < arg->items.size(); ++i) walk(arg->items[i], owner, sub_variables);
       } else if (arg->is_scalar()) {
         size_t dot = arg->text.find('.');
-        add_edge(EdgeKind::GetAtt, owner, arg->text.substr(0, dot),
-                 dot == std::string::npos ? "" : arg->text.substr(dot + 1), arg,
+        add_edge(EdgeKind::GetAtt, owner,
+                 dot == std::string::npos ? view(arg->text)
+                                          : keep(std::string_view(arg->text).substr(0, dot)),
+                 dot == std::string::npos ? load::Text() : view(arg->text, dot + 1), arg,
                  range_inside(arg, 0, std::min(dot, arg->text.size())));
         edges_.back().arg = arg;
       } else {
@@ -297,19 +331,27 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
         }
       }
       if (text->is_scalar()) {
-        // Indexed once, so that many variables cost linear time.
+        // Indexed once when there are many, so that many variables cost linear time.
+        std::span<const load::Pair> pairs;
+        if (variables != nullptr && variables->is_mapping()) pairs = variables->pairs;
         std::unordered_set<std::string_view> locals;
-        if (variables != nullptr && variables->is_mapping()) {
-          for (const load::Pair& pair : variables->pairs) locals.insert(pair.key->text);
+        if (pairs.size() > 8) {
+          for (const load::Pair& pair : pairs) locals.insert(pair.key->text);
         }
+        auto is_local = [&](std::string_view name) {
+          if (pairs.size() > 8) return locals.count(name) > 0;
+          return std::any_of(pairs.begin(), pairs.end(),
+                             [&](const load::Pair& pair) { return pair.key->text == name; });
+        };
         InnerRanges ranges(text);
-        for (SubReference& ref : sub_references(text->text)) {
+        sub_references(text->text, [&](const SubReference& ref) {
           Range at = ranges.at(ref.offset, ref.length);
-          bool local = locals.count(ref.name) > 0;
-          add_edge(EdgeKind::Sub, owner, std::move(ref.name), std::move(ref.attribute), text, at);
+          bool local = is_local(ref.name);
+          // The attribute, when there is one, ends before the "}": not a tail of the text.
+          add_edge(EdgeKind::Sub, owner, keep(ref.name), keep(ref.attribute), text, at);
           edges_.back().arg = arg;
           if (local) edges_.back().target_kind = TargetKind::SubVariable;
-        }
+        });
       } else {
         walk(text, owner, sub_variables);
       }
@@ -317,7 +359,7 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
     }
     if (fn == "Fn::FindInMap") {
       if (arg->is_sequence() && !arg->items.empty() && arg->items[0]->is_scalar()) {
-        add_edge(EdgeKind::FindInMap, owner, arg->items[0]->text, "", arg->items[0],
+        add_edge(EdgeKind::FindInMap, owner, view(arg->items[0]->text), {}, arg->items[0],
                  arg->items[0]->range);
         edges_.back().arg = arg;
         for (size_t i = 1; i < arg->items.size(); ++i) walk(arg->items[i], owner, sub_variables);
@@ -328,7 +370,7 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
     }
     if (fn == "Fn::If") {
       if (arg->is_sequence() && !arg->items.empty() && arg->items[0]->is_scalar()) {
-        add_edge(EdgeKind::Condition, owner, arg->items[0]->text, "", arg->items[0],
+        add_edge(EdgeKind::Condition, owner, view(arg->items[0]->text), {}, arg->items[0],
                  arg->items[0]->range);
         for (size_t i = 1; i < arg->items.size(); ++i) walk(arg->items[i], owner, sub_variables);
       } else {
@@ -351,7 +393,7 @@ void Template::walk(const Node* node, Owner owner, const Node* sub_variables) {
       return;
     }
     if (fn == "Condition" && arg->is_scalar() && owner.section == Section::Condition) {
-      add_edge(EdgeKind::Condition, owner, arg->text, "", arg, arg->range);
+      add_edge(EdgeKind::Condition, owner, view(arg->text), {}, arg, arg->range);
       return;
     }
     if (fn == "Fn::Transform") has_inline_macro_ = true;
@@ -367,18 +409,18 @@ void Template::add_rule_edges(Owner owner, const Node* name, bool by_name) {
   // matches none is not documented, so it is not reported as undefined.
   if (by_name) {
     if (parameter_index_.count(name->text) != 0)
-      add_edge(EdgeKind::Ref, owner, name->text, "", name, name->range);
+      add_edge(EdgeKind::Ref, owner, view(name->text), {}, name, name->range);
     return;
   }
   // Indexed on first use: the Rules functions that name a type are rare.
   if (parameters_by_type_.empty()) {
     for (uint32_t i = 0; i < parameters_.size(); ++i) {
-      parameters_by_type_[parameters_[i].type].push_back(i);
+      parameters_by_type_[std::string(parameters_[i].type)].push_back(i);
     }
   }
   if (auto it = parameters_by_type_.find(name->text); it != parameters_by_type_.end()) {
     for (uint32_t index : it->second)
-      add_edge(EdgeKind::Ref, owner, parameters_[index].id, "", name, name->range);
+      add_edge(EdgeKind::Ref, owner, view(parameters_[index].id), {}, name, name->range);
   }
 }
 
@@ -391,16 +433,17 @@ void Template::collect_edges() {
       std::string_view attribute = pair.key->text;
       if (attribute == "Condition") {
         if (pair.value->is_scalar()) {
-          add_edge(EdgeKind::Condition, owner, pair.value->text, "", pair.value, pair.value->range);
+          add_edge(EdgeKind::Condition, owner, view(pair.value->text), {}, pair.value,
+                   pair.value->range);
         }
       } else if (attribute == "DependsOn") {
         const Node* value = pair.value;
         if (value->is_scalar()) {
-          add_edge(EdgeKind::DependsOn, owner, value->text, "", value, value->range);
+          add_edge(EdgeKind::DependsOn, owner, view(value->text), {}, value, value->range);
         }
         for (const Node* item : value->items) {
           if (item->is_scalar())
-            add_edge(EdgeKind::DependsOn, owner, item->text, "", item, item->range);
+            add_edge(EdgeKind::DependsOn, owner, view(item->text), {}, item, item->range);
         }
       } else if (attribute != "Type") {
         walk(pair.value, owner, nullptr);
@@ -416,7 +459,8 @@ void Template::collect_edges() {
     if (output == nullptr || !output->is_mapping()) continue;
     for (const load::Pair& pair : output->pairs) {
       if (pair.key->text == "Condition" && pair.value->is_scalar()) {
-        add_edge(EdgeKind::Condition, owner, pair.value->text, "", pair.value, pair.value->range);
+        add_edge(EdgeKind::Condition, owner, view(pair.value->text), {}, pair.value,
+                 pair.value->range);
       } else {
         walk(pair.value, owner, nullptr);
       }

@@ -1,6 +1,7 @@
 // graph: the template's declarations as nodes and every reference between them as an edge.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,19 +17,22 @@ using load::Range;
 
 enum class Section : uint8_t { Parameter, Resource, Condition, Mapping, Output, Rules };
 
+// The names below (ids, types, edge targets) are views of the tree's texts or of the Template's
+// own storage, not copies: valid while the Template and its tree are (the Template already
+// points into the tree). A copied Declaration or Edge owns copies of its names.
 struct Declaration {
-  std::string id;
+  load::Text id;
   const Node* key = nullptr;   // the logical id as written
   const Node* node = nullptr;  // its definition
 };
 
 struct Parameter : Declaration {
-  std::string type;
+  load::Text type;
   const Node* default_value = nullptr;
 };
 
 struct Resource : Declaration {
-  std::string type;  // "AWS::EC2::Subnet"; empty when missing or not a string
+  load::Text type;  // "AWS::EC2::Subnet"; empty when missing or not a string
   const Node* properties = nullptr;
   const Node* condition = nullptr;
   const Node* depends_on = nullptr;
@@ -63,8 +67,8 @@ struct Owner {
 struct Edge {
   EdgeKind kind;
   Owner from;
-  std::string target;     // the name referred to
-  std::string attribute;  // for GetAtt and ${X.Attr}
+  load::Text target;     // the name referred to
+  load::Text attribute;  // for GetAtt and ${X.Attr}
   TargetKind target_kind = TargetKind::Undefined;
   uint32_t target_index = 0;  // index into the target's section, when defined
   const Node* at = nullptr;   // the node that names the target
@@ -120,8 +124,11 @@ class Template {
   void collect_declarations();
   void collect_edges();
   void walk(const Node* node, Owner owner, const Node* sub_variables);
-  void add_edge(EdgeKind kind, Owner owner, std::string target, std::string attribute,
-                const Node* at, Range range);
+  void add_edge(EdgeKind kind, Owner owner, load::Text target, load::Text attribute, const Node* at,
+                Range range);
+  // `text` (a part of a scalar, so not followed by a NUL) copied NUL-terminated into blocks
+  // owned here: one allocation per block of names, not one per name.
+  load::Text keep(std::string_view text);
   // Ref edges for a Rules function that names parameters by name (Fn::ValueOf) or by type
   // (Fn::RefAll, Fn::ValueOfAll).
   void add_rule_edges(Owner owner, const Node* name, bool by_name);
@@ -135,6 +142,9 @@ class Template {
   std::vector<Declaration> outputs_;
   std::vector<Edge> edges_;
   std::vector<std::string> transforms_;
+  std::vector<std::unique_ptr<char[]>> blocks_;  // keep()'s
+  char* free_ = nullptr;                         // the free room of the last block
+  size_t room_ = 0;
   bool has_inline_macro_ = false;
   bool has_computed_type_ = false;
   std::unordered_map<std::string_view, uint32_t> resource_index_;

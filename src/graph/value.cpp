@@ -276,25 +276,49 @@ bool same_value(const Value& a, const Value& b) {
 }
 
 Value make_choice(std::vector<Value> alternatives, const load::Node* at) {
-  std::vector<Value> flat;
-  for (Value& alternative : alternatives) {
-    std::vector<Value> parts;
-    if (alternative.kind == ValueKind::Choice) {
-      parts = std::move(alternative.items);
-    } else {
-      parts.push_back(std::move(alternative));
+  // Deduplicated in place: the alternatives' vector becomes the choice's, and a nested
+  // choice's alternatives are taken in its place, in order.
+  size_t kept = 0;
+  auto add = [&](Value& part) {
+    bool seen = std::any_of(alternatives.begin(), alternatives.begin() + kept,
+                            [&](const Value& v) { return same_value(v, part); });
+    if (!seen) {
+      if (&alternatives[kept] != &part) alternatives[kept] = std::move(part);
+      ++kept;
     }
-    for (Value& part : parts) {
-      bool seen = std::any_of(flat.begin(), flat.end(),
-                              [&](const Value& v) { return same_value(v, part); });
-      if (!seen) flat.push_back(std::move(part));
-      if (flat.size() > kMaxAlternatives) return Value::unknown(at);
+    return kept <= kMaxAlternatives;
+  };
+  for (size_t i = 0; i < alternatives.size(); ++i) {
+    if (alternatives[i].kind != ValueKind::Choice) {
+      if (!add(alternatives[i])) return Value::unknown(at);
+      continue;
     }
+    // A nested choice: the rest is flattened into a new vector (rare: Fn::If in Fn::If).
+    std::vector<Value> flat(std::make_move_iterator(alternatives.begin()),
+                            std::make_move_iterator(alternatives.begin() + kept));
+    for (; i < alternatives.size(); ++i) {
+      std::vector<Value> parts;
+      if (alternatives[i].kind == ValueKind::Choice) {
+        parts = std::move(alternatives[i].items);
+      } else {
+        parts.push_back(std::move(alternatives[i]));
+      }
+      for (Value& part : parts) {
+        bool seen = std::any_of(flat.begin(), flat.end(),
+                                [&](const Value& v) { return same_value(v, part); });
+        if (!seen) flat.push_back(std::move(part));
+        if (flat.size() > kMaxAlternatives) return Value::unknown(at);
+      }
+    }
+    alternatives = std::move(flat);
+    kept = alternatives.size();
+    break;
   }
-  if (flat.size() == 1) return std::move(flat[0]);
+  if (kept == 1) return std::move(alternatives[0]);
+  alternatives.erase(alternatives.begin() + static_cast<std::ptrdiff_t>(kept), alternatives.end());
   Value choice;
   choice.kind = ValueKind::Choice;
-  choice.items = std::move(flat);
+  choice.items = std::move(alternatives);
   choice.node = at;
   return choice;
 }

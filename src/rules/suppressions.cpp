@@ -271,7 +271,9 @@ void apply_suppressions(const load::Source& source, const graph::Template& tmpl,
   from_comments(source, tmpl.root(), suppressions, malformed);
   Collector collector(suppressions);
   for (const graph::Resource& resource : tmpl.resources()) {
-    collector.from_metadata(resource.metadata, resource.id, options.foreign_suppressions);
+    if (resource.metadata != nullptr) {
+      collector.from_metadata(resource.metadata, resource.id, options.foreign_suppressions);
+    }
   }
   collector.from_metadata(tmpl.root()->get("Metadata"), "", options.foreign_suppressions);
   // Most templates have none: then there is nothing to index, match or report as unused.

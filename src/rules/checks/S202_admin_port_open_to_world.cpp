@@ -67,7 +67,7 @@ bool only_managed_interfaces_use(const graph::Template& tmpl, const Resource& gr
   for (uint32_t index : tmpl.edges_to(group)) {
     const graph::Edge& edge = tmpl.edges()[index];
     if (edge.from.section != graph::Section::Resource) return false;
-    const std::string& type = tmpl.resources()[edge.from.index].type;
+    std::string_view type = tmpl.resources()[edge.from.index].type;
     if (std::find(kManaged.begin(), kManaged.end(), type) != kManaged.end()) {
       managed = true;
     } else if (type != "AWS::EC2::SecurityGroupIngress" &&

@@ -33,7 +33,7 @@ STACKLINT_CHECK(T100) {
   auto report = [&](const graph::Resource& resource, const load::Node* at, std::string_view meant,
                     std::string message) { report_type(ctx, resource, at, meant, message); };
   for (const graph::Resource& resource : ctx.tmpl.resources()) {
-    const std::string& type = resource.type;
+    const load::Text& type = resource.type;
     const load::Node* at = resource.node->is_mapping() ? resource.node->get("Type") : nullptr;
     if (type.empty() || at == nullptr || !at->is_scalar()) continue;  // T005's
     if (resource.node->get("Fn::Transform") != nullptr) continue;     // its macro's

@@ -74,7 +74,7 @@ bool ClusterMembership::may_have_hidden_members(const Resource& cluster) const {
     if (!edge.attribute.empty() || edge.kind == graph::EdgeKind::DependsOn) continue;
     if (edge.from.section == graph::Section::Output) return true;
     if (edge.from.section != graph::Section::Resource) continue;
-    const std::string& type = tmpl.resources()[edge.from.index].type;
+    std::string_view type = tmpl.resources()[edge.from.index].type;
     if (type == "AWS::CloudFormation::Stack" || type == "AWS::Serverless::Application" ||
         type == "AWS::CloudFormation::CustomResource" || type.starts_with("Custom::")) {
       return true;

@@ -276,7 +276,7 @@ Truth Safeguards::snapshot_policy(const Resource& volume) const {
 Truth Safeguards::keeps_data(const Resource& resource) const {
   const graph::Resolver& r = resolver_;
   Truth kept = backed_up(resource);
-  const std::string& type = resource.type;
+  std::string_view type = resource.type;
   // SAM passes a SimpleTable's PointInTimeRecoverySpecification to the table it generates.
   if (type == "AWS::DynamoDB::Table" || type == "AWS::Serverless::SimpleTable") {
     // A deleted table with point-in-time recovery leaves a system backup for its recovery
