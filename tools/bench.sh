@@ -42,6 +42,9 @@ if [ ! -d "$corpus" ]; then
   echo "no corpus at $corpus" >&2
   exit 2
 fi
+# Named as a user would name it: without the `..` (an absolute path through `..` takes the
+# reports' slower path for every file, ~0.1 s over the corpus).
+corpus=$(cd "$corpus" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Built as the project is (Release: -O3 -DNDEBUG), without the project's build system.
