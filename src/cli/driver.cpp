@@ -169,6 +169,27 @@ void lint_one(const Input& input, size_t index, const rules::Catalog& catalog,
 
 }  // namespace
 
+void for_each_on_jobs(unsigned jobs, size_t count, const std::function<void(size_t)>& task) {
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(count, 1)));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < count; i = next++) task(i);
+  };
+  // This thread works too; the others are helpers. When the system refuses a thread (a process
+  // limit, a container's pids.max), the threads that did start do the work.
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) {
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  work();
+  for (std::thread& thread : threads) thread.join();
+}
+
 void release_text(rules::FileResult& result, KeepText keep) {
   if (keep == KeepText::Whole || result.source == nullptr) return;
   report::SnippetLines lines;
@@ -193,31 +214,13 @@ DriverResult lint_inputs(const std::vector<Input>& inputs, const rules::Catalog&
     }
   }
   std::vector<Slot> slots(inputs.size());
-  unsigned jobs =
-      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(inputs.size(), 1)));
-  std::atomic<size_t> next{0};
   DocumentCache cache(inputs);
   rules::LintOptions walked = options.lint;
   walked.skip_non_templates = true;
   FirstNames first_names;
-  auto work = [&] {
-    for (size_t i = next++; i < inputs.size(); i = next++) {
-      lint_one(inputs[i], i, catalog, options, walked, &stdin_read, cache, first_names, slots[i]);
-    }
-  };
-  // This thread works too; the others are helpers. When the system refuses a thread (a process
-  // limit, a container's pids.max), the threads that did start do the work.
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs; ++t) {
-    try {
-      threads.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;
-    }
-  }
-  work();
-  for (std::thread& thread : threads) thread.join();
+  for_each_on_jobs(options.jobs, inputs.size(), [&](size_t i) {
+    lint_one(inputs[i], i, catalog, options, walked, &stdin_read, cache, first_names, slots[i]);
+  });
   DriverResult result;
   result.files.reserve(slots.size());
   if (stdin_id) result.inputs.insert(*stdin_id);

@@ -1,6 +1,7 @@
 // Lints many inputs on all cores; results come back in input order, whatever the thread count.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,6 +41,10 @@ struct DriverResult {
   // read as clearly not templates): what stacklint must never write to.
   std::set<FileId> inputs;
 };
+
+// Runs task(0) .. task(count - 1) on `jobs` threads (0: one per core; never more than `count`),
+// this one among them, each index once, in no fixed order. `task` must be thread-safe.
+void for_each_on_jobs(unsigned jobs, size_t count, const std::function<void(size_t)>& task);
 
 // Lints `inputs`; results and notices come in input order. An input that names the same file as
 // one before it (by identity, which each read gives: ./a.yaml, a.yaml, a hard link, a link) is

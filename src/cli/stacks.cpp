@@ -1,14 +1,11 @@
 #include "cli/stacks.h"
 
 #include <algorithm>
-#include <atomic>
 #include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
-#include <system_error>
-#include <thread>
 #include <tuple>
 
 #include "cli/files.h"
@@ -177,33 +174,18 @@ struct Linked {
 std::vector<std::shared_ptr<const LoadedDocument>> load_roots(const std::vector<RootStack>& roots,
                                                               const DriverOptions& options) {
   std::vector<std::shared_ptr<const LoadedDocument>> loaded(roots.size());
-  unsigned jobs =
-      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<size_t>(jobs, roots.size()));
-  if (jobs < 2) return loaded;
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < roots.size(); i = next++) {
-      if (roots[i].loaded != nullptr) continue;
-      try {
-        std::string key = lexically_normal(roots[i].path);
-        ReadResult read;
-        loaded[i] = read_document(key, printable_path(key), options.lint.limits, false, read);
-      } catch (const std::exception&) {
-        loaded[i] = nullptr;  // read again on this thread, where the failure is reported
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs; ++t) {
+  // One thread would only read them ahead of the loop that uses them.
+  if (roots.size() < 2 || options.jobs == 1) return loaded;
+  for_each_on_jobs(options.jobs, roots.size(), [&](size_t i) {
+    if (roots[i].loaded != nullptr) return;
     try {
-      threads.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;
+      std::string key = lexically_normal(roots[i].path);
+      ReadResult read;
+      loaded[i] = read_document(key, printable_path(key), options.lint.limits, false, read);
+    } catch (const std::exception&) {
+      loaded[i] = nullptr;  // read again on this thread, where the failure is reported
     }
-  }
-  work();
-  for (std::thread& thread : threads) thread.join();
+  });
   return loaded;
 }
 
