@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "cli/files.h"
 #include "graph/stack_set.h"
@@ -168,18 +169,24 @@ struct Linked {
   std::vector<std::pair<LoadedFile*, const load::Node*>> cut;
 };
 
-// The roots' templates read and loaded on `jobs` threads (0: one per core), in root order;
-// null where a root came loaded, or where the read failed (Files::get reads it again and
+// The roots' templates read and loaded on `jobs` threads (0: one per core), in root order,
+// each file once (several stacks may deploy one template); null where a root came loaded, where
+// an earlier root names the same file, or where the read failed (Files::get reads it again and
 // reports why). The rest of a linked run needs all its stacks and runs on one thread.
 std::vector<std::shared_ptr<const LoadedDocument>> load_roots(const std::vector<RootStack>& roots,
                                                               const DriverOptions& options) {
   std::vector<std::shared_ptr<const LoadedDocument>> loaded(roots.size());
   // One thread would only read them ahead of the loop that uses them.
   if (roots.size() < 2 || options.jobs == 1) return loaded;
-  for_each_on_jobs(options.jobs, roots.size(), [&](size_t i) {
-    if (roots[i].loaded != nullptr) return;
+  std::vector<std::pair<size_t, std::string>> to_load;  // (root, its key, as Files::get has it)
+  std::set<std::string> keys;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    std::string key = lexically_normal(roots[i].path);
+    if (keys.insert(key).second && roots[i].loaded == nullptr) to_load.emplace_back(i, key);
+  }
+  for_each_on_jobs(options.jobs, to_load.size(), [&](size_t k) {
+    const auto& [i, key] = to_load[k];
     try {
-      std::string key = lexically_normal(roots[i].path);
       ReadResult read;
       loaded[i] = read_document(key, printable_path(key), options.lint.limits, false, read);
     } catch (const std::exception&) {
