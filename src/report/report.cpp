@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <optional>
 #include <unordered_map>
 
@@ -114,15 +115,24 @@ class Fnv1a {
   uint64_t hash_ = 1469598103934665603ULL;
 };
 
+// The words whose numbers a fingerprint leaves out.
+constexpr std::string_view kNumberedWords[] = {"line ", "lines ", "column "};
+
 // A message without the numbers after "line", "lines" and "column" (T002's "first on line 5"),
-// so that a finding keeps its identity when lines are inserted above it.
-std::string without_line_numbers(std::string_view message) {
-  std::string out;
+// so that a finding keeps its identity when lines are inserted above it. Most messages name no
+// line: they come back as they are, else the message is rewritten into `scratch`.
+std::string_view without_line_numbers(std::string_view message, std::string& scratch) {
+  if (std::none_of(std::begin(kNumberedWords), std::end(kNumberedWords),
+                   [&](std::string_view w) { return message.find(w) != std::string_view::npos; })) {
+    return message;
+  }
+  std::string& out = scratch;
+  out.clear();
   out.reserve(message.size());
   for (size_t i = 0; i < message.size();) {
     out += message[i++];
     if (out.back() != ' ') continue;  // each word ends in a space
-    for (std::string_view word : {"line ", "lines ", "column "}) {
+    for (std::string_view word : kNumberedWords) {
       size_t start = out.size() - std::min(out.size(), word.size());
       bool word_start = start == 0 || !std::isalpha(static_cast<unsigned char>(out[start - 1]));
       if (out.size() >= word.size() && out.compare(start, word.size(), word) == 0 && word_start) {
@@ -304,19 +314,13 @@ std::vector<std::string> fingerprints(const Run& run, const rules::FileResult& f
   out.reserve(file.findings.size());
   std::unordered_map<uint64_t, size_t> seen;  // identity → how many findings had it so far
   seen.reserve(file.findings.size());
+  std::string scratch;  // a message with line numbers, rewritten
   for (const rules::Finding& finding : file.findings) {
     Fnv1a hash;
     hash.mix(finding.rule->id);
     hash.mix(path);
     hash.mix(finding.path);
-    // Most messages name no line or column: hashed as they are, without building a copy.
-    std::string_view message = finding.message;
-    if (message.find("line") == std::string_view::npos &&
-        message.find("column ") == std::string_view::npos) {
-      hash.mix(message);
-    } else {
-      hash.mix(without_line_numbers(message));
-    }
+    hash.mix(without_line_numbers(finding.message, scratch));
     size_t repeat = ++seen[hash.value()];
     if (repeat > 1) hash.mix(std::to_string(repeat));
     // 16 lower-case hex digits, as "%016llx" writes them, without a format string to parse.
