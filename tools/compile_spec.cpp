@@ -46,13 +46,7 @@ std::string_view text_of(const rapidjson::Value& value) {
                           : std::string_view();
 }
 
-// One resource type, parsed: the ResourceType and everything its pointers reach.
-struct Loaded {
-  ResourceType type;
-  std::deque<Shape> shapes;             // element shapes of lists and maps
-  std::deque<Constraints> constraints;  // the shapes' that have any
-  std::deque<PropertySet> types;        // the block's property types, by number
-};
+using Loaded = compiled::TypeStorage;  // one resource type, parsed
 
 class Parser {
  public:

@@ -23,7 +23,10 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string_view>
+
+#include "spec/spec.h"
 
 namespace stacklint::spec::compiled {
 
@@ -41,6 +44,15 @@ enum ConstraintFlags : uint8_t {
   kMaxLength = 8,
   kMinItems = 16,
   kMaxItems = 32,
+};
+
+// One resource type with everything its pointers reach: what the tool parses from JSON and
+// encodes, and what spec.cpp decodes (its texts then views into the compiled data).
+struct TypeStorage {
+  ResourceType type;
+  std::deque<Shape> shapes;             // element shapes of lists and maps
+  std::deque<Constraints> constraints;  // the shapes' that have any
+  std::deque<PropertySet> types;        // the block's property types, by number
 };
 
 // In the generated spec_compiled.cpp (the tool's output).

@@ -171,14 +171,7 @@ class Reader {
   const char* at_;
 };
 
-// One resource type, decoded: the ResourceType and everything its pointers reach (its texts are
-// views into the compiled data).
-struct Loaded {
-  ResourceType type;
-  std::deque<Shape> shapes;             // element shapes of lists and maps
-  std::deque<Constraints> constraints;  // the shapes' that have any
-  std::deque<PropertySet> types;        // the block's property types, by number
-};
+using Loaded = compiled::TypeStorage;  // one resource type, decoded
 
 class Decoder {
  public:
